@@ -1,0 +1,1 @@
+"""Immutable domain types; this package imports nothing else from courtside."""

@@ -1,0 +1,176 @@
+"""Orders, fills, positions, settlements, balances and the strategy's order intent.
+
+V2 orders live on the YES book: `bid` buys YES (or sells NO) at a YES price; `ask` sells YES
+or buys NO, the NO costing 1 - price (kalshi-api.md §0.3, §2.10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from courtside.domain.money import ONE
+
+
+class Outcome(StrEnum):
+    """Which leg a position pays on."""
+
+    YES = "yes"
+    NO = "no"
+
+    @property
+    def other(self) -> Outcome:
+        return Outcome.NO if self is Outcome.YES else Outcome.YES
+
+
+class BookSide(StrEnum):
+    """V2 side on the YES book."""
+
+    BID = "bid"
+    ASK = "ask"
+
+    @classmethod
+    def to_buy(cls, outcome: Outcome) -> BookSide:
+        """Buying YES is a bid; buying NO is an ask on the YES book."""
+        return cls.BID if outcome is Outcome.YES else cls.ASK
+
+
+class TimeInForce(StrEnum):
+    GTC = "good_till_canceled"
+    IOC = "immediate_or_cancel"
+    FOK = "fill_or_kill"
+
+
+class SelfTradePrevention(StrEnum):
+    TAKER_AT_CROSS = "taker_at_cross"
+    MAKER = "maker"
+
+
+class OrderStatus(StrEnum):
+    RESTING = "resting"
+    CANCELED = "canceled"
+    EXECUTED = "executed"
+
+
+def yes_price_for(outcome: Outcome, outcome_price: Decimal) -> Decimal:
+    """The V2 YES-leg price that buys `outcome` at `outcome_price` (NO at q is an ask at 1 - q)."""
+    return outcome_price if outcome is Outcome.YES else ONE - outcome_price
+
+
+def outcome_price_for(outcome: Outcome, yes_price: Decimal) -> Decimal:
+    """What one contract of `outcome` costs when the YES-leg price is `yes_price`."""
+    return yes_price if outcome is Outcome.YES else ONE - yes_price
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """A V2 create-order request in domain terms (serialised by kalshi/rest.py)."""
+
+    ticker: str
+    side: BookSide
+    count: Decimal
+    price: Decimal  # YES-leg price on the market's grid
+    time_in_force: TimeInForce = TimeInForce.GTC
+    self_trade_prevention: SelfTradePrevention = SelfTradePrevention.TAKER_AT_CROSS
+    client_order_id: str | None = None
+    expiration_time: datetime | None = None
+    post_only: bool = False
+    reduce_only: bool = False
+    cancel_order_on_pause: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OrderAck:
+    """The V2 create response."""
+
+    order_id: str
+    client_order_id: str | None
+    fill_count: Decimal
+    remaining_count: Decimal
+    average_fill_price: Decimal | None
+    average_fee_paid: Decimal | None
+    ts_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: str
+    client_order_id: str | None
+    ticker: str
+    side: BookSide
+    outcome: Outcome
+    status: OrderStatus
+    yes_price: Decimal
+    initial_count: Decimal
+    fill_count: Decimal
+    remaining_count: Decimal
+    taker_fees: Decimal
+    maker_fees: Decimal
+    taker_fill_cost: Decimal
+    maker_fill_cost: Decimal
+    created_time: datetime | None
+    expiration_time: datetime | None = None
+    last_update_reason: str | None = None
+
+    @property
+    def fees(self) -> Decimal:
+        return self.taker_fees + self.maker_fees
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    fill_id: str
+    order_id: str
+    ticker: str
+    side: BookSide
+    outcome: Outcome
+    count: Decimal
+    yes_price: Decimal  # execution price, YES leg
+    is_taker: bool
+    fee: Decimal
+    created_time: datetime
+
+    @property
+    def outcome_price(self) -> Decimal:
+        return outcome_price_for(self.outcome, self.yes_price)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    ticker: str
+    position: Decimal  # signed: + YES contracts, - NO contracts
+    market_exposure: Decimal
+    realized_pnl: Decimal
+    fees_paid: Decimal
+    total_traded: Decimal
+    exchange_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    ticker: str
+    event_ticker: str
+    market_result: str  # yes | no | scalar
+    yes_count: Decimal
+    no_count: Decimal
+    yes_total_cost: Decimal
+    no_total_cost: Decimal
+    revenue: Decimal  # dollars (the wire gives int cents)
+    fee_cost: Decimal
+    settled_time: datetime
+    value: Decimal | None = None  # payout of one YES contract in dollars
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    balance: Decimal  # dollars, full precision from balance_dollars
+    portfolio_value: Decimal  # dollars
+    by_shard: dict[int, Decimal] = field(default_factory=dict)
+
+    def on_shard(self, exchange_index: int | None) -> Decimal:
+        """Cash on one shard; the total when the venue gives no breakdown."""
+        if exchange_index is None or not self.by_shard:
+            return self.balance
+        return self.by_shard.get(exchange_index, Decimal(0))

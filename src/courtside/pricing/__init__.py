@@ -1,0 +1,1 @@
+"""Pure pricing functions: fees, de-vig, Kelly, executable edge. Imports only courtside.domain."""
