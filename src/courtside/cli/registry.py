@@ -7,3 +7,6 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the sub-commands of every group that exists."""
+    from courtside.cli import doctor
+
+    doctor.register(app)

@@ -40,7 +40,7 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
 
 def init_db(engine: Engine) -> None:
     """Create every table that is not there yet (idempotent)."""
-    import courtside.store.history  # noqa: F401  (registers tables)
+    import courtside.store.history
     import courtside.store.journal  # noqa: F401
 
     Base.metadata.create_all(engine)

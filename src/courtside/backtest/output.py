@@ -1,0 +1,108 @@
+"""The report folder of a backtest: trades.csv, summary.json, equity, calibration and bucket plots."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from courtside.backtest.engine import RunResult
+from courtside.backtest.metrics import Bet, BucketRow, by_bucket, edge_bucket, summarise
+from courtside.backtest.records import COLUMN_HELP, TradeRow, write_trades
+from courtside.backtest.settle import TENNIS_FEES, TENNIS_SERIES
+from courtside.reports import plots
+
+FEE_NOTE = (
+    f"fees: {', '.join(TENNIS_SERIES.values())} {TENNIS_FEES.fee_type.value}, multiplier "
+    f"{TENNIS_FEES.multiplier}: taker 0.07 x C x P x (1-P), maker 0.0175 x ..., rounded up to $0.0001"
+)
+
+
+def bet_of(row: TradeRow) -> Bet:
+    """A trade row as the metrics see it (CLV against the de-vigged close)."""
+    return Bet(
+        day=row.date,
+        contracts=row.contracts,
+        cost=row.cost,
+        fee=row.fee,
+        pnl=row.pnl,
+        p_model=row.p_model,
+        value=row.settlement_value,
+        clv=row.clv,
+    )
+
+
+def buckets(rows: Sequence[TradeRow]) -> dict[str, list[BucketRow]]:
+    """P&L by tour, level, surface and expected-edge bucket."""
+    bets = [bet_of(r) for r in rows]
+    return {
+        "tour": by_bucket(bets, [r.tour for r in rows]),
+        "level": by_bucket(bets, [r.level for r in rows]),
+        "surface": by_bucket(bets, [r.surface or "unknown" for r in rows]),
+        "edge": by_bucket(bets, [edge_bucket(float(r.edge)) for r in rows]),
+    }
+
+
+def _bucket_json(rows: Sequence[BucketRow]) -> list[dict[str, Any]]:
+    return [
+        {"bucket": r.bucket, "trades": r.trades, "turnover": str(r.turnover), "pnl": str(r.pnl), "roi": r.roi}
+        for r in rows
+    ]
+
+
+def summary_dict(result: RunResult, config: Mapping[str, Any], *, seed: int = 7) -> dict[str, Any]:
+    """summary.json: the run's configuration, headline figures, buckets and the assumed fee schedule."""
+    bets = [bet_of(r) for r in result.rows]
+    summary = summarise(bets, result.start_bankroll, seed=seed)
+    return {
+        "config": dict(config),
+        "fee_schedule": {
+            "series": list(TENNIS_SERIES.values()),
+            "fee_type": TENNIS_FEES.fee_type.value,
+            "multiplier": str(TENNIS_FEES.multiplier),
+            "formula": "fee = ceil_0.0001(rate x multiplier x contracts x price x (1 - price)); "
+            "rate 0.07 taker, 0.0175 maker (courtside.pricing.fees.kalshi_fee)",
+        },
+        "settlement": "completed: 1/0 on the winner; retired, walkover, awarded: pre-match Shin fair "
+        "price of the market rounded to the cent (kalshi-api.md §5.4)",
+        "matches": result.matches,
+        "matches_priced": result.priced,
+        "matches_traded": len(result.traded),
+        "no_trade_reasons": dict(result.reasons.most_common()),
+        **summary.as_dict(),
+        "roi_definition": "pnl / turnover; turnover = sum(contracts x price); fees are in pnl",
+        "clv_definition": "per contract, p_market_fair - price, contract-weighted",
+        "start_bankroll": str(result.start_bankroll),
+        "end_bankroll": str(result.end_bankroll),
+        "by": {name: _bucket_json(rows) for name, rows in buckets(result.rows).items()},
+        "columns": COLUMN_HELP,
+        "attribution": plots.ATTRIBUTION,
+    }
+
+
+def write_report(
+    folder: Path, result: RunResult, config: Mapping[str, Any], *, title: str, seed: int = 7
+) -> dict[str, Any]:
+    """Write every file of the report folder; returns the summary dict."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_trades(folder / "trades.csv", result.rows)
+    summary = summary_dict(result, config, seed=seed)
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
+    bets = [bet_of(r) for r in result.rows]
+    note = f"{plots.ATTRIBUTION}. {FEE_NOTE}"
+    plots.equity_curve(bets, result.start_bankroll, folder / "equity.png", title=title, note=note)
+    plots.calibration(
+        [r.p_model for r in result.rows],
+        [float(r.settlement_value) for r in result.rows],
+        folder / "calibration.png",
+        title=f"{title}: calibration of trades taken",
+        note=note,
+    )
+    plots.pnl_by_bucket(buckets(result.rows), folder / "pnl_by_bucket.png", title=title, note=note)
+    return summary
+
+
+def pnl_total(rows: Sequence[TradeRow]) -> Decimal:
+    return sum((r.pnl for r in rows), Decimal(0))

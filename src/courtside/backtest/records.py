@@ -1,0 +1,130 @@
+"""The trade row of a backtest and its CSV form (trades.csv), written and read back without loss.
+
+One row per order. Every price, count and money field is a Decimal written as plain text, so an
+independent re-settlement can recompute `pnl = contracts x (settlement_value - price) - fee` exactly.
+Probabilities (`p_model`, `p_market_fair`) are floats and refer to the bought leg paying out.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from courtside.domain.errors import DataError
+
+COLUMN_HELP: dict[str, str] = {
+    "date": "match day (tennis-data Date)",
+    "tour": "atp | wta",
+    "tournament": "tennis-data Tournament",
+    "level": "courtside.domain.tennis.Level value",
+    "surface": "Hard | Clay | Grass | Carpet",
+    "round": "tennis-data Round",
+    "match": "'Player A vs Player B' (A is the alphabetically first name, not the winner)",
+    "event_ticker": "synthetic Kalshi event ticker",
+    "ticker": "the market traded (YES = the named player wins)",
+    "route": "strategy route label",
+    "side": "leg bought: yes | no of `ticker`",
+    "price": "dollars paid per contract of the bought leg",
+    "contracts": "contracts filled",
+    "maker": "true when the fill was a resting (maker) fill",
+    "fee": "kalshi_fee(contracts, price, schedule, maker=maker)",
+    "p_model": "model probability that the bought leg pays 1",
+    "p_market_fair": "Shin de-vigged closing probability that the bought leg pays 1",
+    "edge": "p_model - price - fee / contracts",
+    "result": "completed | retired | walkover | awarded",
+    "winner": "the player who won (or advanced)",
+    "settlement_value": "payout per contract of the bought leg (fair price to the cent unless completed)",
+    "pnl": "contracts x (settlement_value - price) - fee",
+    "bankroll": "bankroll before the order",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TradeRow:
+    """One filled order of the backtest, settled."""
+
+    date: date
+    tour: str
+    tournament: str
+    level: str
+    surface: str
+    round: str
+    match: str
+    event_ticker: str
+    ticker: str
+    route: str
+    side: str
+    price: Decimal
+    contracts: Decimal
+    maker: bool
+    fee: Decimal
+    p_model: float
+    p_market_fair: float
+    edge: Decimal
+    result: str
+    winner: str
+    settlement_value: Decimal
+    pnl: Decimal
+    bankroll: Decimal
+
+    @property
+    def cost(self) -> Decimal:
+        return self.contracts * self.price
+
+    @property
+    def clv(self) -> float:
+        """Closing-line value per contract: fair probability of the leg minus the price paid."""
+        return self.p_market_fair - float(self.price)
+
+
+COLUMNS = tuple(f.name for f in fields(TradeRow))
+_DECIMALS = {"price", "contracts", "fee", "edge", "settlement_value", "pnl", "bankroll"}
+_FLOATS = {"p_model", "p_market_fair"}
+
+
+def _cell(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6f}"
+    if isinstance(value, Decimal):
+        return format(value.normalize() if name != "pnl" else value, "f")
+    return str(value)
+
+
+def write_trades(path: Path, rows: Iterable[TradeRow]) -> int:
+    """Write trades.csv; returns the number of rows."""
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for row in rows:
+            writer.writerow([_cell(k, v) for k, v in asdict(row).items()])
+            count += 1
+    return count
+
+
+def _parse(record: dict[str, str]) -> TradeRow:
+    values: dict[str, Any] = dict(record)
+    for name in _DECIMALS:
+        values[name] = Decimal(record[name])
+    for name in _FLOATS:
+        values[name] = float(record[name])
+    values["maker"] = record["maker"] == "true"
+    values["date"] = date.fromisoformat(record["date"])
+    return TradeRow(**values)
+
+
+def read_trades(path: Path) -> Iterator[TradeRow]:
+    """Read a trades.csv written by `write_trades`."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != COLUMNS:
+            raise DataError(f"{path}: unexpected columns {reader.fieldnames}")
+        for record in reader:
+            yield _parse(record)

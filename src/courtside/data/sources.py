@@ -1,0 +1,457 @@
+"""Readers for the Sackmann match/player/ranking files and the tennis-data.co.uk odds files.
+
+Each reader parses at the boundary: explicit dtypes, tolerant decoding, one normalised frame out,
+and the rows it had to drop counted with reasons in a `LoadReport`.
+Tennis databases, files, and algorithms by Jeff Sackmann / Tennis Abstract (CC BY-NC-SA 4.0);
+odds from tennis-data.co.uk.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from courtside.domain.errors import ConfigError
+from courtside.domain.tennis import Level, Tour
+
+ATTRIBUTION = (
+    "Tennis databases, files, and algorithms by Jeff Sackmann / Tennis Abstract (CC BY-NC-SA 4.0); "
+    "odds and results from tennis-data.co.uk"
+)
+
+STAT_COLUMNS: tuple[str, ...] = tuple(
+    f"{side}_{stat}"
+    for side in ("w", "l")
+    for stat in ("ace", "df", "svpt", "1stIn", "1stWon", "2ndWon", "SvGms", "bpSaved", "bpFaced")
+)
+_PLAYER_FIELDS = ("id", "seed", "entry", "name", "hand", "ht", "ioc", "age", "rank", "rank_points")
+_FLOAT_FIELDS = ("ht", "age", "rank", "rank_points", "seed")
+ODDS_COLUMNS: tuple[str, ...] = ("PSW", "PSL", "B365W", "B365L", "MaxW", "MaxL", "AvgW", "AvgL")
+
+ROUND_ORDER: dict[str, int] = {
+    "Q1": 1, "Q2": 2, "Q3": 3, "Q4": 4, "ER": 8, "RR": 9,
+    "R128": 10, "R64": 11, "R32": 12, "R16": 13, "QF": 14, "SF": 15, "BR": 16, "F": 17,
+}  # fmt: skip
+
+_ATP_LEVELS = {
+    "G": Level.GRAND_SLAM, "M": Level.MASTERS, "A": Level.TOUR_250, "F": Level.TOUR_FINALS,
+    "D": Level.TEAM, "O": Level.OLYMPICS, "C": Level.CHALLENGER, "S": Level.ITF,
+}  # fmt: skip
+_WTA_LEVELS = {
+    "G": Level.GRAND_SLAM, "F": Level.TOUR_FINALS, "D": Level.TEAM, "O": Level.OLYMPICS,
+    "PM": Level.MASTERS, "T1": Level.MASTERS, "P": Level.TOUR_500, "T2": Level.TOUR_500,
+    "I": Level.TOUR_250, "T3": Level.TOUR_250, "T4": Level.TOUR_250, "T5": Level.TOUR_250,
+    "W": Level.TOUR_250, "C": Level.CHALLENGER, "CC": Level.ITF,
+}  # fmt: skip
+_TOUR_LEVEL_CODES = {Level.GRAND_SLAM, Level.MASTERS, Level.TOUR_500, Level.TOUR_250, Level.TOUR_FINALS}
+
+
+@dataclass
+class LoadReport:
+    """What a loader read and what it dropped, with a reason per dropped row."""
+
+    files: int = 0
+    rows_read: int = 0
+    rows_kept: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+
+    def reject(self, reason: str, count: int = 1) -> None:
+        if count:
+            self.rejected[reason] += count
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+    def merge(self, other: LoadReport) -> None:
+        self.files += other.files
+        self.rows_read += other.rows_read
+        self.rows_kept += other.rows_kept
+        self.rejected.update(other.rejected)
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8, with lines that are not valid UTF-8 decoded as latin-1."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = "".join(_decode_line(line) for line in raw.splitlines(keepends=True))
+    return text.removeprefix("\ufeff")
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("latin-1")
+
+
+def read_csv(path: Path, dtype: dict[str, str] | None = None) -> pd.DataFrame:
+    """One CSV, read tolerantly (encoding, blank lines); every column as text unless dtype says."""
+    return pd.read_csv(
+        io.StringIO(read_text(path)),
+        dtype=dtype if dtype is not None else str,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=True,
+    )
+
+
+_MATCH_FLOATS = (
+    "draw_size", "match_num", "best_of", "minutes", *STAT_COLUMNS,
+    *(f"{s}_{f}" for s in ("winner", "loser") for f in ("id", "ht", "age", "rank", "rank_points")),
+)  # fmt: skip
+
+
+def read_match_csv(path: Path) -> pd.DataFrame:
+    """A Sackmann match file: numeric columns parsed by the C reader, text when one is malformed."""
+    text = read_text(path)
+    header = text.split("\n", 1)[0].strip().split(",")
+    dtype = {c: ("float64" if c in _MATCH_FLOATS else "str") for c in header}
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False, na_values=[""])
+    except ValueError:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+
+
+def _tour_dir(data_dir: Path, tour: Tour) -> Path:
+    return data_dir / f"tennis_{tour.value}"
+
+
+def match_files(
+    data_dir: Path, tour: Tour, *, include_lower: bool = True, years: range | None = None
+) -> list[tuple[Path, str]]:
+    """(path, source) of every match file of a tour, oldest first, filtered by years."""
+    folder = _tour_dir(data_dir, tour)
+    if not folder.is_dir():
+        raise ConfigError(f"no {tour.value} match folder at {folder}: run `courtside data sync`")
+    lower = "qual_chall" if tour is Tour.ATP else "qual_itf"
+    patterns = [(re.compile(rf"{tour.value}_matches_(\d{{4}})\.csv$"), "tour")]
+    if include_lower:
+        patterns.append((re.compile(rf"{tour.value}_matches_{lower}_(\d{{4}})\.csv$"), lower))
+    found: list[tuple[int, str, Path]] = []
+    for path in folder.iterdir():
+        for pattern, source in patterns:
+            m = pattern.search(path.name)
+            if m and (years is None or int(m.group(1)) in years):
+                found.append((int(m.group(1)), source, path))
+    return [(p, s) for _, s, p in sorted(found)]
+
+
+def _to_float(series: pd.Series) -> pd.Series:
+    if series.dtype == np.float64:
+        return series
+    return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
+def _to_int_id(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype("Int64")
+
+
+_OUTCOME_PATTERNS = (
+    ("walkover", r"W/?O|[Ww]alkover"),
+    ("default", r"\bDEF\b|\bDef\.?|[Dd]efault"),
+    ("retired", r"\bRET\b|\bRet\.?|[Rr]etired"),
+)
+_UNFINISHED = r"(?i)unfinished|in progress|abandoned|played and"
+_SET_SCORE = r"^\s*\[?\d+-\d+"
+
+
+def score_outcome(score: object) -> str:
+    """How a match ended, from the Sackmann score markers (W/O, RET, DEF)."""
+    return str(score_outcomes(pd.Series([score], dtype=object)).iloc[0])
+
+
+def score_outcomes(scores: pd.Series) -> pd.Series:
+    """Vectorised `score_outcome`: completed, retired, walkover, default or unknown per score."""
+    text = scores.astype(object).where(scores.notna(), "").astype(str).str.strip()
+    out = pd.Series("unknown", index=scores.index, dtype=object)
+    out = out.where(~text.str.contains(_SET_SCORE, regex=True), "completed")
+    out = out.where(~text.str.contains(_UNFINISHED, regex=True), "unknown")
+    for outcome, pattern in reversed(_OUTCOME_PATTERNS):
+        out = out.where(~text.str.contains(pattern, regex=True), outcome)
+    return out.astype("str")
+
+
+def _map_level(frame: pd.DataFrame, tour: Tour) -> pd.Series:
+    raw = frame["tourney_level"].fillna("")
+    table = _ATP_LEVELS if tour is Tour.ATP else _WTA_LEVELS
+    level = raw.map(lambda code: table[code].value if code in table else None)
+    if tour is Tour.WTA:
+        itf = raw.str.fullmatch(r"\d+")
+        level = level.where(~itf, Level.ITF.value)
+        big_w = (raw == "W") & (pd.to_numeric(frame["draw_size"], errors="coerce") >= 48)
+        level = level.where(~big_w, Level.MASTERS.value)
+    level = level.where(level.notna(), Level.ITF.value if tour is Tour.WTA else Level.TOUR_250.value)
+    tour_codes = {lv.value for lv in _TOUR_LEVEL_CODES}
+    qual = frame["round"].fillna("").str.match(r"Q\d") & level.isin(tour_codes)
+    return level.where(~qual, Level.QUALIFYING.value)
+
+
+def _normalise_matches(frame: pd.DataFrame, tour: Tour, source: str, report: LoadReport) -> pd.DataFrame:
+    frame = frame.rename(columns=str.strip)
+    out = pd.DataFrame(index=frame.index)
+    out["tour"] = tour.value
+    out["source"] = source
+    for col in ("tourney_id", "tourney_name", "tourney_level", "round", "score"):
+        out[col] = frame.get(col)
+    out["surface"] = frame["surface"].where(frame["surface"].isin(["Hard", "Clay", "Grass", "Carpet"]))
+    out["draw_size"] = _to_float(frame["draw_size"])
+    out["level"] = _map_level(frame, tour)
+    out["tourney_date"] = pd.to_datetime(frame["tourney_date"], format="%Y%m%d", errors="coerce")
+    out["match_num"] = pd.to_numeric(frame["match_num"], errors="coerce").fillna(0).astype("int64")
+    out["round_order"] = frame["round"].map(ROUND_ORDER).fillna(0).astype("int64")
+    out["best_of"] = pd.to_numeric(frame["best_of"], errors="coerce").fillna(3).astype("int64")
+    for side in ("winner", "loser"):
+        for fld in _PLAYER_FIELDS:
+            col = f"{side}_{fld}"
+            values = frame.get(col, pd.Series(np.nan, index=frame.index))
+            out[col] = _to_float(values) if fld in _FLOAT_FIELDS else values
+        out[f"{side}_id"] = _to_int_id(out[f"{side}_id"])
+    out["minutes"] = _to_float(frame.get("minutes", pd.Series(np.nan, index=frame.index)))
+    for col in STAT_COLUMNS:
+        out[col] = _to_float(frame.get(col, pd.Series(np.nan, index=frame.index)))
+    out["outcome"] = score_outcomes(out["score"])
+    return _reject_bad_matches(out, tour, report)
+
+
+def _reject_bad_matches(out: pd.DataFrame, tour: Tour, report: LoadReport) -> pd.DataFrame:
+    checks = (
+        ("missing winner_id", out["winner_id"].isna()),
+        ("missing loser_id", out["loser_id"].isna()),
+        ("bad tourney_date", out["tourney_date"].isna()),
+        ("missing tourney_id", out["tourney_id"].isna()),
+        ("winner_id equals loser_id", out["winner_id"] == out["loser_id"]),
+    )
+    bad = pd.Series(False, index=out.index)
+    for reason, mask in checks:
+        mask = mask.fillna(False).astype(bool) & ~bad
+        report.reject(reason, int(mask.sum()))
+        bad |= mask
+    out = out.loc[~bad].copy()
+    for side in ("winner", "loser"):
+        out[f"{side}_id"] = out[f"{side}_id"].astype("int64")
+        out[f"{side}_key"] = tour.value + ":" + out[f"{side}_id"].astype(str)
+    return out
+
+
+MATCH_COLUMNS: tuple[str, ...] = (
+    "tour", "source", "tourney_id", "tourney_name", "surface", "draw_size", "tourney_level", "level",
+    "tourney_date", "match_num", "round", "round_order", "best_of",
+    *(f"{s}_{f}" for s in ("winner", "loser") for f in ("id", "key", *_PLAYER_FIELDS[1:])),
+    "score", "minutes", *STAT_COLUMNS, "outcome",
+)  # fmt: skip
+
+
+def _progress_iter(items: list[tuple[Path, str]], progress: bool, label: str) -> Iterator[tuple[Path, str]]:
+    if not progress:
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, description=label, transient=True)
+
+
+def load_matches(
+    data_dir: Path,
+    tours: Iterable[Tour] = (Tour.ATP, Tour.WTA),
+    *,
+    include_lower: bool = True,
+    years: range | None = None,
+    progress: bool = False,
+    report: LoadReport | None = None,
+) -> pd.DataFrame:
+    """Every match of the given tours as one normalised frame (see the shared contract), in play order."""
+    report = report if report is not None else LoadReport()
+    frames: list[pd.DataFrame] = []
+    for tour in (Tour(t) for t in tours):
+        files = match_files(Path(data_dir), tour, include_lower=include_lower, years=years)
+        for path, source in _progress_iter(files, progress, f"reading {tour.value} matches"):
+            raw = read_match_csv(path)
+            report.files += 1
+            report.rows_read += len(raw)
+            if raw.empty:
+                continue
+            frames.append(_normalise_matches(raw, tour, source, report))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS})
+    matches = pd.concat(frames, ignore_index=True)[list(MATCH_COLUMNS)]
+    matches = matches.sort_values(
+        ["tourney_date", "tourney_id", "round_order", "match_num"], kind="mergesort", ignore_index=True
+    )
+    report.rows_kept += len(matches)
+    return matches
+
+
+def load_players(
+    data_dir: Path, tours: Iterable[Tour] = (Tour.ATP, Tour.WTA), *, report: LoadReport | None = None
+) -> pd.DataFrame:
+    """The Sackmann player lists: key, tour, player_id, names, hand, dob (date), ioc, height."""
+    report = report if report is not None else LoadReport()
+    frames = [_load_player_file(Path(data_dir), Tour(t), report) for t in tours]
+    players = pd.concat(frames, ignore_index=True)
+    report.rows_kept += len(players)
+    return players
+
+
+def _load_player_file(data_dir: Path, tour: Tour, report: LoadReport) -> pd.DataFrame:
+    path = _tour_dir(data_dir, tour) / f"{tour.value}_players.csv"
+    if not path.is_file():
+        raise ConfigError(f"no player file at {path}: run `courtside data sync`")
+    raw = read_csv(path)
+    report.files += 1
+    report.rows_read += len(raw)
+    ids = _to_int_id(raw["player_id"])
+    first = raw["name_first"].fillna("").str.strip()
+    last = raw["name_last"].fillna("").str.strip()
+    bad_id, no_name = ids.isna(), (first == "") & (last == "")
+    report.reject("missing player_id", int(bad_id.sum()))
+    report.reject("no name", int((no_name & ~bad_id).sum()))
+    keep = ~(bad_id | no_name)
+    ids = ids[keep].astype("int64")
+    out = pd.DataFrame(
+        {
+            "key": tour.value + ":" + ids.astype(str),
+            "tour": tour.value,
+            "player_id": ids,
+            "name_first": first[keep],
+            "name_last": last[keep],
+            "full_name": (first[keep] + " " + last[keep]).str.strip(),
+            "hand": raw.loc[keep, "hand"].where(raw.loc[keep, "hand"].isin(["R", "L", "A"])),
+            "dob": pd.to_datetime(raw.loc[keep, "dob"], format="%Y%m%d", errors="coerce").dt.date,
+            "ioc": raw.loc[keep, "ioc"],
+            "height": _to_float(raw.loc[keep, "height"]),
+        }
+    )
+    dup = out["key"].duplicated()
+    report.reject("duplicate player_id", int(dup.sum()))
+    return out.loc[~dup].reset_index(drop=True)
+
+
+def load_rankings(
+    data_dir: Path, tours: Iterable[Tour] = (Tour.ATP, Tour.WTA), *, report: LoadReport | None = None
+) -> pd.DataFrame:
+    """Weekly rankings from the *_rankings_*.csv files present: tour, ranking_date, rank, key, points."""
+    report = report if report is not None else LoadReport()
+    frames: list[pd.DataFrame] = []
+    for tour in (Tour(t) for t in tours):
+        for path in sorted(_tour_dir(Path(data_dir), tour).glob(f"{tour.value}_rankings_*.csv")):
+            frames.append(_load_ranking_file(path, tour, report))
+    if not frames:
+        cols = ("tour", "ranking_date", "rank", "player_id", "key", "points")
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = pd.concat(frames, ignore_index=True).sort_values(
+        ["tour", "ranking_date", "rank"], ignore_index=True
+    )
+    report.rows_kept += len(out)
+    return out
+
+
+def _load_ranking_file(path: Path, tour: Tour, report: LoadReport) -> pd.DataFrame:
+    raw = read_csv(path)
+    report.files += 1
+    report.rows_read += len(raw)
+    out = pd.DataFrame(
+        {
+            "tour": tour.value,
+            "ranking_date": pd.to_datetime(raw["ranking_date"], format="%Y%m%d", errors="coerce"),
+            "rank": pd.to_numeric(raw["rank"], errors="coerce").astype("Int64"),
+            "player_id": _to_int_id(raw["player"]),
+            "points": _to_float(raw.get("points", pd.Series(np.nan, index=raw.index))),
+        }
+    )
+    bad = out["ranking_date"].isna() | out["rank"].isna() | out["player_id"].isna()
+    report.reject("bad ranking row (date, rank or player)", int(bad.sum()))
+    out = out.loc[~bad].copy()
+    out["rank"] = out["rank"].astype("int64")
+    out["player_id"] = out["player_id"].astype("int64")
+    out["key"] = tour.value + ":" + out["player_id"].astype(str)
+    return out
+
+
+_ODDS_FILE = re.compile(r"^(atp|wta)_(\d{4})\.csv$")
+
+
+def odds_files(data_dir: Path, tours: Iterable[Tour], years: range | None = None) -> list[tuple[Path, Tour]]:
+    """The tennis-data CSVs (atp_YYYY.csv, wta_YYYY.csv) of the given tours and years."""
+    folder = Path(data_dir) / "tennis_odds"
+    if not folder.is_dir():
+        raise ConfigError(f"no odds folder at {folder}: run `courtside data sync`")
+    wanted = {Tour(t).value for t in tours}
+    found: list[tuple[int, str, Path]] = []
+    for path in folder.iterdir():
+        m = _ODDS_FILE.match(path.name)
+        if m and m.group(1) in wanted and (years is None or int(m.group(2)) in years):
+            found.append((int(m.group(2)), m.group(1), path))
+    return [(p, Tour(t)) for _, t, p in sorted(found)]
+
+
+def load_odds(
+    data_dir: Path,
+    tours: Iterable[Tour] = (Tour.ATP, Tour.WTA),
+    years: range | None = None,
+    *,
+    report: LoadReport | None = None,
+) -> pd.DataFrame:
+    """The tennis-data.co.uk rows with closing odds, one per match, names as 'Surname I.'."""
+    report = report if report is not None else LoadReport()
+    frames = [_load_odds_file(p, t, report) for p, t in odds_files(Path(data_dir), tours, years)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _ODDS_OUT})
+    out = pd.concat(frames, ignore_index=True)
+    report.rows_kept += len(out)
+    return out
+
+
+_ODDS_OUT: tuple[str, ...] = (
+    "tour", "date", "location", "tournament", "series", "court", "surface", "round", "best_of",
+    "winner", "loser", "wrank", "lrank", "comment", *ODDS_COLUMNS,
+)  # fmt: skip
+
+
+def _col(raw: pd.DataFrame, *names: str) -> pd.Series:
+    for name in names:
+        if name in raw.columns:
+            return raw[name]
+    return pd.Series(np.nan, index=raw.index, dtype=object)
+
+
+def _load_odds_file(path: Path, tour: Tour, report: LoadReport) -> pd.DataFrame:
+    raw = read_csv(path)
+    raw = raw.rename(columns=str.strip)
+    report.files += 1
+    report.rows_read += len(raw)
+    clean: Callable[[pd.Series], pd.Series] = lambda s: s.str.strip().str.replace(r"\s+", " ", regex=True)  # noqa: E731
+    out = pd.DataFrame(
+        {
+            "tour": tour.value,
+            "date": pd.to_datetime(_col(raw, "Date"), errors="coerce", format="mixed"),
+            "location": _col(raw, "Location"),
+            "tournament": _col(raw, "Tournament"),
+            "series": _col(raw, "Series", "Tier"),
+            "court": _col(raw, "Court"),
+            "surface": _col(raw, "Surface"),
+            "round": _col(raw, "Round").str.strip(),
+            "best_of": pd.to_numeric(_col(raw, "Best of"), errors="coerce").fillna(3).astype("int64"),
+            "winner": clean(_col(raw, "Winner").astype("str")),
+            "loser": clean(_col(raw, "Loser").astype("str")),
+            "wrank": _to_float(_col(raw, "WRank")),
+            "lrank": _to_float(_col(raw, "LRank")),
+            "comment": _col(raw, "Comment").fillna("").str.strip(),
+        }
+    )
+    for col in ODDS_COLUMNS:
+        out[col] = _to_float(_col(raw, col))
+    bad_date = out["date"].isna()
+    no_name = _col(raw, "Winner").isna() | _col(raw, "Loser").isna()
+    report.reject("bad date", int(bad_date.sum()))
+    report.reject("missing player name", int((no_name & ~bad_date).sum()))
+    return out.loc[~(bad_date | no_name), list(_ODDS_OUT)].reset_index(drop=True)

@@ -1,0 +1,152 @@
+"""Idempotent placement and cancellation. The intent is journalled before the order is sent; an
+order whose outcome is unknown is resolved by client_order_id before anything new is placed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from courtside.domain.clock import Clock
+from courtside.domain.errors import (
+    DuplicateOrderError,
+    ExchangeError,
+    OrderRejectedError,
+    OutcomeUnknownError,
+    RetryableError,
+)
+from courtside.domain.orders import Order, OrderAck, OrderRequest, OrderStatus, TimeInForce
+from courtside.execution.coid import client_order_id
+from courtside.execution.ports import OrderPort
+from courtside.store.journal import OrderRow
+from courtside.store.trading import Journal, NewOrder
+from courtside.strategy.decide import OrderIntent
+
+log = logging.getLogger("courtside.trader")
+PENDING = ("intent", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    client_order_id: str
+    status: str  # resting | executed | canceled | rejected | unknown | duplicate-skip
+    order_id: str | None
+    fill_count: Decimal
+    detail: str = ""
+
+
+def status_of(order: Order) -> str:
+    return order.status.value
+
+
+def _status_after_ack(ack: OrderAck, tif: TimeInForce) -> str:
+    if ack.remaining_count > 0 and tif is TimeInForce.GTC:
+        return OrderStatus.RESTING.value
+    return OrderStatus.EXECUTED.value if ack.fill_count > 0 else OrderStatus.CANCELED.value
+
+
+class Executor:
+    """Places intents through an OrderPort and keeps the journal in step with what happened."""
+
+    def __init__(self, port: OrderPort, journal: Journal, clock: Clock) -> None:
+        self.port = port
+        self.journal = journal
+        self.clock = clock
+
+    def _new_order(self, intent: OrderIntent, decision_id: int | None) -> NewOrder:
+        attempt = self.journal.next_attempt(intent.event_ticker)
+        route = intent.quote.route
+        coid = client_order_id(intent.event_ticker, route.label, self.clock.now().date(), attempt)
+        return NewOrder(
+            client_order_id=coid, event_ticker=intent.event_ticker, ticker=intent.ticker, route=route.label,
+            side=intent.side.value, outcome=route.outcome.value, yes_price=intent.yes_price,
+            count=intent.count, time_in_force=intent.time_in_force.value, expiration=intent.expiration,
+            attempt=attempt, decision_id=decision_id,
+        )  # fmt: skip
+
+    async def place(self, intent: OrderIntent, decision_id: int | None = None) -> Placed:
+        """Journal the intent, send it, journal the answer. Never raises for a venue refusal."""
+        row = self.journal.record_intent(self._new_order(intent, decision_id), self.clock.now())
+        if row.status != "intent":
+            return Placed(row.client_order_id, "duplicate-skip", row.order_id, row.fill_count)
+        req = OrderRequest(
+            ticker=intent.ticker, side=intent.side, count=intent.count, price=intent.yes_price,
+            time_in_force=intent.time_in_force, client_order_id=row.client_order_id,
+            expiration_time=intent.expiration if intent.time_in_force is TimeInForce.GTC else None,
+        )  # fmt: skip
+        return await self._send(row, req)
+
+    async def _send(self, row: OrderRow, req: OrderRequest) -> Placed:
+        coid, now = row.client_order_id, self.clock.now
+        try:
+            ack = await self.port.create_order(req)
+        except (OutcomeUnknownError, DuplicateOrderError, RetryableError) as e:
+            log.warning("order %s outcome unknown (%s); will resolve by client_order_id", coid, e)
+            self.journal.update_order(coid, now(), status="unknown", detail=str(e))
+            return Placed(coid, "unknown", None, Decimal(0), str(e))
+        except OrderRejectedError as e:
+            log.warning("order %s rejected: %s", coid, e)
+            self.journal.update_order(coid, now(), status="rejected", detail=str(e))
+            self._free_if_untouched(row.event_ticker)
+            return Placed(coid, "rejected", None, Decimal(0), str(e))
+        status = _status_after_ack(ack, req.time_in_force)
+        fees = (ack.average_fee_paid or Decimal(0)) * ack.fill_count
+        self.journal.update_order(
+            coid, now(), status=status, order_id=ack.order_id, fill_count=ack.fill_count, fees=fees
+        )
+        if status == "canceled":
+            self._free_if_untouched(row.event_ticker)
+        return Placed(coid, status, ack.order_id, ack.fill_count)
+
+    def _free_if_untouched(self, event_ticker: str) -> None:
+        """A match whose every order ended unfilled and gone is free to trade again."""
+        rows = self.journal.orders(event_ticker=event_ticker)
+        live = [r for r in rows if r.status in ("intent", "unknown", "resting") or r.fill_count > 0]
+        if not live:
+            self.journal.unmark_traded(event_ticker)
+
+    async def resolve_pending(self) -> list[str]:
+        """Look up every intent/unknown order by client_order_id; returns the ids still unresolved."""
+        unresolved: list[str] = []
+        for row in self.journal.orders(statuses=PENDING):
+            try:
+                found = await self.port.find_order_by_client_id(row.client_order_id, ticker=row.ticker)
+            except ExchangeError as e:
+                log.warning("cannot resolve %s yet: %s", row.client_order_id, e)
+                unresolved.append(row.client_order_id)
+                continue
+            if found is None:
+                log.info("order %s never reached the exchange", row.client_order_id)
+                self.journal.update_order(row.client_order_id, self.clock.now(), status="not_placed")
+                self._free_if_untouched(row.event_ticker)
+                continue
+            self.record_order(row, found)
+        return unresolved
+
+    def record_order(self, row: OrderRow, order: Order) -> None:
+        self.journal.update_order(
+            row.client_order_id, self.clock.now(), status=status_of(order), order_id=order.order_id,
+            fill_count=order.fill_count, fees=order.fees,
+        )  # fmt: skip
+        if order.status is OrderStatus.CANCELED and order.fill_count == 0:
+            self._free_if_untouched(row.event_ticker)
+
+    async def cancel(self, row: OrderRow, reason: str) -> bool:
+        """Cancel a resting order; a 404 means it is gone already. True when nothing rests any more."""
+        if row.order_id is None:
+            return False
+        try:
+            result = await self.port.cancel_order(row.order_id, market_ticker=row.ticker)
+        except ExchangeError as e:
+            log.warning("cancel of %s failed: %s", row.client_order_id, e)
+            return False
+        log.info("cancelled %s on %s: %s", row.client_order_id, row.ticker, reason)
+        found = await self.port.find_order_by_client_id(row.client_order_id, ticker=row.ticker)
+        if found is not None and found.status is not OrderStatus.RESTING:
+            self.record_order(row, found)
+        else:
+            detail = f"{reason} (already gone)" if result.gone else reason
+            self.journal.update_order(row.client_order_id, self.clock.now(), status="canceled", detail=detail)
+            if row.fill_count == 0:
+                self._free_if_untouched(row.event_ticker)
+        return True

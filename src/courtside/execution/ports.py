@@ -1,0 +1,78 @@
+"""The ports the trader talks through. KalshiClient satisfies both; PaperExchange the order port.
+
+Live and dry-run differ only in the OrderPort behind them (DESIGN.md: one composition root).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
+
+from courtside.domain.market import Event, ExchangeStatus, Market, OrderBook, Series
+from courtside.domain.orders import Balance, Fill, Order, OrderAck, OrderRequest, Position, Settlement
+from courtside.kalshi.types import CancelResult
+
+
+class MarketData(Protocol):
+    """Public market data: exchange status, series, events with nested markets, books."""
+
+    async def get_exchange_status(self) -> ExchangeStatus: ...
+
+    async def get_series_list(
+        self, category: str | None = None, tags: Sequence[str] | None = None
+    ) -> list[Series]: ...
+
+    def iter_events(
+        self,
+        *,
+        series_ticker: str | None = None,
+        status: str | None = None,
+        with_nested_markets: bool = False,
+        tickers: Sequence[str] | None = None,
+        min_close_ts: int | None = None,
+        limit: int = 200,
+    ) -> AsyncIterator[Event]: ...
+
+    async def get_orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]: ...
+
+    async def get_market(self, ticker: str) -> Market: ...
+
+
+class OrderPort(Protocol):
+    """Orders and the account: the only thing that differs between live and dry-run."""
+
+    async def create_order(self, req: OrderRequest) -> OrderAck: ...
+
+    async def cancel_order(self, order_id: str, *, market_ticker: str | None = None) -> CancelResult: ...
+
+    async def find_order_by_client_id(
+        self, client_order_id: str, *, ticker: str | None = None, max_pages: int = 5
+    ) -> Order | None: ...
+
+    async def get_orders(self, **filters: object) -> list[Order]: ...
+
+    async def get_fills(self, **filters: object) -> list[Fill]: ...
+
+    async def get_positions(
+        self,
+        *,
+        ticker: str | None = None,
+        event_ticker: str | None = None,
+        count_filter: str | None = None,
+        settlement_status: str | None = None,
+        exchange_index: int | None = None,
+        subaccount: int | None = None,
+    ) -> list[Position]: ...
+
+    async def get_balance(
+        self, *, exchange_index: int | None = None, subaccount: int | None = None
+    ) -> Balance: ...
+
+    async def get_settlements(
+        self,
+        *,
+        ticker: str | None = None,
+        event_ticker: str | None = None,
+        min_ts: int | None = None,
+        max_ts: int | None = None,
+    ) -> list[Settlement]: ...

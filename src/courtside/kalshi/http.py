@@ -1,0 +1,175 @@
+"""The HTTP core of the Kalshi client: signing, rate limiting, error mapping, retries, paging.
+
+GETs are retried on 429 / 5xx / network errors with jittered exponential backoff (no
+Retry-After is sent, kalshi-api.md §1.3); writes are never retried here (see writes.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from courtside.domain.errors import DataError, ExchangeError, NetworkError, OutcomeUnknownError, ParseError
+from courtside.kalshi.env import Endpoints, resolve_env
+from courtside.kalshi.errors import error_for
+from courtside.kalshi.parse import page_cursor
+from courtside.kalshi.ratelimit import RateLimiter, Sleep
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Params = Mapping[str, str | int | bool | None]
+
+# Errors raised before any byte reached the server: the request certainly did not execute.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+class KalshiHttp:
+    """Base of KalshiClient: one httpx.AsyncClient, optional auth and limiter, bounded retries."""
+
+    def __init__(
+        self,
+        env: str | Endpoints = "prod",
+        *,
+        auth: httpx.Auth | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        max_attempts: int = 5,
+        backoff_base: float = 0.25,
+        backoff_cap: float = 8.0,
+        timeout: float = 10.0,
+    ) -> None:
+        self.endpoints = env if isinstance(env, Endpoints) else resolve_env(env)
+        self.auth = auth
+        self.limiter = limiter
+        self._sleep = sleep
+        self._rng = rng or random.Random(0)
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.requests_sent = 0
+        self.last_server_date: datetime | None = None
+        self._http = httpx.AsyncClient(
+            base_url=self.endpoints.rest_base + "/",
+            transport=transport,
+            timeout=timeout,
+            headers={"Accept": "application/json"},
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.endpoints.rest_base}, auth={'yes' if self.auth else 'no'})"
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds before retry `attempt` (1-based): full-jitter exponential, capped."""
+        ceiling = min(self.backoff_cap, self.backoff_base * 2.0 ** (attempt - 1))
+        return ceiling * (0.5 + 0.5 * self._rng.random())
+
+    async def send(
+        self, method: str, path: str, *, params: Params | None = None, body: Any = None, orders: int = 1
+    ) -> Any:
+        """One attempt: rate-limit, sign, send, map errors; returns the decoded JSON body.
+
+        Raises NetworkError if the request never left, OutcomeUnknownError if it may have executed.
+        """
+        rel = path.lstrip("/")
+        if self.limiter is not None:
+            await self.limiter.acquire(method, "/" + rel.split("?")[0], orders=orders)
+        clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        self.requests_sent += 1
+        try:
+            resp = await self._http.request(
+                method, rel, params=clean, json=body, auth=self.auth or httpx.USE_CLIENT_DEFAULT
+            )
+        except NOT_SENT as e:
+            raise NetworkError(f"{method} /{rel}: could not connect ({type(e).__name__})") from e
+        except httpx.TransportError as e:
+            if method.upper() == "GET":
+                raise NetworkError(f"{method} /{rel}: {type(e).__name__}") from e
+            raise OutcomeUnknownError(f"{method} /{rel}: sent, no answer ({type(e).__name__})") from e
+        self._note_date(resp)
+        if resp.status_code >= 400:
+            raise error_for(
+                resp.status_code,
+                resp.content,
+                method=method,
+                path=self.endpoints.rest_path_prefix + "/" + rel,
+            )
+        if not resp.content:
+            return {}
+        try:
+            return resp.json()
+        except ValueError as e:
+            raise ParseError(f"{method} /{rel}", "response body is not JSON") from e
+
+    def _note_date(self, resp: httpx.Response) -> None:
+        date = resp.headers.get("date")
+        if date:
+            try:
+                self.last_server_date = parsedate_to_datetime(date)
+            except (TypeError, ValueError):
+                log.debug("unparseable Date header %r", date)
+
+    async def get(self, path: str, params: Params | None = None) -> Any:
+        """A GET, retried on 429, 5xx and network failures with jittered backoff."""
+        attempt = 1
+        while True:
+            try:
+                return await self.send("GET", path, params=params)
+            except ExchangeError as e:
+                if not e.retryable or attempt >= self.max_attempts:
+                    raise
+                delay = self.backoff(attempt)
+                log.info("GET %s failed (%s); retry %d in %.2fs", path, type(e).__name__, attempt, delay)
+                await self._sleep(delay)
+                attempt += 1
+
+    async def pages(self, path: str, params: Params, key: str) -> AsyncIterator[list[Any]]:
+        """Yield the `key` list of every page, following `cursor` until it is "" or null."""
+        cursor: str | None = None
+        seen: set[str] = set()
+        while True:
+            data = await self.get(path, {**params, "cursor": cursor})
+            items = data.get(key) if isinstance(data, dict) else None
+            if items is None:
+                items = []
+            if not isinstance(items, list):
+                raise ParseError(f"GET {path}", f"{key!r} is not a list")
+            yield items
+            cursor = page_cursor(data, f"GET {path}")
+            if cursor is None:
+                return
+            if cursor in seen:
+                raise DataError(f"GET {path}: cursor repeated, the listing would loop")
+            seen.add(cursor)
+
+    async def each(self, path: str, params: Params, key: str, parse: Callable[[Any], T]) -> AsyncIterator[T]:
+        """Every parsed item of every page; an item that fails to parse is logged and skipped."""
+        async for items in self.pages(path, params, key):
+            for raw in items:
+                try:
+                    yield parse(raw)
+                except ParseError as e:
+                    log.warning("skipping %s from GET %s: %s", key, path, e)
+
+
+def _param(value: str | int | bool) -> str | int:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value

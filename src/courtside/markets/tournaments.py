@@ -1,0 +1,130 @@
+"""Competition name -> tournament facts (surface, level, country, best-of), from a maintained table.
+
+Kalshi names a match's competition in `product_metadata.competition` ("ATP Bastad", "US Open Men
+Singles", "WTA 125K Modena") and in the rules text ("... in the 2026 M25 Edwardsville IL Round of 16
+after a ball ..."; kalshi-api.md §5.2-5.3). The table lives next to this module (tournaments.csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from courtside.domain.tennis import Level, Surface, Tour
+
+TOUR_LEVELS = frozenset(
+    {Level.GRAND_SLAM, Level.TOUR_FINALS, Level.MASTERS, Level.TOUR_500, Level.TOUR_250, Level.OLYMPICS}
+)
+_ITF = re.compile(
+    r"^(?:ITF\s+)?(?P<sex>[MW])(?P<prize>15|25|35|40|50|60|75|80|100|110)K?\s+(?P<city>.+)$", re.I
+)
+_WTA125 = re.compile(r"^WTA\s*125K?\s+(?P<city>.+)$", re.I)
+_CHALLENGER = re.compile(r"^(?:ATP\s+)?Challenger\s+(?P<city>.+)$", re.I)
+_PREFIX = re.compile(r"^(?:ATP|WTA)\s+", re.I)
+_SUFFIX = re.compile(r"\s+(?:Men'?s?|Women'?s?|Ladies)\s+Singles$|\s+Singles$", re.I)
+
+_ROUNDS: tuple[tuple[str, str], ...] = (
+    (r"Round\s+Of\s+128|First\s+Round|Round\s+1", "R128"),
+    (r"Round\s+Of\s+64", "R64"),
+    (r"Round\s+Of\s+32", "R32"),
+    (r"Round\s+Of\s+16", "R16"),
+    (r"Quarter-?finals?", "QF"),
+    (r"Semi-?finals?", "SF"),
+    (r"Qualification\s+Round\s+1|Qualifying\s+Round\s+1", "Q1"),
+    (r"Qualification\s+Round\s+2|Qualifying\s+Round\s+2", "Q2"),
+    (r"Qualification\s+Round\s+3|Qualifying\s+Round\s+3|Qualification\s+Final|Qualifying\s+Final", "Q3"),
+    (r"Group\s+\w+|Round\s+Robin", "RR"),
+    (r"Bronze(?:\s+Medal)?(?:\s+Match)?", "BR"),
+    (r"Finals?", "F"),
+)
+_ROUND_AT_END = re.compile(
+    r"\s+(?P<round>" + "|".join(f"(?:{pattern})" for pattern, _ in _ROUNDS) + r")\s*$", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Tournament:
+    """What the table knows of one tournament; surface may be unknown for small ITF events."""
+
+    name: str
+    level: Level
+    surface: Surface | None
+    country: str | None
+    indoor: bool | None
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced: the key for every name comparison."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(ascii_only.replace("’", "'").lower().split())
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[Tournament, str]]:
+    """Folded name or alias -> (tournament, tour tag atp|wta|both)."""
+    out: dict[str, tuple[Tournament, str]] = {}
+    text = resources.files("courtside.markets").joinpath("tournaments.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        tour = Tournament(
+            name=row["name"],
+            level=Level(row["level"]),
+            surface=Surface(row["surface"]) if row["surface"] else None,
+            country=row["country"] or None,
+            indoor=row["indoor"] == "1",
+        )
+        for key in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            out[fold(key)] = (tour, row["tour"])
+    return out
+
+
+def round_code(text: str) -> str | None:
+    """'Round Of 16' -> 'R16', 'Qualification Final' -> 'Q3', 'Group E' -> 'RR' (Sackmann codes)."""
+    for pattern, code in _ROUNDS:
+        if re.fullmatch(pattern, text.strip(), re.I):
+            return code
+    return None
+
+
+def split_round(rest: str) -> tuple[str, str | None]:
+    """'ATP Bastad Qualification Final' -> ('ATP Bastad', 'Q3'); the round may be absent."""
+    found = _ROUND_AT_END.search(rest)
+    if found is None:
+        return rest.strip(), None
+    return rest[: found.start()].strip(), round_code(found.group("round"))
+
+
+def _lookup(name: str, tour: Tour) -> Tournament | None:
+    hit = _table().get(fold(name))
+    if hit is None:
+        return None
+    found, tag = hit
+    return found if tag in ("both", tour.value) else None
+
+
+def lookup(competition: str, tour: Tour) -> Tournament | None:
+    """The tournament behind a competition name, or None when the table does not know it."""
+    text = " ".join(competition.split())
+    itf = _ITF.match(text)
+    if itf:
+        known = _lookup(itf.group("city"), tour)
+        surface = known.surface if known else None
+        return Tournament(text, Level.ITF, surface, known.country if known else None, None)
+    for pattern in (_WTA125, _CHALLENGER):
+        lower = pattern.match(text)
+        if lower:
+            known = _lookup(lower.group("city"), tour)
+            surface = known.surface if known else None
+            return Tournament(text, Level.CHALLENGER, surface, known.country if known else None, None)
+    bare = _SUFFIX.sub("", _PREFIX.sub("", text))
+    return _lookup(text, tour) or _lookup(bare, tour)
+
+
+def best_of(tour: Tour, level: Level, round_: str | None) -> int:
+    """Five sets only in men's Grand Slam main draws (qualifying is best of three since 2023)."""
+    main_draw = round_ is None or not round_.startswith("Q")
+    return 5 if tour is Tour.ATP and level is Level.GRAND_SLAM and main_draw else 3

@@ -1,0 +1,159 @@
+"""Risk checks: each returns the reason to refuse an order, or None. A refusal is logged, never raised.
+
+Trading states: ACTIVE (trade), REDUCING (no new positions; resting orders may be cancelled) and
+HALTED (cancel everything resting, place nothing). The kill switch is a file: its presence halts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+
+from courtside.domain.market import ExchangeStatus, OrderBook
+from courtside.markets.match import TennisMatch
+from courtside.strategy.decide import OrderIntent
+
+
+class TradingState(StrEnum):
+    ACTIVE = "ACTIVE"
+    REDUCING = "REDUCING"
+    HALTED = "HALTED"
+
+
+@dataclass(frozen=True, slots=True)
+class RiskLimits:
+    max_hours: float = 48.0
+    min_minutes: float = 10.0
+    min_volume: Decimal = Decimal(100)
+    max_book_age_s: float = 120.0
+    max_orders_per_scan: int = 5
+    max_exposure: Decimal = Decimal(500)
+    daily_loss_limit: Decimal = Decimal(100)
+    kill_file: Path = Path("var/KILL")
+
+
+@dataclass(frozen=True, slots=True)
+class RiskView:
+    """What the checks look at, gathered once per scan (store + exchange)."""
+
+    now: datetime
+    state: TradingState = TradingState.ACTIVE
+    state_reason: str = ""
+    kill_switch: bool = False
+    exchange: ExchangeStatus | None = None
+    traded_events: frozenset[str] = frozenset()
+    positions: Mapping[str, Decimal] = field(default_factory=dict)  # ticker -> signed contracts
+    resting_tickers: frozenset[str] = frozenset()
+    orders_this_scan: int = 0
+    open_exposure: Decimal = Decimal(0)
+    realized_today: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    intent: OrderIntent
+    match: TennisMatch
+    books: Mapping[str, OrderBook]
+
+
+Check = Callable[[Proposal, RiskView, RiskLimits], str | None]
+
+
+def check_state(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    if v.kill_switch:
+        return f"kill switch {lim.kill_file} is present"
+    if v.state is TradingState.HALTED:
+        return f"trading HALTED{': ' + v.state_reason if v.state_reason else ''}"
+    if v.state is TradingState.REDUCING:
+        return "trading REDUCING: no new positions"
+    return None
+
+
+def check_exchange(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    if v.exchange is None:
+        return "exchange status unknown"
+    if not v.exchange.trading_active_on(p.match.exchange_index):
+        return f"exchange not trading (shard {p.match.exchange_index})"
+    return None
+
+
+def check_one_per_match(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    if p.match.event_ticker in v.traded_events:
+        return f"already traded {p.match.event_ticker} (one position per match)"
+    for ticker in p.match.tickers:
+        if v.positions.get(ticker, Decimal(0)) != 0:
+            return f"the exchange shows a position in {ticker}"
+        if ticker in v.resting_tickers:
+            return f"an order already rests on {ticker}"
+    return None
+
+
+def check_time(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    hours = (p.match.start - v.now).total_seconds() / 3600
+    if hours > lim.max_hours:
+        return f"starts in {hours:.1f} h, beyond max-hours {lim.max_hours}"
+    if hours * 60 < lim.min_minutes:
+        return f"starts in {hours * 60:.0f} min, inside the {lim.min_minutes:.0f} min cut-off"
+    return None
+
+
+def check_volume(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    market = p.match.a.market if p.intent.ticker == p.match.a.market.ticker else p.match.b.market
+    if market.volume < lim.min_volume:
+        return f"volume {market.volume} below min-volume {lim.min_volume}"
+    return None
+
+
+def check_stale(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    book = p.books.get(p.intent.ticker)
+    if book is None:
+        return f"no book for {p.intent.ticker}"
+    if book.ts is not None and (v.now - book.ts).total_seconds() > lim.max_book_age_s:
+        return f"book for {p.intent.ticker} is {(v.now - book.ts).total_seconds():.0f} s old"
+    return None
+
+
+def check_orders_per_scan(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    if v.orders_this_scan >= lim.max_orders_per_scan:
+        return f"already {v.orders_this_scan} orders this scan (max {lim.max_orders_per_scan})"
+    return None
+
+
+def check_exposure(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    q = p.intent.quote
+    cost = p.intent.count * q.avg_price + q.fee
+    if v.open_exposure + cost > lim.max_exposure:
+        return f"exposure {v.open_exposure + cost:.2f} would pass {lim.max_exposure}"
+    return None
+
+
+def check_daily_loss(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    if v.realized_today <= -lim.daily_loss_limit:
+        return f"daily loss {-v.realized_today:.2f} reached the limit {lim.daily_loss_limit}"
+    return None
+
+
+ALL_CHECKS: tuple[Check, ...] = (
+    check_state,
+    check_exchange,
+    check_one_per_match,
+    check_time,
+    check_volume,
+    check_stale,
+    check_orders_per_scan,
+    check_exposure,
+    check_daily_loss,
+)
+
+
+def evaluate(p: Proposal, v: RiskView, lim: RiskLimits, checks: tuple[Check, ...] = ALL_CHECKS) -> list[str]:
+    """Every reason to refuse; an empty list lets the order through."""
+    return [reason for check in checks if (reason := check(p, v, lim)) is not None]
+
+
+def kill_switch_on(path: Path) -> bool:
+    return path.exists()

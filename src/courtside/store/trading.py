@@ -1,0 +1,302 @@
+"""The journal's repository: what the trader reads and writes, one short transaction per call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from courtside.domain.errors import StoreError
+from courtside.domain.orders import Fill, Position, Settlement
+from courtside.store.db import init_db, session_factory, transaction
+from courtside.store.journal import (
+    DecisionRow,
+    FillRow,
+    OrderRow,
+    PositionRow,
+    ScanRow,
+    SettlementRow,
+    StartPriceRow,
+    TradedEventRow,
+    TradingStateRow,
+    UnmatchedRow,
+)
+
+ZERO = Decimal(0)
+OPEN_STATUSES = ("intent", "unknown", "resting")
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    client_order_id: str
+    event_ticker: str
+    ticker: str
+    route: str
+    side: str
+    outcome: str
+    yes_price: Decimal
+    count: Decimal
+    time_in_force: str
+    expiration: datetime | None
+    attempt: int
+    decision_id: int | None
+
+
+class Journal:
+    """Read/write access to the trader tables for one mode ('live' or 'paper')."""
+
+    def __init__(self, engine: Engine, mode: str) -> None:
+        try:
+            init_db(engine)
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot open the journal database: {e}") from e
+        self.engine = engine
+        self.mode = mode
+        self._factory = session_factory(engine)
+
+    # ---- scans and decisions ---------------------------------------------------------
+    def start_scan(self, now: datetime) -> int:
+        with transaction(self._factory) as s:
+            row = ScanRow(mode=self.mode, started_at=now)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def finish_scan(self, scan_id: int, now: datetime, **counts: int) -> None:
+        with transaction(self._factory) as s:
+            row = s.get(ScanRow, scan_id)
+            if row is None:
+                raise StoreError(f"scan {scan_id} vanished")
+            row.finished_at = now
+            for key, value in counts.items():
+                setattr(row, key, value)
+
+    def record_decision(self, row: DecisionRow) -> int:
+        row.mode = self.mode
+        with transaction(self._factory) as s:
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def decisions(self, scan_id: int | None = None) -> list[DecisionRow]:
+        with self._factory() as s:
+            q = select(DecisionRow).where(DecisionRow.mode == self.mode)
+            if scan_id is not None:
+                q = q.where(DecisionRow.scan_id == scan_id)
+            return list(s.scalars(q.order_by(DecisionRow.id)))
+
+    def scans(self) -> list[ScanRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(ScanRow).where(ScanRow.mode == self.mode).order_by(ScanRow.id)))
+
+    # ---- orders: intent before send ------------------------------------------------
+    def record_intent(self, order: NewOrder, now: datetime) -> OrderRow:
+        """Write the order (status 'intent') and mark its event traded, atomically; idempotent."""
+        with transaction(self._factory) as s:
+            q = select(OrderRow).where(OrderRow.client_order_id == order.client_order_id)
+            found = s.scalars(q).first()
+            if found is not None:
+                return found
+            row = OrderRow(
+                mode=self.mode, status="intent", created_at=now, updated_at=now,
+                fill_count=ZERO, fees=ZERO, detail="", **asdict(order),
+            )  # fmt: skip
+            s.add(row)
+            self._mark(s, order.event_ticker, now, "order")
+            s.flush()
+            return row
+
+    def update_order(self, client_order_id: str, now: datetime, **fields: object) -> OrderRow:
+        with transaction(self._factory) as s:
+            row = s.scalars(select(OrderRow).where(OrderRow.client_order_id == client_order_id)).first()
+            if row is None:
+                raise StoreError(f"no journalled order {client_order_id}")
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.updated_at = now
+            return row
+
+    def orders(
+        self, statuses: Sequence[str] | None = None, event_ticker: str | None = None
+    ) -> list[OrderRow]:
+        with self._factory() as s:
+            q = select(OrderRow).where(OrderRow.mode == self.mode)
+            if statuses:
+                q = q.where(OrderRow.status.in_(statuses))
+            if event_ticker:
+                q = q.where(OrderRow.event_ticker == event_ticker)
+            return list(s.scalars(q.order_by(OrderRow.id)))
+
+    def next_attempt(self, event_ticker: str) -> int:
+        with self._factory() as s:
+            q = select(func.max(OrderRow.attempt)).where(
+                OrderRow.mode == self.mode, OrderRow.event_ticker == event_ticker
+            )
+            last = s.scalar(q)
+            return 0 if last is None else int(last) + 1
+
+    # ---- one position per match --------------------------------------------------
+    def _mark(self, s: Session, event_ticker: str, now: datetime, source: str) -> None:
+        q = select(TradedEventRow).where(
+            TradedEventRow.mode == self.mode, TradedEventRow.event_ticker == event_ticker
+        )
+        if s.scalars(q).first() is None:
+            s.add(TradedEventRow(mode=self.mode, event_ticker=event_ticker, ts=now, source=source))
+
+    def mark_traded(self, event_ticker: str, now: datetime, source: str) -> None:
+        with transaction(self._factory) as s:
+            self._mark(s, event_ticker, now, source)
+
+    def unmark_traded(self, event_ticker: str) -> None:
+        """Free a match again (its only order was refused or cancelled unfilled)."""
+        with transaction(self._factory) as s:
+            q = select(TradedEventRow).where(
+                TradedEventRow.mode == self.mode, TradedEventRow.event_ticker == event_ticker
+            )
+            for row in s.scalars(q):
+                s.delete(row)
+
+    def traded_events(self) -> set[str]:
+        with self._factory() as s:
+            q = select(TradedEventRow.event_ticker).where(TradedEventRow.mode == self.mode)
+            return set(s.scalars(q))
+
+    # ---- what the exchange says ----------------------------------------------------
+    def add_fills(self, fills: Iterable[Fill]) -> int:
+        """Insert fills not seen before; returns how many were new."""
+        new = 0
+        with transaction(self._factory) as s:
+            seen = set(s.scalars(select(FillRow.fill_id).where(FillRow.mode == self.mode)))
+            for f in fills:
+                if f.fill_id in seen:
+                    continue
+                seen.add(f.fill_id)
+                s.add(
+                    FillRow(
+                        mode=self.mode, fill_id=f.fill_id, order_id=f.order_id, ticker=f.ticker,
+                        side=f.side.value, outcome=f.outcome.value, count=f.count, yes_price=f.yes_price,
+                        fee=f.fee, is_taker=f.is_taker, ts=f.created_time,
+                    )
+                )  # fmt: skip
+                new += 1
+        return new
+
+    def fills(self) -> list[FillRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(FillRow).where(FillRow.mode == self.mode).order_by(FillRow.ts)))
+
+    def replace_positions(self, positions: Iterable[Position], now: datetime) -> None:
+        with transaction(self._factory) as s:
+            for row in s.scalars(select(PositionRow).where(PositionRow.mode == self.mode)):
+                s.delete(row)
+            s.flush()
+            for p in positions:
+                if p.position == 0:
+                    continue
+                s.add(
+                    PositionRow(
+                        mode=self.mode, ticker=p.ticker, position=p.position, exposure=p.market_exposure,
+                        fees_paid=p.fees_paid, realized_pnl=p.realized_pnl, updated_at=now,
+                    )
+                )  # fmt: skip
+
+    def positions(self) -> list[PositionRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(PositionRow).where(PositionRow.mode == self.mode)))
+
+    def add_settlements(self, settlements: Iterable[Settlement]) -> int:
+        new = 0
+        with transaction(self._factory) as s:
+            seen = set(s.scalars(select(SettlementRow.ticker).where(SettlementRow.mode == self.mode)))
+            for st in settlements:
+                if st.ticker in seen:
+                    continue
+                seen.add(st.ticker)
+                s.add(
+                    SettlementRow(
+                        mode=self.mode, ticker=st.ticker, event_ticker=st.event_ticker,
+                        result=st.market_result, yes_count=st.yes_count, no_count=st.no_count,
+                        cost=st.yes_total_cost + st.no_total_cost, revenue=st.revenue,
+                        fee_cost=st.fee_cost, settled_time=st.settled_time,
+                    )
+                )  # fmt: skip
+                new += 1
+        return new
+
+    def settlements(self) -> list[SettlementRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(SettlementRow).where(SettlementRow.mode == self.mode)))
+
+    def realized_since(self, since: datetime) -> Decimal:
+        """Settled P&L since a time: revenue - cost - trading fees of the settled markets."""
+        with self._factory() as s:
+            mine = SettlementRow.mode == self.mode
+            rows = s.scalars(select(SettlementRow).where(mine, SettlementRow.settled_time >= since))
+            settled = list(rows)
+            tickers = [r.ticker for r in settled]
+            fill_fees = s.scalars(
+                select(FillRow.fee).where(FillRow.mode == self.mode, FillRow.ticker.in_(tickers))
+            )
+            fees = sum(fill_fees, ZERO)
+        gross = sum((r.revenue - r.cost for r in settled), ZERO)
+        return gross - fees
+
+    # ---- players we could not identify --------------------------------------------
+    def record_unmatched(
+        self, *, name: str, tour: str, status: str, competitor_id: str, event_ticker: str, detail: str,
+        now: datetime,
+    ) -> None:  # fmt: skip
+        with transaction(self._factory) as s:
+            q = select(UnmatchedRow).where(UnmatchedRow.name == name, UnmatchedRow.tour == tour)
+            row = s.scalars(q).first()
+            if row is None:
+                s.add(
+                    UnmatchedRow(
+                        name=name, tour=tour, status=status, competitor_id=competitor_id,
+                        event_ticker=event_ticker, detail=detail, first_seen=now, last_seen=now, times=1,
+                    )
+                )  # fmt: skip
+                return
+            row.status, row.detail, row.last_seen = status, detail, now
+            row.event_ticker = event_ticker
+            row.times += 1
+
+    def unmatched(self) -> list[UnmatchedRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(UnmatchedRow).order_by(UnmatchedRow.times.desc())))
+
+    # ---- closing prices for CLV ------------------------------------------------------
+    def record_start_price(
+        self, ticker: str, event_ticker: str, bid: Decimal | None, ask: Decimal | None, now: datetime
+    ) -> None:
+        with transaction(self._factory) as s:
+            row = s.scalars(select(StartPriceRow).where(StartPriceRow.ticker == ticker)).first()
+            if row is None:
+                row = StartPriceRow(ticker=ticker, event_ticker=event_ticker, yes_bid=bid, yes_ask=ask)
+                row.ts = now
+                s.add(row)
+            else:
+                row.yes_bid, row.yes_ask, row.ts = bid, ask, now
+
+    def start_prices(self) -> dict[str, StartPriceRow]:
+        with self._factory() as s:
+            return {r.ticker: r for r in s.scalars(select(StartPriceRow))}
+
+    # ---- trading state -----------------------------------------------------------------
+    def state(self) -> tuple[str, str]:
+        with self._factory() as s:
+            row = s.get(TradingStateRow, 1)
+            return ("ACTIVE", "") if row is None else (row.state, row.reason)
+
+    def set_state(self, state: str, reason: str, now: datetime) -> None:
+        with transaction(self._factory) as s:
+            row = s.get(TradingStateRow, 1)
+            if row is None:
+                s.add(TradingStateRow(id=1, state=state, reason=reason, updated_at=now))
+            else:
+                row.state, row.reason, row.updated_at = state, reason, now

@@ -1,0 +1,182 @@
+"""decide(): from a priced match and both books to an order intent or the reasons for none (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from courtside.domain.market import OrderBook
+from courtside.domain.orders import BookSide, TimeInForce
+from courtside.markets.match import TennisMatch
+from courtside.pricing.edge import (
+    EdgeParams,
+    Leg,
+    Quote,
+    Style,
+    best_quote,
+    maker_quote,
+    price_routes,
+    taker_quote,
+)
+from courtside.strategy.sizing import SizingParams, size
+
+
+class OrderStyle(StrEnum):
+    MAKER = "maker"  # rest at the best bid (or one tick better)
+    TAKER = "taker"  # cross at the ask: IOC, or GTC with taker_gtc
+    AUTO = "auto"  # take when the taker route clears --min-ev, else make
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyParams:
+    min_value: Decimal = Decimal("0.02")
+    min_ev: Decimal = Decimal("0.05")
+    min_volume: Decimal = Decimal(100)  # contracts traded in the market so far
+    max_hours: float = 48.0
+    min_minutes: float = 10.0
+    order_style: OrderStyle = OrderStyle.MAKER
+    taker_gtc: bool = False
+    edge: EdgeParams = field(default_factory=EdgeParams)
+    sizing: SizingParams = field(default_factory=SizingParams)
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyState:
+    now: datetime
+    bankroll: Decimal
+    open_exposure: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PricedMatch:
+    match: TennisMatch
+    p_a: float
+    model_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderIntent:
+    """What to send: a V2 limit order on one market, plus the numbers that justified it."""
+
+    event_ticker: str
+    quote: Quote
+    count: Decimal
+    time_in_force: TimeInForce
+    expiration: datetime | None
+    binding_cap: str
+    quotes: tuple[Quote, ...] = ()
+
+    @property
+    def ticker(self) -> str:
+        return self.quote.route.ticker
+
+    @property
+    def side(self) -> BookSide:
+        return self.quote.route.side
+
+    @property
+    def yes_price(self) -> Decimal:
+        return self.quote.yes_price
+
+
+@dataclass(frozen=True, slots=True)
+class NoTrade:
+    reasons: tuple[str, ...]
+    best: Quote | None = None
+    quotes: tuple[Quote, ...] = ()
+
+
+Decision = OrderIntent | NoTrade
+
+
+def legs(match: TennisMatch, books: Mapping[str, OrderBook]) -> tuple[Leg, Leg] | None:
+    sides = (match.a, match.b)
+    if any(s.market.ticker not in books for s in sides):
+        return None
+    a, b = (Leg(s.market.ticker, s.market.code, books[s.market.ticker], s.market.tick_grid) for s in sides)
+    return a, b
+
+
+def _pick(quotes: tuple[Quote, ...], params: StrategyParams) -> Quote | None:
+    if params.order_style is OrderStyle.MAKER:
+        return best_quote(quotes, Style.MAKER)
+    if params.order_style is OrderStyle.TAKER:
+        return best_quote(quotes, Style.TAKER)
+    taker = best_quote(quotes, Style.TAKER)
+    if taker is not None and taker.ev >= params.min_ev and taker.value_edge >= params.min_value:
+        return taker
+    return best_quote(quotes, Style.MAKER) or taker
+
+
+def _at_count(quote: Quote, count: Decimal, priced: PricedMatch, books: Mapping[str, OrderBook],
+              params: StrategyParams) -> Quote | None:  # fmt: skip
+    """The quote again at the final size: fee rounding and the depth walk depend on the count."""
+    edge = replace(params.edge, ref_count=count, min_value=params.min_value)
+    if quote.style is Style.TAKER:
+        return taker_quote(quote.route, quote.p, books[quote.route.ticker], priced.match.fees, edge)
+    grid = priced.match.a.market.tick_grid
+    if quote.route.ticker == priced.match.b.market.ticker:
+        grid = priced.match.b.market.tick_grid
+    return maker_quote(quote.route, quote.p, books[quote.route.ticker], grid, priced.match.fees, edge)
+
+
+def _thresholds(quote: Quote, priced: PricedMatch, params: StrategyParams) -> list[str]:
+    reasons = list(quote.refusals)
+    if quote.value_edge < params.min_value:
+        reasons.append(f"value edge {quote.value_edge:.4f} < min-value {params.min_value}")
+    if quote.ev < params.min_ev:
+        reasons.append(f"EV {quote.ev:.4f} < min-ev {params.min_ev}")
+    match = priced.match
+    market = match.a.market if quote.route.ticker == match.a.market.ticker else match.b.market
+    if market.volume < params.min_volume:
+        reasons.append(f"volume {market.volume} < min-volume {params.min_volume}")
+    return reasons
+
+
+def _timing(match: TennisMatch, now: datetime, params: StrategyParams) -> str | None:
+    hours = (match.start - now).total_seconds() / 3600
+    if hours > params.max_hours:
+        return f"starts in {hours:.1f} h > max-hours {params.max_hours}"
+    if hours * 60 < params.min_minutes:
+        return f"starts in {hours * 60:.0f} min < {params.min_minutes} min"
+    return None
+
+
+def decide(
+    priced: PricedMatch, books: Mapping[str, OrderBook], params: StrategyParams, state: StrategyState
+) -> Decision:
+    """The best route that clears every threshold, sized; or NoTrade with every reason found."""
+    match = priced.match
+    pair = legs(match, books)
+    if pair is None:
+        return NoTrade(("no order book for one of the markets",))
+    edge = replace(params.edge, ref_count=params.sizing.max_size, min_value=params.min_value)
+    quotes = price_routes(priced.p_a, pair[0], pair[1], match.fees, edge)
+    timing = _timing(match, state.now, params)
+    chosen = _pick(quotes, params)
+    if chosen is None:
+        best = max(quotes, key=lambda q: q.ev, default=None)
+        reasons = [*(best.refusals if best else ("no price on any route",)), *filter(None, [timing])]
+        return NoTrade(tuple(reasons), best, quotes)
+    reasons = _thresholds(chosen, priced, params) + list(filter(None, [timing]))
+    if reasons:
+        return NoTrade(tuple(reasons), chosen, quotes)
+    sized = size(chosen, params.sizing, state.bankroll, state.open_exposure)
+    final = _at_count(chosen, sized.count, priced, books, params) if sized.count > 0 else None
+    if final is None:
+        return NoTrade((f"size 0 (bound by {sized.binding})",), chosen, quotes)
+    again = _thresholds(final, priced, params)
+    if again:
+        return NoTrade(tuple(f"at {sized.count} contracts: {r}" for r in again), final, quotes)
+    tif, expiry = _tif(final, match, params)
+    return OrderIntent(match.event_ticker, final, final.count, tif, expiry, sized.binding, quotes)
+
+
+def _tif(quote: Quote, match: TennisMatch, params: StrategyParams) -> tuple[TimeInForce, datetime | None]:
+    """Makers rest until the start; takers are IOC unless GTC was asked for."""
+    if quote.style is Style.TAKER and not params.taker_gtc:
+        return TimeInForce.IOC, None
+    return TimeInForce.GTC, match.start
