@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from courtside.sim.server import SimServer
+    from courtside.sim.testing import SimSession
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,3 +48,39 @@ def recorded_dir() -> Path:
     if path is None:
         pytest.skip("recorded Kalshi responses not found: set COURTSIDE_RECORDED")
     return path
+
+
+# --- simulated exchange (courtside.sim) --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def rsa_private_key() -> rsa.RSAPrivateKey:
+    """An RSA-2048 private key (cryptography object), made once per session."""
+    from courtside.sim.testing import new_rsa_key
+
+    return new_rsa_key()
+
+
+@pytest.fixture(scope="session")
+def _sim_server_running() -> Iterator[tuple[SimServer, rsa.RSAPrivateKey]]:
+    """One uvicorn-served simulator per session (plus the market maker's key); reset per test."""
+    from courtside.sim.server import SimServer
+    from courtside.sim.testing import new_rsa_key
+
+    with SimServer(seed=0) as server:
+        yield server, new_rsa_key()
+
+
+@pytest.fixture
+def sim_server(
+    _sim_server_running: tuple[SimServer, rsa.RSAPrivateKey],
+    rsa_private_key: rsa.RSAPrivateKey,
+    tmp_path: Path,
+) -> Iterator[SimSession]:
+    """A fresh SimSession: base_url, ws_url, key_id, private_key(+_path), user_id, mm_* and control."""
+    from courtside.sim.testing import prepare_session, write_private_pem
+
+    server, maker_key = _sim_server_running
+    key_path = write_private_pem(rsa_private_key, tmp_path / "kalshi-sim.pem")
+    yield prepare_session(server, rsa_private_key, key_path, maker_key)
+    server.control.clear_faults()

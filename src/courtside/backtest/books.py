@@ -103,5 +103,4 @@ def build_books(fair_a: float, ticker_a: str, ticker_b: str, spec: BookSpec) -> 
 
 def fair_settlement_price(fair: float) -> Decimal:
     """The fair price a no-ball-played market resolves to, to the cent (kalshi-api.md §5.4)."""
-    value = fair_to_price(fair).quantize(CENT, rounding=ROUND_HALF_EVEN)
-    return min(max(value, CENT), ONE - CENT)
+    return Decimal(repr(fair)).quantize(CENT, rounding=ROUND_HALF_EVEN)

@@ -71,6 +71,8 @@ class Trader(Protocol):
 class MarketProbabilities:
     """The control: the model replaced by the de-vigged market price itself."""
 
+    version = "control: the Shin de-vigged close itself"
+
     def p_a(self, spec: MatchSpec) -> float | None:
         return spec.fair_a
 
@@ -86,6 +88,7 @@ class RunResult:
     start_bankroll: Decimal = ZERO
     end_bankroll: Decimal = ZERO
     traded: list[tuple[MatchSpec, float]] = field(default_factory=list)  # (match, p_a) with a trade
+    model: str = ""
 
 
 def _row(spec: MatchSpec, quote: MatchQuote, fill: PaperFill, bankroll: Decimal) -> TradeRow:
@@ -103,6 +106,7 @@ def _row(spec: MatchSpec, quote: MatchQuote, fill: PaperFill, bankroll: Decimal)
         match=spec.title,
         event_ticker=spec.event_ticker,
         ticker=fill.ticker,
+        market_player=spec.player_a if for_a else spec.player_b,
         route=fill.route,
         side=fill.outcome.value,
         price=fill.price,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -145,4 +145,23 @@ def match_specs(
         except (DataError, ValueError, TypeError) as e:
             skipped[str(e).split(":")[0] or type(e).__name__] += 1
     specs.sort(key=lambda s: (s.day, s.row))
-    return specs, skipped
+    return _unique_tickers(specs), skipped
+
+
+def _unique_tickers(specs: list[MatchSpec]) -> list[MatchSpec]:
+    """Two matches of one day with the same player codes get event tickers ...2, ...3 (in row order)."""
+    seen: Counter[str] = Counter()
+    out: list[MatchSpec] = []
+    for spec in specs:
+        seen[spec.event_ticker] += 1
+        n = seen[spec.event_ticker]
+        if n > 1:
+            event = f"{spec.event_ticker}{n}"
+            spec = replace(
+                spec,
+                event_ticker=event,
+                ticker_a=event + spec.ticker_a.removeprefix(spec.event_ticker),
+                ticker_b=event + spec.ticker_b.removeprefix(spec.event_ticker),
+            )
+        out.append(spec)
+    return out

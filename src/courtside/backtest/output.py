@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from courtside.backtest.engine import RunResult
-from courtside.backtest.metrics import Bet, BucketRow, by_bucket, edge_bucket, summarise
+from courtside.backtest.metrics import Bet, BucketRow, Summary, by_bucket, edge_bucket, summarise
 from courtside.backtest.records import COLUMN_HELP, TradeRow, write_trades
 from courtside.backtest.settle import TENNIS_FEES, TENNIS_SERIES
 from courtside.reports import plots
@@ -52,10 +51,8 @@ def _bucket_json(rows: Sequence[BucketRow]) -> list[dict[str, Any]]:
     ]
 
 
-def summary_dict(result: RunResult, config: Mapping[str, Any], *, seed: int = 7) -> dict[str, Any]:
+def summary_dict(result: RunResult, config: Mapping[str, Any], summary: Summary) -> dict[str, Any]:
     """summary.json: the run's configuration, headline figures, buckets and the assumed fee schedule."""
-    bets = [bet_of(r) for r in result.rows]
-    summary = summarise(bets, result.start_bankroll, seed=seed)
     return {
         "config": dict(config),
         "fee_schedule": {
@@ -65,8 +62,9 @@ def summary_dict(result: RunResult, config: Mapping[str, Any], *, seed: int = 7)
             "formula": "fee = ceil_0.0001(rate x multiplier x contracts x price x (1 - price)); "
             "rate 0.07 taker, 0.0175 maker (courtside.pricing.fees.kalshi_fee)",
         },
-        "settlement": "completed: 1/0 on the winner; retired, walkover, awarded: pre-match Shin fair "
-        "price of the market rounded to the cent (kalshi-api.md §5.4)",
+        "settlement": "completed: 1/0 on the winner; retired, walkover, awarded: the pre-match Shin fair "
+        "probability of the market (repr of the float) rounded half-even to the cent (kalshi-api.md §5.4)",
+        "model": result.model,
         "matches": result.matches,
         "matches_priced": result.priced,
         "matches_traded": len(result.traded),
@@ -84,13 +82,14 @@ def summary_dict(result: RunResult, config: Mapping[str, Any], *, seed: int = 7)
 
 def write_report(
     folder: Path, result: RunResult, config: Mapping[str, Any], *, title: str, seed: int = 7
-) -> dict[str, Any]:
-    """Write every file of the report folder; returns the summary dict."""
+) -> tuple[dict[str, Any], Summary]:
+    """Write every file of the report folder; returns the summary dict and the typed figures."""
     folder.mkdir(parents=True, exist_ok=True)
     write_trades(folder / "trades.csv", result.rows)
-    summary = summary_dict(result, config, seed=seed)
-    (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
     bets = [bet_of(r) for r in result.rows]
+    figures = summarise(bets, result.start_bankroll, seed=seed)
+    summary = summary_dict(result, config, figures)
+    write_json(folder / "summary.json", summary)
     note = f"{plots.ATTRIBUTION}. {FEE_NOTE}"
     plots.equity_curve(bets, result.start_bankroll, folder / "equity.png", title=title, note=note)
     plots.calibration(
@@ -101,8 +100,8 @@ def write_report(
         note=note,
     )
     plots.pnl_by_bucket(buckets(result.rows), folder / "pnl_by_bucket.png", title=title, note=note)
-    return summary
+    return summary, figures
 
 
-def pnl_total(rows: Sequence[TradeRow]) -> Decimal:
-    return sum((r.pnl for r in rows), Decimal(0))
+def write_json(path: Path, data: Mapping[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")

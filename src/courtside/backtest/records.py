@@ -26,15 +26,16 @@ COLUMN_HELP: dict[str, str] = {
     "round": "tennis-data Round",
     "match": "'Player A vs Player B' (A is the alphabetically first name, not the winner)",
     "event_ticker": "synthetic Kalshi event ticker",
-    "ticker": "the market traded (YES = the named player wins)",
+    "ticker": "the market traded (YES pays when market_player wins)",
+    "market_player": "the player whose YES market `ticker` is",
     "route": "strategy route label",
     "side": "leg bought: yes | no of `ticker`",
     "price": "dollars paid per contract of the bought leg",
     "contracts": "contracts filled",
     "maker": "true when the fill was a resting (maker) fill",
     "fee": "kalshi_fee(contracts, price, schedule, maker=maker)",
-    "p_model": "model probability that the bought leg pays 1",
-    "p_market_fair": "Shin de-vigged closing probability that the bought leg pays 1",
+    "p_model": "model probability that the bought leg pays 1 (float, full precision)",
+    "p_market_fair": "Shin de-vigged closing probability that the bought leg pays 1 (float, full precision)",
     "edge": "p_model - price - fee / contracts",
     "result": "completed | retired | walkover | awarded",
     "winner": "the player who won (or advanced)",
@@ -57,6 +58,7 @@ class TradeRow:
     match: str
     event_ticker: str
     ticker: str
+    market_player: str
     route: str
     side: str
     price: Decimal
@@ -91,7 +93,7 @@ def _cell(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.6f}"
+        return repr(value)
     if isinstance(value, Decimal):
         return format(value.normalize() if name != "pnl" else value, "f")
     return str(value)

@@ -15,7 +15,9 @@ _SEPARATORS = re.compile(r"[-\u2010-\u2015_/.,]+")
 _DROPPED = re.compile(r"['’‘`´\"()]")
 _SPACES = re.compile(r"\s+")
 _SPECIAL = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae"})
-_INITIALS = re.compile(r"^(?P<sur>.+?)\s+(?P<ini>(?:[A-Za-z]{1,3}\.[\s-]*)+|[A-Z])$")
+_INITIALS = re.compile(
+    r"^(?P<sur>.+?)\s+(?P<ini>(?:[A-Za-z]{1,3}[.-]\s*)*[A-Za-z]{1,3}\.|(?:[A-Z][.-])+[A-Z]|[A-Z])$"
+)
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii"})
 
 
@@ -71,6 +73,7 @@ def parse_name(name: str) -> ParsedName:
     return ParsedName(raw, tokens(raw), tokens(m.group("sur")), chunks)
 
 
+@lru_cache(maxsize=100_000)
 def initials_match(initials: tuple[str, ...], first_tokens: tuple[str, ...]) -> bool:
     """'An.' fits Andrey, 'D.E.' Daniel Elahi, 'J.M.' Juan Manuel; a chunk beyond the names is ignored."""
     if not first_tokens:

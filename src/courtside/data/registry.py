@@ -185,6 +185,7 @@ class PlayerRegistry:
         yield 0.9, "initial or short first name and surname", self._first_prefix_surname
         yield 0.85, "surname", self._surname_only
         yield 0.75, "all words of the name", self._all_tokens
+        yield 0.7, "part of a double surname", self._partial_surname
         if parsed.initials is not None:
             yield 0.6, "surname (initials differ)", self._surname_any_initials
         yield 0.55, "similar spelling", self._fuzzy if not loose else self._fuzzy_loose
@@ -227,6 +228,22 @@ class PlayerRegistry:
         if all(t in _PARTICLES or len(t) < 2 for t in p.tokens):
             return set()
         return self._with_tokens(p.tokens)
+
+    def _partial_surname(self, p: ParsedName) -> set[str]:
+        """'Ramos-Vinolas A.' for Albert Ramos, 'Pere Riba-Madrid' for Pere Riba: one part of the surname."""
+        if p.initials is not None and p.surname is not None:
+            first, surname = p.initials, p.surname
+        elif len(p.tokens) >= 3:
+            first, surname = p.tokens[:1], p.tokens[1:]
+        else:
+            return set()
+        out: set[str] = set()
+        for i in range(1, len(surname)):
+            for part in ("".join(surname[:i]), "".join(surname[i:])):
+                if len(part) >= 4 and part not in _PARTICLES:
+                    keys = self._by_surname.get(part, set())
+                    out |= {k for k in keys if initials_match(first, self._tokens[k][0])}
+        return out
 
     def _with_tokens(self, words: Iterable[str]) -> set[str]:
         sets = sorted((self._by_token.get(t, set()) for t in set(words)), key=len)

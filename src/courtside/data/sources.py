@@ -283,12 +283,25 @@ def load_matches(
             frames.append(_normalise_matches(raw, tour, source, report))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS})
-    matches = pd.concat(frames, ignore_index=True)[list(MATCH_COLUMNS)]
+    matches = _drop_duplicates(pd.concat(frames, ignore_index=True)[list(MATCH_COLUMNS)], report)
     matches = matches.sort_values(
         ["tourney_date", "tourney_id", "round_order", "match_num"], kind="mergesort", ignore_index=True
     )
     report.rows_kept += len(matches)
     return matches
+
+
+MATCH_KEY: tuple[str, ...] = ("tour", "tourney_id", "round", "match_num")
+
+
+def _drop_duplicates(matches: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    """Rows listed twice are dropped; MATCH_KEY (WTA reuses match_num across rounds) stays unique."""
+    same = matches.duplicated([*MATCH_KEY, "winner_id", "loser_id"])
+    report.reject("duplicate row (same match listed twice)", int(same.sum()))
+    matches = matches.loc[~same]
+    clash = matches.duplicated(list(MATCH_KEY))
+    report.reject("another match has the same tour, tourney_id, round and match_num", int(clash.sum()))
+    return matches.loc[~clash]
 
 
 def load_players(
@@ -405,7 +418,7 @@ def load_odds(
     report = report if report is not None else LoadReport()
     frames = [_load_odds_file(p, t, report) for p, t in odds_files(Path(data_dir), tours, years)]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in _ODDS_OUT})
+        return empty_odds()
     out = pd.concat(frames, ignore_index=True)
     report.rows_kept += len(out)
     return out
@@ -415,6 +428,15 @@ _ODDS_OUT: tuple[str, ...] = (
     "tour", "date", "location", "tournament", "series", "court", "surface", "round", "best_of",
     "winner", "loser", "wrank", "lrank", "comment", *ODDS_COLUMNS,
 )  # fmt: skip
+
+
+def empty_odds() -> pd.DataFrame:
+    """An odds frame with no rows and the columns (and date dtype) of load_odds."""
+    out = pd.DataFrame({c: pd.Series(dtype=object) for c in _ODDS_OUT})
+    out["date"] = pd.Series(dtype="datetime64[us]")
+    for col in ("wrank", "lrank", *ODDS_COLUMNS):
+        out[col] = pd.Series(dtype="float64")
+    return out
 
 
 def _col(raw: pd.DataFrame, *names: str) -> pd.Series:

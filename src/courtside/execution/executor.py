@@ -58,11 +58,19 @@ class Executor:
         route = intent.quote.route
         coid = client_order_id(intent.event_ticker, route.label, self.clock.now().date(), attempt)
         return NewOrder(
-            client_order_id=coid, event_ticker=intent.event_ticker, ticker=intent.ticker, route=route.label,
-            side=intent.side.value, outcome=route.outcome.value, yes_price=intent.yes_price,
-            count=intent.count, time_in_force=intent.time_in_force.value, expiration=intent.expiration,
-            attempt=attempt, decision_id=decision_id,
-        )  # fmt: skip
+            client_order_id=coid,
+            event_ticker=intent.event_ticker,
+            ticker=intent.ticker,
+            route=route.label,
+            side=intent.side.value,
+            outcome=route.outcome.value,
+            yes_price=intent.yes_price,
+            count=intent.count,
+            time_in_force=intent.time_in_force.value,
+            expiration=intent.expiration,
+            attempt=attempt,
+            decision_id=decision_id,
+        )
 
     async def place(self, intent: OrderIntent, decision_id: int | None = None) -> Placed:
         """Journal the intent, send it, journal the answer. Never raises for a venue refusal."""
@@ -70,10 +78,14 @@ class Executor:
         if row.status != "intent":
             return Placed(row.client_order_id, "duplicate-skip", row.order_id, row.fill_count)
         req = OrderRequest(
-            ticker=intent.ticker, side=intent.side, count=intent.count, price=intent.yes_price,
-            time_in_force=intent.time_in_force, client_order_id=row.client_order_id,
+            ticker=intent.ticker,
+            side=intent.side,
+            count=intent.count,
+            price=intent.yes_price,
+            time_in_force=intent.time_in_force,
+            client_order_id=row.client_order_id,
             expiration_time=intent.expiration if intent.time_in_force is TimeInForce.GTC else None,
-        )  # fmt: skip
+        )
         return await self._send(row, req)
 
     async def _send(self, row: OrderRow, req: OrderRequest) -> Placed:
@@ -125,9 +137,13 @@ class Executor:
 
     def record_order(self, row: OrderRow, order: Order) -> None:
         self.journal.update_order(
-            row.client_order_id, self.clock.now(), status=status_of(order), order_id=order.order_id,
-            fill_count=order.fill_count, fees=order.fees,
-        )  # fmt: skip
+            row.client_order_id,
+            self.clock.now(),
+            status=status_of(order),
+            order_id=order.order_id,
+            fill_count=order.fill_count,
+            fees=order.fees,
+        )
         if order.status is OrderStatus.CANCELED and order.fill_count == 0:
             self._free_if_untouched(row.event_ticker)
 

@@ -5,37 +5,13 @@ Live and dry-run differ only in the OrderPort behind them (DESIGN.md: one compos
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
-from courtside.domain.market import Event, ExchangeStatus, Market, OrderBook, Series
 from courtside.domain.orders import Balance, Fill, Order, OrderAck, OrderRequest, Position, Settlement
 from courtside.kalshi.types import CancelResult
+from courtside.markets.ports import MarketData
 
-
-class MarketData(Protocol):
-    """Public market data: exchange status, series, events with nested markets, books."""
-
-    async def get_exchange_status(self) -> ExchangeStatus: ...
-
-    async def get_series_list(
-        self, category: str | None = None, tags: Sequence[str] | None = None
-    ) -> list[Series]: ...
-
-    def iter_events(
-        self,
-        *,
-        series_ticker: str | None = None,
-        status: str | None = None,
-        with_nested_markets: bool = False,
-        tickers: Sequence[str] | None = None,
-        min_close_ts: int | None = None,
-        limit: int = 200,
-    ) -> AsyncIterator[Event]: ...
-
-    async def get_orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]: ...
-
-    async def get_market(self, ticker: str) -> Market: ...
+__all__ = ["MarketData", "OrderPort"]
 
 
 class OrderPort(Protocol):

@@ -105,12 +105,11 @@ class KalshiHttp:
             raise OutcomeUnknownError(f"{method} /{rel}: sent, no answer ({type(e).__name__})") from e
         self._note_date(resp)
         if resp.status_code >= 400:
-            raise error_for(
-                resp.status_code,
-                resp.content,
-                method=method,
-                path=self.endpoints.rest_path_prefix + "/" + rel,
-            )
+            signed = self.endpoints.rest_path_prefix + "/" + rel.split("?")[0]
+            if resp.status_code == 401:  # what was signed, to debug auth (never the key or signature)
+                ts = resp.request.headers.get("KALSHI-ACCESS-TIMESTAMP")
+                log.warning("401 on %s %s (signed ts=%s)", method, signed, ts)
+            raise error_for(resp.status_code, resp.content, method=method, path=signed)
         if not resp.content:
             return {}
         try:

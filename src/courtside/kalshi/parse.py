@@ -7,6 +7,7 @@ the object and the field. Old (June 2026) and new (Aug 2026+) shapes both parse.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from courtside.domain.money import ONE, ZERO, PriceBand, TickGrid
 from courtside.kalshi.ratelimit import AccountLimits, BucketLimits
 from courtside.kalshi.wire import Wire
 
+log = logging.getLogger(__name__)
 OUTCOME_TO_BOOK = {"yes": "bid", "no": "ask"}
 
 
@@ -75,10 +77,17 @@ def _status(w: Wire) -> MarketStatus:
 
 
 def _quote(w: Wire, price_key: str, size_key: str) -> tuple[Decimal | None, Decimal]:
-    """A best price and its size; an empty side is decided from the size (sentinels vary)."""
+    """A best price and its size; an empty side is decided from the size (sentinels vary).
+
+    Real responses sometimes carry a negative top-of-book size (recorded/markets__high_temp.json):
+    that side is treated as empty, with a warning, since the order book is the authority on depth.
+    """
     price, size = w.dec(price_key), w.dec(size_key)
-    if size < 0 or not ZERO <= price <= ONE:
-        raise w.fail(price_key, f"is out of range: {price} x {size}")
+    if not ZERO <= price <= ONE:
+        raise w.fail(price_key, f"is out of range: {price}")
+    if size < 0:
+        log.warning("%s: %s is negative (%s); treating that side as empty", w.what, size_key, size)
+        size = ZERO
     return (price if size > 0 else None), size
 
 

@@ -73,7 +73,7 @@ class TokenBucket:
         waited = 0.0
         async with self._lock:
             self._refill()
-            while self._tokens < cost:
+            while self._tokens < cost - 1e-9:  # float refill can land a hair short
                 delay = (cost - self._tokens) / self.rate
                 await self._sleep(delay)
                 waited += delay

@@ -32,7 +32,7 @@ from courtside.kalshi.parse_portfolio import (
     parse_settlement,
     parse_transfer,
 )
-from courtside.kalshi.ratelimit import AccountLimits
+from courtside.kalshi.ratelimit import AccountLimits, RateLimiter
 from courtside.kalshi.types import TransferResult
 from courtside.kalshi.writes import OrderWrites
 
@@ -267,6 +267,12 @@ class KalshiClient(OrderWrites):
 
     async def get_account_limits(self) -> AccountLimits:
         return parse_account_limits(await self.get("account/limits"))
+
+    async def use_account_limits(self) -> AccountLimits:
+        """Read GET /account/limits and pace every later request with buckets of that size."""
+        limits = await self.get_account_limits()
+        self.limiter = RateLimiter(limits, sleep=self._sleep)
+        return limits
 
     async def intra_exchange_transfer(
         self, amount: Decimal, *, source_shard: int = 0, destination_shard: int = 3

@@ -7,6 +7,7 @@ only then, if nothing is found, is the same client_order_id sent once more.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Sequence
@@ -134,10 +135,16 @@ class OrderWrites(KalshiHttp):
 
     async def cancel_order(self, order_id: str, *, market_ticker: str | None = None) -> CancelResult:
         """DELETE /portfolio/events/orders/{id}. A 404 (already canceled, executed or unknown) is
-        returned as CancelResult(gone=True, reduced_by=0), not raised: the order rests no more."""
+        returned as CancelResult(gone=True, reduced_by=0), not raised: the order rests no more.
+        A cancel whose answer was lost is sent once more (repeating a cancel is harmless)."""
         params = {"market_ticker": market_ticker} if market_ticker else None
+        path = f"{ORDERS}/{order_id}"
         try:
-            return parse_cancel(await self.send("DELETE", f"{ORDERS}/{order_id}", params=params))
+            try:
+                return parse_cancel(await self.send("DELETE", path, params=params))
+            except OutcomeUnknownError:  # a cancel is safe to repeat: a second one answers 404 if done
+                log.warning("cancel of %s lost its answer; sending it again", order_id)
+                return parse_cancel(await self.send("DELETE", path, params=params))
         except NotFoundError:
             return CancelResult(order_id=order_id, reduced_by=Decimal(0), gone=True)
 
@@ -224,8 +231,6 @@ def _has_error(raw: dict[str, Any]) -> bool:
 
 def _item_error(raw: dict[str, Any], method: str) -> ExchangeError:
     """A per-order error inside a batch answer (an ErrorResponse without HTTP status)."""
-    import json
-
     err = raw.get("error")
     code = err.get("code", "") if isinstance(err, dict) else ""
     status = (

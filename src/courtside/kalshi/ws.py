@@ -15,21 +15,19 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from courtside.domain.errors import AuthenticationError, DataError, ExchangeError, NetworkError, ParseError
+from courtside.domain.errors import AuthenticationError, ExchangeError, NetworkError, ParseError
 from courtside.domain.market import OrderBook
-from courtside.kalshi.book import LocalBook
+from courtside.kalshi.book import BookKeeper
 from courtside.kalshi.env import Endpoints, resolve_env
 from courtside.kalshi.ratelimit import Monotonic, Sleep
 from courtside.kalshi.ws_messages import (
-    BookStale,
-    BookUpdated,
     Connected,
     Disconnected,
     WsError,
@@ -51,6 +49,22 @@ PARSERS: dict[str, Callable[[Any], WsEvent]] = {
     "market_lifecycle_v2": parse_lifecycle,
 }
 BOOK_CHANNEL = "orderbook_delta"
+
+
+class EventStream:
+    """Async iterator over a KalshiWebSocket's event queue; cancellation-safe per item."""
+
+    def __init__(self, ws: KalshiWebSocket) -> None:
+        self._ws = ws
+
+    def __aiter__(self) -> EventStream:
+        return self
+
+    async def __anext__(self) -> WsEvent:
+        ws = self._ws
+        if ws._closing and ws._queue.empty():
+            raise StopAsyncIteration
+        return await ws._queue.get()
 
 
 @dataclass
@@ -92,10 +106,10 @@ class KalshiWebSocket:
         self._pending: dict[int, tuple[asyncio.Future[list[dict[str, Any]]], int]] = {}
         self._replies: dict[int, list[dict[str, Any]]] = {}
         self._subs: list[Subscription] = []
-        self._sid_seq: dict[int, int] = {}
-        self._books: dict[str, LocalBook] = {}
+        self.keeper = BookKeeper(use_yes_price=use_yes_price, now=now)
         self._queue: asyncio.Queue[WsEvent] = asyncio.Queue(queue_size)
         self._runner: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._ready = asyncio.Event()
         self._closing = False
         self.reconnects = 0
@@ -117,13 +131,16 @@ class KalshiWebSocket:
         self._runner = asyncio.create_task(self._run(), name="kalshi-ws")
 
     async def close(self) -> None:
+        """Close the socket and stop reconnecting; a reader blocked on events() gets Disconnected."""
         self._closing = True
+        self._emit(Disconnected("closed by client"))
         if self._conn is not None:
             await self._conn.close()
-        if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
+        for task in [self._runner, *self._tasks]:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for fut, _ in self._pending.values():
             if not fut.done():
                 fut.set_exception(NetworkError("websocket closed"))
@@ -166,7 +183,18 @@ class KalshiWebSocket:
             self.reconnects += 1
             self._ready.set()
             self._emit(Connected(reconnect=True))
-            asyncio.create_task(self._resubscribe(), name="kalshi-ws-resubscribe")  # noqa: RUF006
+            self._spawn(self._resubscribe())
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run a background job, keeping a reference and logging its failure."""
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._reap)
+
+    def _reap(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("websocket background job failed: %s", task.exception())
 
     async def _read_until_closed(self, conn: ClientConnection) -> str:
         try:
@@ -182,11 +210,10 @@ class KalshiWebSocket:
             if not fut.done():
                 fut.set_exception(NetworkError(f"websocket dropped: {reason}"))
         self._pending.clear()
-        self._sid_seq.clear()
         for sub in self._subs:
             sub.sids.clear()
-        for book in self._books.values():
-            self._mark_stale(book, "disconnected")
+        for event in self.keeper.disconnected():
+            self._emit(event)
         self._emit(Disconnected(reason))
 
     async def _resubscribe(self) -> None:
@@ -203,31 +230,28 @@ class KalshiWebSocket:
             log.warning("websocket event queue full: dropped the oldest event")
         self._queue.put_nowait(event)
 
-    async def events(self) -> AsyncIterator[WsEvent]:
-        """Every event in arrival order, until the socket is closed."""
-        while not (self._closing and self._queue.empty()):
-            yield await self._queue.get()
+    def events(self) -> EventStream:
+        """Every event in arrival order, until the socket is closed. Safe to wrap each `anext` in
+        asyncio.wait_for: a timeout loses nothing (an async generator would be closed by it)."""
+        return EventStream(self)
 
     def book(self, ticker: str) -> OrderBook:
         """The local book of a subscribed market (check is_stale first when it matters)."""
-        local = self._books.get(ticker)
-        if local is None:
-            raise DataError(f"no websocket book for {ticker}: subscribe to orderbook_delta first")
-        return local.to_orderbook()
+        return self.keeper.book(ticker)
 
     def is_stale(self, ticker: str, max_age: float | None = None) -> bool:
         """True when there is no trusted book, or (with max_age) no update for max_age seconds."""
-        local = self._books.get(ticker)
-        if local is None or local.stale or local.updated_at is None:
-            return True
-        return max_age is not None and self._now() - local.updated_at > max_age
+        return self.keeper.is_stale(ticker, max_age)
 
     # ---- commands -----------------------------------------------------------------------
     async def _command(
         self, cmd: str, params: dict[str, Any] | None, replies: int = 1
     ) -> list[dict[str, Any]]:
-        """Send one command and wait for `replies` answers carrying its id (or an error)."""
-        await asyncio.wait_for(self._ready.wait(), self._reply_timeout)
+        """Send one command and wait for `replies` answers carrying its id (or an error); 0 = don't wait."""
+        try:
+            await asyncio.wait_for(self._ready.wait(), self._reply_timeout)
+        except TimeoutError as e:
+            raise NetworkError(f"websocket {cmd}: not connected") from e
         conn = self._conn
         if conn is None:
             raise NetworkError("websocket not connected")
@@ -240,9 +264,13 @@ class KalshiWebSocket:
             payload["params"] = params
         try:
             await conn.send(json.dumps(payload))
+            if replies == 0:
+                return []
             return await asyncio.wait_for(fut, self._reply_timeout)
         except TimeoutError as e:
             raise NetworkError(f"websocket {cmd} (id {cid}) got no reply") from e
+        except ConnectionClosed as e:
+            raise NetworkError(f"websocket {cmd} (id {cid}): connection closed") from e
         finally:
             self._pending.pop(cid, None)
             self._replies.pop(cid, None)
@@ -261,15 +289,13 @@ class KalshiWebSocket:
         if sub.market_tickers:
             params["market_tickers"] = list(sub.market_tickers)
         if BOOK_CHANNEL in sub.channels:
-            params.setdefault("use_yes_price", self.use_yes_price)
-            for ticker in sub.market_tickers:
-                self._books.setdefault(ticker, LocalBook(ticker))
+            params["use_yes_price"] = self.use_yes_price  # the keeper reads prices this way
+            self.keeper.track(sub.market_tickers)
         for reply in await self._command("subscribe", params, replies=len(sub.channels)):
             msg = reply.get("msg") or {}
             sub.sids[str(msg.get("channel"))] = int(msg.get("sid", 0))
         if BOOK_CHANNEL in sub.sids:
-            for ticker in sub.market_tickers:
-                self._books[ticker].sid = sub.sids[BOOK_CHANNEL]
+            self.keeper.track(sub.market_tickers, sub.sids[BOOK_CHANNEL])
 
     async def unsubscribe(self, sids: Sequence[int]) -> None:
         await self._command("unsubscribe", {"sids": list(sids)}, replies=len(sids))
@@ -277,8 +303,7 @@ class KalshiWebSocket:
         for sub in self._subs:
             sub.sids = {c: s for c, s in sub.sids.items() if s not in gone}
         self._subs = [s for s in self._subs if s.sids]
-        for ticker in [t for t, b in self._books.items() if b.sid in gone]:
-            del self._books[ticker]
+        self.keeper.forget_sids(gone)
 
     async def update_subscription(
         self, sid: int, market_tickers: Sequence[str], action: str
@@ -287,15 +312,16 @@ class KalshiWebSocket:
         params = {"sids": [sid], "market_tickers": list(market_tickers), "action": action}
         sub = next((s for s in self._subs if sid in s.sids.values()), None)
         if action == "add_markets" and sub is not None:
-            for t in market_tickers:
-                self._books.setdefault(t, LocalBook(t)).sid = sid
+            self.keeper.track(market_tickers, sid)
+        if action == "get_snapshot":  # answered by snapshots, not necessarily by an "ok"
+            await self._command("update_subscription", params, replies=0)
+            return {}
         replies = await self._command("update_subscription", params)
         if sub is not None and action == "add_markets":
             sub.market_tickers.extend(t for t in market_tickers if t not in sub.market_tickers)
         elif sub is not None and action == "delete_markets":
             sub.market_tickers = [t for t in sub.market_tickers if t not in market_tickers]
-            for t in market_tickers:
-                self._books.pop(t, None)
+            self.keeper.forget(market_tickers)
         return replies[0]
 
     async def list_subscriptions(self) -> list[dict[str, Any]]:
@@ -324,7 +350,7 @@ class KalshiWebSocket:
         elif kind in ("orderbook_snapshot", "orderbook_delta"):
             self._on_book(kind, data)
         elif isinstance(kind, str) and kind in PARSERS:
-            self._check_seq(data)
+            self.keeper.check_seq(data)
             self._emit(PARSERS[kind](data.get("msg")))
 
     def _on_reply(self, cid: int, data: dict[str, Any]) -> None:
@@ -351,64 +377,35 @@ class KalshiWebSocket:
             )
         self._emit(err)
 
-    def _check_seq(self, data: dict[str, Any]) -> bool:
-        """Track seq per sid; True when this message follows the last one seen (or has no seq)."""
-        sid, seq = data.get("sid"), data.get("seq")
-        if not isinstance(sid, int) or not isinstance(seq, int):
-            return True
-        expected = self._sid_seq.get(sid)
-        self._sid_seq[sid] = seq
-        return expected is None or seq == expected + 1
-
     def _on_book(self, kind: str, data: dict[str, Any]) -> None:
-        msg = data.get("msg") or {}
-        ticker = msg.get("market_ticker")
-        book = self._books.get(ticker) if isinstance(ticker, str) else None
-        in_order = self._check_seq(data)
-        sid = data.get("sid")
-        if book is None or not isinstance(ticker, str):
-            return
-        if kind == "orderbook_snapshot":
-            book.apply_snapshot(msg, use_yes_price=self.use_yes_price, now=self._now())
-            book.sid = sid if isinstance(sid, int) else book.sid
-            self._emit(BookUpdated(ticker, data.get("seq"), snapshot=True))
-            return
-        if not in_order and isinstance(sid, int):
-            self._on_gap(sid, data.get("seq"))
-            return
-        if book.stale:
-            return
-        book.apply_delta(msg, use_yes_price=self.use_yes_price, now=self._now())
-        self._emit(BookUpdated(ticker, data.get("seq"), snapshot=False))
-
-    def _mark_stale(self, book: LocalBook, reason: str) -> None:
-        if not book.stale:
-            book.stale = True
-            self._emit(BookStale(book.ticker, reason))
-
-    def _on_gap(self, sid: int, seq: Any) -> None:
-        """A missed message on a book sid: every book of that sid is stale until re-snapshotted."""
-        tickers = [t for t, b in self._books.items() if b.sid == sid]
-        log.warning("websocket seq gap on sid %d at seq %s: re-snapshot %d books", sid, seq, len(tickers))
-        for t in tickers:
-            self._mark_stale(self._books[t], f"seq gap on sid {sid}")
-        if tickers:
+        events, gap = self.keeper.on_message(kind, data)
+        for event in events:
+            self._emit(event)
+        if gap is not None and gap.tickers:
+            log.warning(
+                "websocket seq gap on sid %d at seq %s: re-snapshot %d books",
+                gap.sid,
+                gap.seq,
+                len(gap.tickers),
+            )
             self.snapshot_requests += 1
-            task = asyncio.create_task(self._request_snapshot(sid, tickers))
-            task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+            self._spawn(self._request_snapshot(gap.sid, list(gap.tickers)))
 
     async def _request_snapshot(self, sid: int, tickers: list[str]) -> None:
-        """Ask for fresh snapshots; if Kalshi refuses, resubscribe the whole subscription."""
+        """Ask for fresh snapshots (Kalshi may not acknowledge get_snapshot, so do not wait for a
+        reply); if the books are still stale after the reply timeout, resubscribe instead."""
+        params = {"sids": [sid], "market_tickers": tickers, "action": "get_snapshot"}
         try:
-            await self.update_subscription(sid, tickers, "get_snapshot")
-            return
+            await self._command("update_subscription", params, replies=0)
         except ExchangeError as e:
-            if not any(self._books[t].stale for t in tickers if t in self._books):
-                return
-            log.warning("get_snapshot on sid %d failed (%s); resubscribing", sid, e)
+            log.warning("get_snapshot on sid %d could not be sent: %s", sid, e)
+        await self._sleep(self._reply_timeout)
+        if not any(self.keeper.is_stale(t) for t in tickers if t in self.keeper.books):
+            return
         sub = next((s for s in self._subs if sid in s.sids.values()), None)
         if sub is None:
             return
+        log.warning("no snapshot on sid %d after %.0fs; resubscribing", sid, self._reply_timeout)
         with contextlib.suppress(ExchangeError):
             await self._command("unsubscribe", {"sids": list(sub.sids.values())}, replies=len(sub.sids))
         sub.sids.clear()

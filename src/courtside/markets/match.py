@@ -14,7 +14,7 @@ from datetime import datetime
 from courtside.domain.errors import DataError
 from courtside.domain.market import Event, FeeSchedule, Market, MarketStatus, Series
 from courtside.domain.tennis import Level, MatchContext, PlayerRef, Surface, Tour
-from courtside.markets.tournaments import TOUR_LEVELS, best_of, fold, lookup, split_round
+from courtside.markets.tournaments import TOUR_LEVELS, best_of, fold, is_qualifying, lookup, split_round
 
 RULES = re.compile(
     r"the\s+(?P<a>.+?)\s+vs\.?\s+(?P<b>.+?)\s+professional tennis match in the (?P<year>\d{4}) "
@@ -228,7 +228,7 @@ def parse_match(event: Event, series: Series) -> TennisMatch:
     level = SERIES_LEVEL.get(series.ticker) or (found.level if found else None)
     if level is None or (found is None and series.ticker not in SERIES_LEVEL):
         raise Skip(f"{event.event_ticker}: tournament {name!r} is not in the tournament table")
-    if level in TOUR_LEVELS and round_ is not None and round_.startswith("Q"):
+    if level in TOUR_LEVELS and is_qualifying(round_):
         level = Level.QUALIFYING
     return TennisMatch(
         event_ticker=event.event_ticker,

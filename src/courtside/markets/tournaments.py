@@ -126,5 +126,10 @@ def lookup(competition: str, tour: Tour) -> Tournament | None:
 
 def best_of(tour: Tour, level: Level, round_: str | None) -> int:
     """Five sets only in men's Grand Slam main draws (qualifying is best of three since 2023)."""
-    main_draw = round_ is None or not round_.startswith("Q")
+    main_draw = not is_qualifying(round_)
     return 5 if tour is Tour.ATP and level is Level.GRAND_SLAM and main_draw else 3
+
+
+def is_qualifying(round_: str | None) -> bool:
+    """Q1..Q3 (not QF)."""
+    return round_ in ("Q1", "Q2", "Q3")

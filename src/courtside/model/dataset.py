@@ -61,22 +61,25 @@ def host_countries(matches: pd.DataFrame) -> dict[str, str]:
     return dict(zip(counts["event"], counts["ioc"], strict=True))
 
 
-def _col(matches: pd.DataFrame, name: str, numeric: bool) -> list[float] | list[str]:
+def _nums(matches: pd.DataFrame, name: str) -> list[float]:
     if name not in matches.columns:
-        return [math.nan] * len(matches) if numeric else [""] * len(matches)
-    if numeric:
-        return [float(x) for x in pd.to_numeric(matches[name], errors="coerce").to_numpy(dtype=float)]
+        return [math.nan] * len(matches)
+    return [float(x) for x in pd.to_numeric(matches[name], errors="coerce").to_numpy(dtype=float)]
+
+
+def _strs(matches: pd.DataFrame, name: str) -> list[str]:
+    if name not in matches.columns:
+        return [""] * len(matches)
     return [x if isinstance(x, str) else "" for x in matches[name].tolist()]
 
 
 def _sides(matches: pd.DataFrame, side: str) -> list[Side]:
     keys = matches[f"{side}_key"].astype(str).tolist()
-    cols = [
-        _col(matches, f"{side}_{n}", num)
-        for n, num in (("rank", True), ("rank_points", True), ("hand", False), ("ht", True), ("ioc", False))
-    ]
-    ages = _col(matches, f"{side}_age", True)
-    return [Side(k, *c, a) for k, *c, a in zip(keys, *cols, ages, strict=True)]  # type: ignore[misc]
+    rank, points = _nums(matches, f"{side}_rank"), _nums(matches, f"{side}_rank_points")
+    hand, ioc = _strs(matches, f"{side}_hand"), _strs(matches, f"{side}_ioc")
+    height, age = _nums(matches, f"{side}_ht"), _nums(matches, f"{side}_age")
+    rows = zip(keys, rank, points, hand, height, ioc, age, strict=True)
+    return [Side(k, r, p, h, ht, i, a) for k, r, p, h, ht, i, a in rows]
 
 
 def _occasions(matches: pd.DataFrame, arrays: MatchArrays) -> list[Occasion]:
@@ -95,9 +98,9 @@ def _occasions(matches: pd.DataFrame, arrays: MatchArrays) -> list[Occasion]:
 
 def _minutes(matches: pd.DataFrame, arrays: MatchArrays) -> list[float]:
     """Match length; when missing, estimated from the games in the score."""
-    minutes = _col(matches, "minutes", True)
+    minutes = _nums(matches, "minutes")
     games = [_games(s) for s in matches["score"].tolist()]
-    return [m if m == m and m > 0 else g * MINUTES_PER_GAME for m, g in zip(minutes, games, strict=True)]  # type: ignore[operator]
+    return [m if m == m and m > 0 else g * MINUTES_PER_GAME for m, g in zip(minutes, games, strict=True)]
 
 
 def _games(score: object) -> float:
@@ -133,7 +136,7 @@ def build(
             w = state.elo.player(arrays.winner[i], arrays.winner_rank[i])
             lo = state.elo.player(arrays.loser[i], arrays.loser_rank[i])
             p = state.elo.pre(w, lo, arrays.surface[i], arrays.best_of[i])
-            pre[i] = (p.a_all, p.b_all, p.a_surf, p.b_surf, p.a_n, p.b_n, p.p_elo)
+            pre[i] = p.row()
             diffs[i], context[i] = state.features.pair(winners[i], losers[i], occasions[i], pre[i])
             weight = outcome_weight(arrays.outcome[i], state.elo.params)
             results.append(

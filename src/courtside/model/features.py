@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from courtside.model.ratings import odd_logit
+
 DIFF_NAMES: tuple[str, ...] = (
     "elo_logit",
     "elo_all",
@@ -164,11 +166,10 @@ class FeatureState:
 
     def pair(self, a: Side, b: Side, occ: Occasion, pre: np.ndarray) -> tuple[list[float], list[float]]:
         """(differences A - B in DIFF_NAMES order, context in CONTEXT_NAMES order)."""
-        a_all, b_all, a_surf, b_surf, a_n, b_n, p_a = (float(x) for x in pre)
+        a_all, b_all, a_surf, b_surf, a_n, b_n, _, diff = (float(x) for x in pre)
         va = self.side_values(a, occ, a_n)
         vb = self.side_values(b, occ, b_n)
-        p_a = min(max(p_a, 1e-9), 1.0 - 1e-9)
-        diffs = [math.log(p_a) - math.log1p(-p_a), a_all - b_all, a_surf - b_surf]
+        diffs = [odd_logit(diff, occ.best_of), a_all - b_all, a_surf - b_surf]
         diffs.extend(x - y for x, y in zip(va, vb, strict=True))
         wins_a = self.h2h.get((a.key, b.key), 0)
         wins_b = self.h2h.get((b.key, a.key), 0)

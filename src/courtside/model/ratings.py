@@ -24,17 +24,17 @@ _LOG10 = math.log(10.0)
 
 @dataclass(frozen=True, slots=True)
 class EloParams:
-    """Hyper-parameters of the Elo family; defaults were tuned on 2012-2021 tour-level matches."""
+    """Elo hyper-parameters; defaults from a coordinate search on 2015-2021 tour-level log loss."""
 
-    k_a: float = 250.0
-    k_b: float = 5.0
+    k_a: float = 200.0
+    k_b: float = 3.0
     k_c: float = 0.4
-    surface_weight: float = 0.5
-    mov_weight: float = 0.5
+    surface_weight: float = 0.3
+    mov_weight: float = 0.25
     inactivity_tau_days: float = 240.0
-    retired_weight: float = 0.5
+    retired_weight: float = 1.0
     init_base: float = 1500.0
-    init_slope: float = 100.0
+    init_slope: float = 50.0
     init_unranked: float = 1300.0
     level_k: dict[str, float] = field(
         default_factory=lambda: {
@@ -74,6 +74,11 @@ class PreMatch:
     a_n: float
     b_n: float
     p_elo: float  # P(A wins) from blended ratings, best-of adjusted
+    diff: float  # blended rating difference A - B (exactly antisymmetric)
+
+    def row(self) -> tuple[float, ...]:
+        """Values in PRE_COLUMNS order."""
+        return (self.a_all, self.b_all, self.a_surf, self.b_surf, self.a_n, self.b_n, self.p_elo, self.diff)
 
 
 class EloState:
@@ -123,12 +128,11 @@ class EloState:
         b_all, b_s = self.rating(ib, surface)
         w = self.params.surface_weight if surface < NO_SURFACE else 0.0
         diff = (1.0 - w) * (a_all - b_all) + w * (a_s - b_s)
-        p = _bo(elo_prob(diff), best_of)
-        return PreMatch(a_all, b_all, a_s, b_s, self.n_all[ia], self.n_all[ib], p)
+        return PreMatch(a_all, b_all, a_s, b_s, self.n_all[ia], self.n_all[ib], odd_prob(diff, best_of), diff)
 
     def _k(self, n: float, level: str) -> float:
         p = self.params
-        return p.k_a / (n + p.k_b) ** p.k_c * p.level_k.get(level, 1.0)
+        return float(p.k_a / (n + p.k_b) ** p.k_c * p.level_k.get(level, 1.0))
 
     def _decay(self, idx: int, day: int) -> None:
         """Experience fades with inactivity, so a returning player's K grows again."""
@@ -188,6 +192,19 @@ class RoundResult:
     weight: float  # 1 completed, retired_weight for retirements, 0 for walkovers
 
 
+def odd_prob(diff: float, best_of: int) -> float:
+    """P(A wins) with p(-d) == 1 - p(d) exactly: the complement of a p >= 0.5 is exact in floats."""
+    fav = max(_bo(elo_prob(abs(diff)), best_of), 0.5)
+    return 1.0 - fav if diff < 0.0 else fav
+
+
+def odd_logit(diff: float, best_of: int) -> float:
+    """log-odds of odd_prob, computed on |diff| and signed, so it is exactly antisymmetric."""
+    p = min(_bo(elo_prob(abs(diff)), best_of), 1.0 - 1e-12)
+    z = math.log(p) - math.log1p(-p)
+    return -z if diff < 0.0 else z
+
+
 def _bo(p3: float, best_of: int) -> float:
     return best_of_five(p3) if best_of >= 5 else p3
 
@@ -208,7 +225,16 @@ def outcome_weight(outcome: str, params: EloParams) -> float:
     return 0.0
 
 
-PRE_COLUMNS = ("elo_w_all", "elo_l_all", "elo_w_surf", "elo_l_surf", "elo_w_n", "elo_l_n", "p_elo_w")
+PRE_COLUMNS = (
+    "elo_w_all",
+    "elo_l_all",
+    "elo_w_surf",
+    "elo_l_surf",
+    "elo_w_n",
+    "elo_l_n",
+    "p_elo_w",
+    "elo_diff",
+)
 
 
 def build_ratings(
@@ -223,7 +249,7 @@ def build_ratings(
             w = state.player(arrays.winner[i], arrays.winner_rank[i])
             lo = state.player(arrays.loser[i], arrays.loser_rank[i])
             pre = state.pre(w, lo, arrays.surface[i], arrays.best_of[i])
-            out[i] = (pre.a_all, pre.b_all, pre.a_surf, pre.b_surf, pre.a_n, pre.b_n, pre.p_elo)
+            out[i] = pre.row()
             weight = outcome_weight(arrays.outcome[i], state.params)
             results.append(
                 RoundResult(

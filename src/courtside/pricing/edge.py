@@ -147,10 +147,19 @@ def taker_quote(
     depth = sum((lvl.size for lvl in asks if lvl.price <= price), ZERO)
     value = Decimal(str(p)) - avg
     return Quote(
-        route, Style.TAKER, p, price, avg, count, depth, fee, value,
-        ev_per_dollar(p, avg, fee / count), book.spread(),
+        route,
+        Style.TAKER,
+        p,
+        price,
+        avg,
+        count,
+        depth,
+        fee,
+        value,
+        ev_per_dollar(p, avg, fee / count),
+        book.spread(),
         _guards(params, value, depth, book.spread()),
-    )  # fmt: skip
+    )
 
 
 def maker_price(book: OrderBook, outcome: Outcome, grid: TickGrid) -> Decimal | None:
@@ -183,9 +192,19 @@ def maker_quote(
     value = Decimal(str(p)) - price
     spread = book.spread()
     return Quote(
-        route, Style.MAKER, p, price, price, count, count, fee, value,
-        ev_per_dollar(p, price, fee / count), spread, _guards(params, value, count, spread),
-    )  # fmt: skip
+        route,
+        Style.MAKER,
+        p,
+        price,
+        price,
+        count,
+        count,
+        fee,
+        value,
+        ev_per_dollar(p, price, fee / count),
+        spread,
+        _guards(params, value, count, spread),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ its path. Shared by `courtside backtest` and `courtside report`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def calibration(
 
 
 def pnl_by_bucket(
-    groups: dict[str, Sequence[BucketRow]], path: Path, *, title: str, note: str = ATTRIBUTION
+    groups: Mapping[str, Sequence[BucketRow]], path: Path, *, title: str, note: str = ATTRIBUTION
 ) -> Path:
     """One bar panel per grouping (tour, level, surface, edge): P&L of each bucket."""
     fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(4 * max(len(groups), 1), 4), squeeze=False)
@@ -114,7 +114,8 @@ def exposure(
     """Open exposure (dollars at risk) over time as a step plot."""
     fig, ax = plt.subplots(figsize=(9, 3.5))
     if times:
-        ax.step(np.array(times, dtype="datetime64[s]"), [float(a) for a in amounts], where="post")
+        naive = [t.astimezone(UTC).replace(tzinfo=None) if isinstance(t, datetime) else t for t in times]
+        ax.step(np.array(naive, dtype="datetime64[s]"), [float(a) for a in amounts], where="post")
     else:
         ax.text(0.5, 0.5, "no positions", ha="center", va="center", transform=ax.transAxes)
     ax.set_ylabel("open exposure ($)")

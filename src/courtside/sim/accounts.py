@@ -24,7 +24,12 @@ def position_of(user: SimUser, market: SimMarket) -> SimPosition:
 
 
 def apply_execution(
-    user: SimUser, market: SimMarket, side: BookSide, count: Decimal, yes_price: Decimal, fee: Decimal,
+    user: SimUser,
+    market: SimMarket,
+    side: BookSide,
+    count: Decimal,
+    yes_price: Decimal,
+    fee: Decimal,
     now: datetime,
 ) -> Decimal:
     """Book one execution for one side; returns the cost paid (YES price for bids, NO for asks)."""

@@ -54,16 +54,27 @@ def error_response(error: ExchangeError) -> JSONResponse:
 
 def flat_error(details: str) -> JSONResponse:
     """The flat body Kalshi's JSON decoder gives (recorded/orders__numeric_field_types.json)."""
-    return JSONResponse({"code": "bad_request", "message": "bad request", "details": details}, status_code=400)
+    return JSONResponse(
+        {"code": "bad_request", "message": "bad request", "details": details}, status_code=400
+    )
 
 
 def authenticate(ctx: SimContext, request: Request, scope: str) -> KeyEntry:
     """Verify the signature over the raw path, the scope and (when enabled) the rate limit."""
     ex = ctx.exchange
-    entry = verify_request(request.headers, request.method, request.url.path, ex.keys, ctx.auth_now_ms(),
-                           ex.config.ts_past_tolerance_ms, ex.config.ts_future_tolerance_ms)
+    entry = verify_request(
+        request.headers,
+        request.method,
+        request.url.path,
+        ex.keys,
+        ctx.auth_now_ms(),
+        ex.config.ts_past_tolerance_ms,
+        ex.config.ts_future_tolerance_ms,
+    )
     if not entry.allows(scope):
-        raise PermissionDeniedError("forbidden", status=403, code="forbidden", details=f"missing scope {scope}")
+        raise PermissionDeniedError(
+            "forbidden", status=403, code="forbidden", details=f"missing scope {scope}"
+        )
     if ex.config.rate_limit_enabled and not ctx.limiter.allow(entry.key_id, request.method, request.url.path):
         raise RateLimitedSignal
     return entry

@@ -1,4 +1,4 @@
-"""Order validation and matching: price-time priority, execution at the resting price (kalshi-api.md §8.6-8.8).
+"""Order validation and matching: price-time priority, fills at the resting price (kalshi-api.md §8.6-8.8).
 
 Validation follows §8.7 in order (market, price grid, size, expiry/reduce-only, client_order_id,
 post-only, collateral, open-order cap); each refusal raises a domain error with Kalshi's code.
@@ -6,6 +6,7 @@ post-only, collateral, open-order cap); each refusal raises a domain error with 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -90,7 +91,9 @@ def _validate(ex: SimExchange, user: SimUser, spec: OrderSpec) -> SimMarket:
     check_price_and_size(market, spec.price, spec.count)
     if spec.expiration_time is not None:
         if spec.time_in_force is not TimeInForce.GTC:
-            raise _reject("invalid_order", "invalid order", "Cannot specify both immediate_or_cancel and expiration_ts")
+            raise _reject(
+                "invalid_order", "invalid order", "Cannot specify both immediate_or_cancel and expiration_ts"
+            )
         if spec.expiration_time * 1000 <= ex.now_ms():
             raise _reject("invalid_order", "invalid order", "Expiration timestamp must be in the future")
     if spec.reduce_only and spec.time_in_force is not TimeInForce.IOC:
@@ -105,13 +108,20 @@ def _validate(ex: SimExchange, user: SimUser, spec: OrderSpec) -> SimMarket:
     if spec.post_only and next(book.crossing(spec.side, spec.price), None) is not None:
         raise _reject("invalid_order", "invalid order", "post only cross")
     _check_collateral(ex, user, market, spec.side, spec.price, spec.count, released=ZERO)
-    if len(ex.resting_orders(user.user_id)) >= ex.config.max_open_orders:
+    if user.resting_count >= ex.config.max_open_orders:
         raise _reject("invalid_order", "invalid order", "too many open orders")
     return market
 
 
-def _check_collateral(ex: SimExchange, user: SimUser, market: SimMarket, side: BookSide, price: Decimal,
-                      count: Decimal, released: Decimal) -> None:
+def _check_collateral(
+    ex: SimExchange,
+    user: SimUser,
+    market: SimMarket,
+    side: BookSide,
+    price: Decimal,
+    count: Decimal,
+    released: Decimal,
+) -> None:
     """Open-side cost plus the worst taker fee must fit in the shard's free cash."""
     opened = max(ZERO, count - accounts.closable(user, market.ticker, side))
     unit = price if side is BookSide.BID else 1 - price
@@ -128,8 +138,9 @@ def _reserve_for(ex: SimExchange, order: SimOrder) -> Decimal:
     if order.remaining_count <= 0 or not ex.config.reserve_resting_collateral:
         return ZERO
     market = ex.markets[order.ticker]
-    return order.remaining_count * order.unit_cost + kalshi_fee(order.remaining_count, order.price,
-                                                                 ex.fees_for(market))
+    return order.remaining_count * order.unit_cost + kalshi_fee(
+        order.remaining_count, order.price, ex.fees_for(market)
+    )
 
 
 def _set_reserve(ex: SimExchange, order: SimOrder, amount: Decimal) -> None:
@@ -148,11 +159,24 @@ def place(ex: SimExchange, user: SimUser, spec: OrderSpec) -> Placement:
     seq = ex.next_seq()
     expiry = datetime.fromtimestamp(spec.expiration_time, UTC) if spec.expiration_time else None
     order = SimOrder(
-        order_id=ex.new_id(), user_id=user.user_id, ticker=market.ticker, side=spec.side, price=spec.price,
-        initial_count=spec.count, time_in_force=spec.time_in_force, stp=spec.stp,
-        client_order_id=spec.client_order_id, created_time=now, seq=seq, expiration_time=expiry,
-        post_only=spec.post_only, subaccount=spec.subaccount, exchange_index=market.exchange_index,
-        remaining_count=count, last_update_time=now, priority=seq,
+        order_id=ex.new_id(),
+        user_id=user.user_id,
+        ticker=market.ticker,
+        side=spec.side,
+        price=spec.price,
+        initial_count=spec.count,
+        time_in_force=spec.time_in_force,
+        stp=spec.stp,
+        client_order_id=spec.client_order_id,
+        created_time=now,
+        seq=seq,
+        expiration_time=expiry,
+        post_only=spec.post_only,
+        subaccount=spec.subaccount,
+        exchange_index=market.exchange_index,
+        remaining_count=count,
+        last_update_time=now,
+        priority=seq,
     )
     if spec.client_order_id is not None:
         user.client_order_ids.add(spec.client_order_id)
@@ -173,6 +197,7 @@ def _execute(ex: SimExchange, market: SimMarket, order: SimOrder, cancel_reason:
     if order.remaining_count > 0:
         if order.time_in_force is TimeInForce.GTC and not stopped:
             ex.books[market.ticker].add(order)
+            ex.users[order.user_id].resting_count += 1
             _set_reserve(ex, order, _reserve_for(ex, order))
             _delta(ex, order, order.remaining_count)
             if order.expiration_time is not None:
@@ -184,8 +209,9 @@ def _execute(ex: SimExchange, market: SimMarket, order: SimOrder, cancel_reason:
     elif order.status is OrderStatus.RESTING:
         order.status = OrderStatus.EXECUTED if order.fill_count > 0 else OrderStatus.CANCELED
     ex.emit(OrderEvent(order))
-    return Placement(order, order.fill_count - filled_before, cost_yes, order.taker_fees - fees_before,
-                     ex.now_ms())
+    return Placement(
+        order, order.fill_count - filled_before, cost_yes, order.taker_fees - fees_before, ex.now_ms()
+    )
 
 
 def _fok_fillable(ex: SimExchange, order: SimOrder) -> bool:
@@ -237,9 +263,23 @@ def _trade(ex: SimExchange, market: SimMarket, taker: SimOrder, maker: SimOrder,
         else:
             order.maker_fill_cost += paid
             order.maker_fees += fee
-        fill = SimFill(trade_id, order.order_id, order.user_id, market.ticker, order.side, qty, price, is_taker,
-                       fee, now, seq, market.exchange_index, order.subaccount, order.client_order_id,
-                       user.positions[market.ticker].position)
+        fill = SimFill(
+            trade_id,
+            order.order_id,
+            order.user_id,
+            market.ticker,
+            order.side,
+            qty,
+            price,
+            is_taker,
+            fee,
+            now,
+            seq,
+            market.exchange_index,
+            order.subaccount,
+            order.client_order_id,
+            user.positions[market.ticker].position,
+        )
         ex.user_fills[order.user_id].append(fill)
         ex.emit(FillEvent(fill))
         ex.emit(PositionEvent(order.user_id, market.ticker))
@@ -247,6 +287,7 @@ def _trade(ex: SimExchange, market: SimMarket, taker: SimOrder, maker: SimOrder,
     _delta(ex, maker, -qty)
     if maker.remaining_count <= 0:
         ex.books[market.ticker].remove(maker, ZERO)
+        ex.users[maker.user_id].resting_count -= 1
         maker.status = OrderStatus.EXECUTED
     _set_reserve(ex, maker, _reserve_for(ex, maker))
     ex.emit(OrderEvent(maker))
@@ -260,8 +301,18 @@ def _trade(ex: SimExchange, market: SimMarket, taker: SimOrder, maker: SimOrder,
 
 
 def _delta(ex: SimExchange, order: SimOrder, delta: Decimal) -> None:
-    ex.emit(BookDelta(order.ticker, order.side, order.price, delta, ex.now_ms(), order.user_id,
-                      order.client_order_id, order.subaccount))
+    ex.emit(
+        BookDelta(
+            order.ticker,
+            order.side,
+            order.price,
+            delta,
+            ex.now_ms(),
+            order.user_id,
+            order.client_order_id,
+            order.subaccount,
+        )
+    )
 
 
 def cancel(ex: SimExchange, order: SimOrder, reason: str) -> Decimal:
@@ -269,7 +320,11 @@ def cancel(ex: SimExchange, order: SimOrder, reason: str) -> Decimal:
     reduced = order.remaining_count
     if reduced <= 0:
         return ZERO
+    if ex.config.stale_reads_ms > 0:
+        order.stale_view = dataclasses.replace(order, stale_view=None)
+        order.stale_until_ms = ex.now_ms() + ex.config.stale_reads_ms
     ex.books[order.ticker].remove(order, reduced)
+    ex.users[order.user_id].resting_count -= 1
     order.remaining_count = ZERO
     order.status, order.last_update_reason, order.last_update_time = OrderStatus.CANCELED, reason, ex.now()
     _set_reserve(ex, order, ZERO)
@@ -277,6 +332,13 @@ def cancel(ex: SimExchange, order: SimOrder, reason: str) -> Decimal:
     ex.emit(OrderEvent(order))
     ex.emit(TickerEvent(order.ticker))
     return reduced
+
+
+def visible(ex: SimExchange, order: SimOrder) -> SimOrder:
+    """The order as reads show it: its pre-cancel state while a stale-read window is open."""
+    if order.stale_view is not None and ex.now_ms() < order.stale_until_ms:
+        return order.stale_view
+    return order
 
 
 def expire(ex: SimExchange, order: SimOrder) -> None:
@@ -292,7 +354,7 @@ def _owned_resting(ex: SimExchange, user_id: str, order_id: str) -> SimOrder:
 
 
 def amend(ex: SimExchange, user: SimUser, order_id: str, spec: OrderSpec) -> Placement:
-    """Change price and/or total count (= filled + new remaining); a price change or increase loses priority."""
+    """Change price and/or total count (filled + new remaining); new price or bigger size loses priority."""
     order = _owned_resting(ex, user.user_id, order_id)
     if spec.ticker != order.ticker:
         raise _reject("order_ticker_mismatch", "order ticker mismatch")
@@ -321,6 +383,7 @@ def amend(ex: SimExchange, user: SimUser, order_id: str, spec: OrderSpec) -> Pla
         ex.emit(OrderEvent(order))
         return Placement(order, ZERO, ZERO, ZERO, ex.now_ms())
     book.remove(order, order.remaining_count)
+    user.resting_count -= 1
     _delta(ex, order, -order.remaining_count)
     _set_reserve(ex, order, ZERO)
     order.price, order.initial_count, order.remaining_count = spec.price, spec.count, new_remaining
@@ -328,8 +391,9 @@ def amend(ex: SimExchange, user: SimUser, order_id: str, spec: OrderSpec) -> Pla
     return _execute(ex, market, order, cancel_reason="Canceled")
 
 
-def decrease(ex: SimExchange, user_id: str, order_id: str, reduce_by: Decimal | None,
-             reduce_to: Decimal | None) -> SimOrder:
+def decrease(
+    ex: SimExchange, user_id: str, order_id: str, reduce_by: Decimal | None, reduce_to: Decimal | None
+) -> SimOrder:
     """Shrink a resting order by `reduce_by` or to `reduce_to`; zero remaining cancels it."""
     if (reduce_by is None) == (reduce_to is None):
         raise _reject("invalid_parameters", "invalid parameters", "exactly one of reduce_by or reduce_to")

@@ -7,6 +7,7 @@ determined -> finalized, with timers for open/close/order expiry/settlement run 
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import random
 import threading
@@ -25,7 +26,6 @@ from courtside.sim.engine import OrderSpec, Placement
 from courtside.sim.events import LifecycleEvent, Listener, PositionEvent, SimEvent, TickerEvent
 from courtside.sim.models import (
     SimConfig,
-    SimEvent as SimEventRecord,
     SimFill,
     SimMarket,
     SimOrder,
@@ -33,6 +33,9 @@ from courtside.sim.models import (
     SimSettlement,
     SimTrade,
     SimUser,
+)
+from courtside.sim.models import (
+    SimEvent as SimEventRecord,
 )
 
 _OPEN, _CLOSE, _EXPIRE, _SETTLE = "open", "close", "expire", "settle"
@@ -49,17 +52,20 @@ class SimExchange:
     def __init__(self, clock: Clock | None = None, *, seed: int = 0, config: SimConfig | None = None) -> None:
         self._base_clock: Clock = clock or SystemClock()
         self._offset = timedelta(0)
-        self.config = config or SimConfig()
+        self._initial_config = dataclasses.replace(config) if config else SimConfig()
+        self.config = dataclasses.replace(self._initial_config)
         self.seed = seed
         self.lock = threading.RLock()
         self._listeners: list[Listener] = []
-        self.trading_active = True
         self.reset()
 
     # -- state -------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Forget every object and user (keys too); the clock and listeners stay."""
+        """Forget every object, user and key; settings and the clock offset go back to the start."""
         with self.lock:
+            self._offset = timedelta(0)
+            self.config = dataclasses.replace(self._initial_config)
+            self.trading_active = True
             self._rng = random.Random(self.seed)
             self._seq = 0
             self.series: dict[str, SimSeries] = {}
@@ -167,6 +173,19 @@ class SimExchange:
             if event.series_ticker not in self.series:
                 raise NotFoundError("series not found", status=404, code="not_found")
             self.events[event.event_ticker] = event
+            self.emit(
+                LifecycleEvent(
+                    event.event_ticker,
+                    "event_lifecycle",
+                    {
+                        "exchange_index": event.exchange_index,
+                        "title": event.title,
+                        "subtitle": event.sub_title,
+                        "collateral_return_type": event.collateral_return_type,
+                        "series_ticker": event.series_ticker,
+                    },
+                )
+            )
 
     def add_market(self, market: SimMarket) -> None:
         """List a market; it opens and closes on its own times as the clock moves."""
@@ -227,8 +246,9 @@ class SimExchange:
             self.tick()
             return engine.amend(self, self.users[user_id], order_id, spec)
 
-    def decrease_order(self, user_id: str, order_id: str, reduce_by: Decimal | None,
-                       reduce_to: Decimal | None) -> SimOrder:
+    def decrease_order(
+        self, user_id: str, order_id: str, reduce_by: Decimal | None, reduce_to: Decimal | None
+    ) -> SimOrder:
         with self.lock:
             self.tick()
             return engine.decrease(self, user_id, order_id, reduce_by, reduce_to)
@@ -249,7 +269,11 @@ class SimExchange:
                     market.close_time = self.now()
                 for order in list(self.books[ticker].orders()):
                     engine.cancel(self, order, "MarketClosed")
-                self.emit(LifecycleEvent(ticker, "close_date_updated", {"close_ts": to_ms(market.close_time) // 1000}))
+                self.emit(
+                    LifecycleEvent(
+                        ticker, "close_date_updated", {"close_ts": to_ms(market.close_time) // 1000}
+                    )
+                )
             elif status in (MarketStatus.ACTIVE, MarketStatus.INACTIVE):
                 flag = status is MarketStatus.INACTIVE
                 kind = "deactivated" if flag else "activated"
@@ -265,27 +289,52 @@ class SimExchange:
                 raise OrderRejectedError("invalid result", status=400, code="invalid_parameters")
             v = ONE if result == "yes" else ZERO if result == "no" else value
             if v is None or not ZERO <= v <= ONE:
-                raise OrderRejectedError("scalar needs settlement_value_dollars in [0, 1]",
-                                         status=400, code="invalid_parameters")
+                raise OrderRejectedError(
+                    "scalar needs settlement_value_dollars in [0, 1]", status=400, code="invalid_parameters"
+                )
             if market.status in (MarketStatus.INITIALIZED, MarketStatus.ACTIVE, MarketStatus.INACTIVE):
                 self.set_status(ticker, MarketStatus.CLOSED)
             if market.status is not MarketStatus.CLOSED:
-                raise OrderRejectedError(f"market is {market.status.value}", status=400, code="invalid_status")
+                raise OrderRejectedError(
+                    f"market is {market.status.value}", status=400, code="invalid_status"
+                )
             market.result, market.settlement_value = result, v
+            market.expiration_value = self._winner_name(market, result)
             market.status, market.determination_time = MarketStatus.DETERMINED, self.now()
-            self.emit(LifecycleEvent(ticker, "determined", {
-                "result": result, "determination_ts": self.now_ms() // 1000,
-                "settlement_value": f"{v:.4f}"}))
+            self.emit(
+                LifecycleEvent(
+                    ticker,
+                    "determined",
+                    {
+                        "result": result,
+                        "determination_ts": self.now_ms() // 1000,
+                        "settlement_value": f"{v:.4f}",
+                    },
+                )
+            )
             if self.config.auto_settle:
-                self.schedule(self.now() + timedelta(seconds=market.settlement_timer_seconds), _SETTLE, ticker)
+                self.schedule(
+                    self.now() + timedelta(seconds=market.settlement_timer_seconds), _SETTLE, ticker
+                )
             return market
+
+    def _winner_name(self, market: SimMarket, result: str) -> str:
+        """The declared winner (Kalshi's `expiration_value` on tennis): this player, or the opponent."""
+        if result == "yes":
+            return market.yes_sub_title
+        others = [t for t in self.events[market.event_ticker].market_tickers if t != market.ticker]
+        if result == "no" and len(others) == 1:
+            return self.markets[others[0]].yes_sub_title
+        return ""
 
     def settle(self, ticker: str) -> list[SimSettlement]:
         """Pay every position of a determined market, record Settlements, finalize the market."""
         with self.lock:
             market = self.market(ticker)
             if market.status is not MarketStatus.DETERMINED or market.settlement_value is None:
-                raise OrderRejectedError(f"market is {market.status.value}", status=400, code="invalid_status")
+                raise OrderRejectedError(
+                    f"market is {market.status.value}", status=400, code="invalid_status"
+                )
             now = self.now()
             records = []
             for user in self.users.values():

@@ -127,6 +127,12 @@ class RateLimiter:
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
         self._lock = threading.Lock()
 
+    def configure(self, read_per_s: int, write_per_s: int) -> None:
+        """New budgets; every bucket starts full again."""
+        with self._lock:
+            self.read_per_s, self.write_per_s = read_per_s, write_per_s
+            self._buckets.clear()
+
     def cost(self, method: str, path: str) -> int:
         for verb, pattern, cost in COSTS:
             if verb == method and pattern.search(path):

@@ -35,6 +35,7 @@ class SimConfig:
     strict_cursor: bool = False
     max_open_orders: int = 200_000
     auto_settle: bool = True  # settle `settlement_timer_seconds` after determination
+    stale_reads_ms: int = 0  # > 0: order reads show the pre-cancel state this long (recorded race)
 
 
 @dataclass(slots=True)
@@ -99,6 +100,7 @@ class SimMarket:
     market_type: str = "binary"
     primary_participant_key: str | None = None
     result: str = ""
+    expiration_value: str = ""  # tennis: the winner's name once determined
     settlement_value: Decimal | None = None
     determination_time: datetime | None = None
     settlement_time: datetime | None = None
@@ -142,6 +144,8 @@ class SimOrder:
     last_update_reason: str | None = None
     priority: int = 0  # time priority (changes when an amend loses it)
     reserved: Decimal = ZERO  # collateral held back for the resting remainder
+    stale_view: SimOrder | None = None  # what reads still show until `stale_until_ms`
+    stale_until_ms: int = 0
 
     @property
     def unit_cost(self) -> Decimal:
@@ -222,6 +226,7 @@ class SimUser:
     reserved: dict[int, Decimal] = field(default_factory=dict)
     positions: dict[str, SimPosition] = field(default_factory=dict)
     client_order_ids: set[str] = field(default_factory=set)
+    resting_count: int = 0
     settlements: list[SimSettlement] = field(default_factory=list)
     updated: datetime | None = None
 

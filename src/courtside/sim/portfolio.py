@@ -1,4 +1,4 @@
-"""Authenticated endpoints: balance, positions, orders, fills, settlements, V2 order writes (kalshi-api.md §2.8-2.15).
+"""Authenticated endpoints: balance, positions, orders, fills, settlements, V2 writes (kalshi-api.md §2).
 
 Request bodies are checked like Kalshi's Go decoder (a number where a string belongs is the flat
 `bad_request` body), then required fields and enums, then the engine validates the rest (§8.7).
@@ -6,7 +6,7 @@ Request bodies are checked like Kalshi's Go decoder (a number where a string bel
 
 from __future__ import annotations
 
-import json
+from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,90 +16,12 @@ from starlette.routing import BaseRoute, Route
 
 from courtside.domain.errors import ExchangeError, NotFoundError, OrderRejectedError
 from courtside.domain.money import ZERO
-from courtside.domain.orders import BookSide, SelfTradePrevention, TimeInForce
-from courtside.sim import serialize
-from courtside.sim.context import authenticate, ctx_of, error_body, flat_error, guarded
+from courtside.sim import engine, serialize
+from courtside.sim.bodies import FlatBodyError, check_types, parse_spec, read_body
+from courtside.sim.context import Handler, authenticate, ctx_of, error_body, flat_error, guarded
 from courtside.sim.engine import OrderSpec, Placement
 from courtside.sim.models import SimOrder
 from courtside.sim.query import csv, in_window, paginate, parse_int, parse_limit
-
-GO_TYPES: dict[str, type | tuple[type, ...]] = {
-    "ticker": str, "side": str, "count": str, "price": str, "time_in_force": str,
-    "self_trade_prevention_type": str, "client_order_id": str, "updated_client_order_id": str,
-    "expiration_time": int, "post_only": bool, "reduce_only": bool, "cancel_order_on_pause": bool,
-    "subaccount": int, "exchange_index": int, "order_group_id": str, "reduce_by": str, "reduce_to": str,
-}
-GO_NAMES = {str: "string", int: "int64", bool: "bool"}
-REQUIRED = ("ticker", "side", "count", "price", "time_in_force", "self_trade_prevention_type")
-
-
-class FlatBodyError(Exception):
-    """The request body fails Go's JSON decoding: answered with the flat error body."""
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "null")
-
-
-def check_types(body: Any, struct: str) -> dict[str, Any]:
-    """Mimic Go's decoder: the first field of the wrong JSON type is a flat 400 bad_request."""
-    if not isinstance(body, dict):
-        raise FlatBodyError(f"json: cannot unmarshal {_json_kind(body)} into Go value of type {struct}")
-    for name, value in body.items():
-        expected = GO_TYPES.get(name)
-        if expected is None or value is None:
-            continue
-        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-        if not ok:
-            go = GO_NAMES.get(expected, "string") if isinstance(expected, type) else "string"
-            raise FlatBodyError(f"json: cannot unmarshal {_json_kind(value)} into Go struct field "
-                                f"{struct}.{name} of type {go}")
-    return body
-
-
-async def read_body(request: Request, struct: str) -> dict[str, Any]:
-    raw = await request.body()
-    try:
-        body = json.loads(raw or b"null")
-    except json.JSONDecodeError as e:
-        raise FlatBodyError(f"invalid character in JSON body: {e.msg}") from e
-    return check_types(body, struct)
-
-
-def _invalid(details: str) -> OrderRejectedError:
-    return OrderRejectedError("invalid parameters", status=400, code="invalid_parameters", details=details)
-
-
-def parse_spec(body: dict[str, Any]) -> OrderSpec:
-    """Required fields and enums (400 invalid_parameters), then the decimal strings."""
-    missing = [f for f in REQUIRED if body.get(f) in (None, "")]
-    if missing:
-        raise _invalid(f"missing required field(s): {', '.join(missing)}")
-    try:
-        side, tif = BookSide(body["side"]), TimeInForce(body["time_in_force"])
-        stp = SelfTradePrevention(body["self_trade_prevention_type"])
-    except ValueError as e:
-        raise _invalid(str(e)) from e
-    try:
-        price = Decimal(body["price"])
-    except InvalidOperation as e:
-        raise OrderRejectedError("invalid price", status=400, code="invalid_price") from e
-    try:
-        count = Decimal(body["count"])
-    except InvalidOperation as e:
-        raise OrderRejectedError("invalid order size", status=400, code="invalid_order_size") from e
-    if not price.is_finite() or not count.is_finite():
-        raise OrderRejectedError("invalid price", status=400, code="invalid_price")
-    return OrderSpec(
-        ticker=body["ticker"], side=side, count=count, price=price, time_in_force=tif, stp=stp,
-        client_order_id=body.get("client_order_id") or None, expiration_time=body.get("expiration_time") or None,
-        post_only=bool(body.get("post_only")), reduce_only=bool(body.get("reduce_only")),
-        subaccount=int(body.get("subaccount") or 0),
-    )
 
 
 def placement_json(p: Placement, *, remaining_key: str = "remaining_count") -> dict[str, Any]:
@@ -123,10 +45,13 @@ def _cancel_json(order: SimOrder, reduced: Decimal, ts_ms: int) -> dict[str, Any
     return out
 
 
-def endpoint(scope: str, struct: str | None = None) -> Any:
+RawHandler = Callable[..., Awaitable[Response]]
+
+
+def endpoint(scope: str, struct: str | None = None) -> Callable[[RawHandler], Handler]:
     """Wrap a handler(request, user_id[, body]) with auth, body decoding and error mapping."""
 
-    def wrap(fn: Any) -> Any:
+    def wrap(fn: RawHandler) -> Handler:
         async def run(request: Request) -> Response:
             ctx = ctx_of(request)
             entry = authenticate(ctx, request, scope)
@@ -157,16 +82,26 @@ async def positions(request: Request, user_id: str) -> Response:
     status = q.get("settlement_status") or "unsettled"
     counts = csv(q, "count_filter") or []
     with ex.lock:
-        rows = sorted(ex.users[user_id].positions.values(), key=lambda p: p.last_updated or ex.now(), reverse=True)
-        rows = [p for p in rows
-                if (status == "all" or p.settled == (status == "settled"))
-                and (not q.get("ticker") or p.ticker == q["ticker"])
-                and (not q.get("event_ticker") or p.event_ticker == q["event_ticker"])
-                and ("position" not in counts or p.position != 0)
-                and ("total_traded" not in counts or p.total_traded != 0)]
+        rows = sorted(
+            ex.users[user_id].positions.values(), key=lambda p: p.last_updated or ex.now(), reverse=True
+        )
+        rows = [
+            p
+            for p in rows
+            if (status == "all" or p.settled == (status == "settled"))
+            and (not q.get("ticker") or p.ticker == q["ticker"])
+            and (not q.get("event_ticker") or p.event_ticker == q["event_ticker"])
+            and ("position" not in counts or p.position != 0)
+            and ("total_traded" not in counts or p.total_traded != 0)
+        ]
         page, cursor = paginate(rows, q, limit)
-        return JSONResponse({"market_positions": [serialize.position_json(p) for p in page],
-                             "event_positions": serialize.event_positions_json(page), "cursor": cursor})
+        return JSONResponse(
+            {
+                "market_positions": [serialize.position_json(p) for p in page],
+                "event_positions": serialize.event_positions_json(page),
+                "cursor": cursor,
+            }
+        )
 
 
 @endpoint("read")
@@ -177,13 +112,17 @@ async def orders_list(request: Request, user_id: str) -> Response:
     low, high = parse_int(q, "min_ts", "GetOrders"), parse_int(q, "max_ts", "GetOrders")
     with ex.lock:
         ex.tick()
-        rows = [o for o in reversed(ex.user_orders[user_id])
-                if (not q.get("ticker") or o.ticker == q["ticker"])
-                and (events is None or ex.markets[o.ticker].event_ticker in events)
-                and (not q.get("status") or o.status.value == q["status"])
-                and in_window(o.created_time, low, high)]
+        rows = [
+            o
+            for o in reversed(ex.user_orders[user_id])
+            if (not q.get("ticker") or o.ticker == q["ticker"])
+            and (events is None or ex.markets[o.ticker].event_ticker in events)
+            and (not q.get("status") or o.status.value == q["status"])
+            and in_window(o.created_time, low, high)
+        ]
         page, cursor = paginate(rows, q, limit)
-        return JSONResponse({"orders": [serialize.order_json(o) for o in page], "cursor": cursor})
+        orders = [serialize.order_json(engine.visible(ex, o)) for o in page]
+        return JSONResponse({"orders": orders, "cursor": cursor})
 
 
 @endpoint("read")
@@ -194,7 +133,7 @@ async def order_one(request: Request, user_id: str) -> Response:
         order = ex.orders.get(request.path_params["order_id"])
         if order is None or order.user_id != user_id:
             raise NotFoundError("not found", status=404, code="not_found")
-        return JSONResponse({"order": serialize.order_json(order)})
+        return JSONResponse({"order": serialize.order_json(engine.visible(ex, order))})
 
 
 @endpoint("read")
@@ -203,10 +142,13 @@ async def fills(request: Request, user_id: str) -> Response:
     limit = parse_limit(q, "GetFills", low=1, high=1000, default=100)
     low, high = parse_int(q, "min_ts", "GetFills"), parse_int(q, "max_ts", "GetFills")
     with ex.lock:
-        rows = [f for f in reversed(ex.user_fills[user_id])
-                if (not q.get("ticker") or f.ticker == q["ticker"])
-                and (not q.get("order_id") or f.order_id == q["order_id"])
-                and in_window(f.created_time, low, high)]
+        rows = [
+            f
+            for f in reversed(ex.user_fills[user_id])
+            if (not q.get("ticker") or f.ticker == q["ticker"])
+            and (not q.get("order_id") or f.order_id == q["order_id"])
+            and in_window(f.created_time, low, high)
+        ]
         page, cursor = paginate(rows, q, limit)
         return JSONResponse({"fills": [serialize.fill_json(f) for f in page], "cursor": cursor})
 
@@ -217,10 +159,13 @@ async def settlements(request: Request, user_id: str) -> Response:
     limit = parse_limit(q, "GetSettlements", low=1, high=1000, default=100)
     low, high = parse_int(q, "min_ts", "GetSettlements"), parse_int(q, "max_ts", "GetSettlements")
     with ex.lock:
-        rows = [s for s in reversed(ex.users[user_id].settlements)
-                if (not q.get("ticker") or s.ticker == q["ticker"])
-                and (not q.get("event_ticker") or s.event_ticker == q["event_ticker"])
-                and in_window(s.settled_time, low, high)]
+        rows = [
+            s
+            for s in reversed(ex.users[user_id].settlements)
+            if (not q.get("ticker") or s.ticker == q["ticker"])
+            and (not q.get("event_ticker") or s.event_ticker == q["event_ticker"])
+            and in_window(s.settled_time, low, high)
+        ]
         page, cursor = paginate(rows, q, limit)
         return JSONResponse({"settlements": [serialize.settlement_json(s) for s in page], "cursor": cursor})
 
@@ -293,8 +238,11 @@ async def batch_create(request: Request, user_id: str, body: dict[str, Any]) -> 
             results.append({"client_order_id": item.get("client_order_id"), "error": error_body(e)["error"]})
             continue
         placement, error = _error_or_none(lambda s=spec: ex.place_order(user_id, s))
-        results.append({**placement_json(placement), "error": None} if placement else
-                       {"client_order_id": spec.client_order_id, "error": error})
+        results.append(
+            {**placement_json(placement), "error": None}
+            if placement
+            else {"client_order_id": spec.client_order_id, "error": error}
+        )
     return JSONResponse({"orders": results}, status_code=201)
 
 
@@ -306,8 +254,11 @@ def _cancel_many(request: Request, user_id: str, order_ids: list[str]) -> Respon
             order = ex.orders.get(order_id)
             reduced = order.remaining_count if order is not None else ZERO
             done, error = _error_or_none(lambda oid=order_id: ex.cancel_order(user_id, oid))
-            results.append({**_cancel_json(done, reduced, ex.now_ms()), "error": None} if done else
-                           {"order_id": order_id, "error": error})
+            results.append(
+                {**_cancel_json(done, reduced, ex.now_ms()), "error": None}
+                if done
+                else {"order_id": order_id, "error": error}
+            )
     return JSONResponse({"orders": results})
 
 
@@ -329,9 +280,14 @@ async def cancel_all(request: Request, user_id: str) -> Response:
 @endpoint("read")
 async def account_limits(request: Request, user_id: str) -> Response:
     lim = ctx_of(request).limiter
-    return JSONResponse({"usage_tier": "basic", "grants": [],
-                         "read": {"bucket_capacity": lim.read_per_s * 2, "refill_rate": lim.read_per_s},
-                         "write": {"bucket_capacity": lim.write_per_s, "refill_rate": lim.write_per_s}})
+    return JSONResponse(
+        {
+            "usage_tier": "basic",
+            "grants": [],
+            "read": {"bucket_capacity": lim.read_per_s * 2, "refill_rate": lim.read_per_s},
+            "write": {"bucket_capacity": lim.write_per_s, "refill_rate": lim.write_per_s},
+        }
+    )
 
 
 @endpoint("write", "IntraExchangeInstanceTransferRequest")
@@ -352,19 +308,25 @@ async def transfer(request: Request, user_id: str, body: dict[str, Any]) -> Resp
 
 @endpoint("write")
 async def legacy(request: Request, user_id: str) -> Response:
-    return JSONResponse({"error": {"code": "deprecated", "message": "Please switch to the V2 endpoints"}},
-                        status_code=400)
+    return JSONResponse(
+        {"error": {"code": "deprecated", "message": "Please switch to the V2 endpoints"}}, status_code=400
+    )
 
 
 def routes(prefix: str) -> list[BaseRoute]:
     table: list[tuple[str, Any, list[str]]] = [
-        ("/portfolio/balance", balance, ["GET"]), ("/portfolio/positions", positions, ["GET"]),
-        ("/portfolio/orders", orders_list, ["GET"]), ("/portfolio/orders", legacy, ["POST"]),
-        ("/portfolio/orders/{order_id}", order_one, ["GET"]), ("/portfolio/orders/{order_id}", legacy, ["DELETE"]),
-        ("/portfolio/fills", fills, ["GET"]), ("/portfolio/settlements", settlements, ["GET"]),
+        ("/portfolio/balance", balance, ["GET"]),
+        ("/portfolio/positions", positions, ["GET"]),
+        ("/portfolio/orders", orders_list, ["GET"]),
+        ("/portfolio/orders", legacy, ["POST"]),
+        ("/portfolio/orders/{order_id}", order_one, ["GET"]),
+        ("/portfolio/orders/{order_id}", legacy, ["DELETE"]),
+        ("/portfolio/fills", fills, ["GET"]),
+        ("/portfolio/settlements", settlements, ["GET"]),
         ("/portfolio/events/orders/batched", batch_create, ["POST"]),
         ("/portfolio/events/orders/batched", batch_cancel, ["DELETE"]),
-        ("/portfolio/events/orders", create_order, ["POST"]), ("/portfolio/events/orders", cancel_all, ["DELETE"]),
+        ("/portfolio/events/orders", create_order, ["POST"]),
+        ("/portfolio/events/orders", cancel_all, ["DELETE"]),
         ("/portfolio/events/orders/{order_id}", cancel_order, ["DELETE"]),
         ("/portfolio/events/orders/{order_id}/amend", amend_order, ["POST"]),
         ("/portfolio/events/orders/{order_id}/decrease", decrease_order, ["POST"]),

@@ -23,8 +23,9 @@ MARKET_STATUS_FILTER: dict[str, frozenset[MarketStatus]] = {
     "unopened": frozenset({MarketStatus.INITIALIZED}),
     "open": frozenset({MarketStatus.ACTIVE}),
     "paused": frozenset({MarketStatus.INACTIVE}),
-    "closed": frozenset({MarketStatus.CLOSED, MarketStatus.DETERMINED, MarketStatus.DISPUTED,
-                         MarketStatus.AMENDED}),
+    "closed": frozenset(
+        {MarketStatus.CLOSED, MarketStatus.DETERMINED, MarketStatus.DISPUTED, MarketStatus.AMENDED}
+    ),
     "settled": frozenset({MarketStatus.FINALIZED}),
 }
 
@@ -50,12 +51,14 @@ def parse_limit(params: Mapping[str, str], op: str, *, low: int, high: int, defa
         limit = int(raw)
     except ValueError:
         raise QueryValidationError(
-            f"Parameter validation failed for {op}: invalid value {raw!r} for 'limit'") from None
+            f"Parameter validation failed for {op}: invalid value {raw!r} for 'limit'"
+        ) from None
     for failed, tag in ((limit > high, "lte"), (limit < low, "gte")):
         if failed:
             raise QueryValidationError(
                 f"Parameter validation failed for {op}: Key: '{_params_name(op)}.Limit' "
-                f"Error:Field validation for 'Limit' failed on the '{tag}' tag")
+                f"Error:Field validation for 'Limit' failed on the '{tag}' tag"
+            )
     return limit
 
 
@@ -66,7 +69,9 @@ def parse_int(params: Mapping[str, str], name: str, op: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise QueryValidationError(f"Parameter validation failed for {op}: invalid value for '{name}'") from None
+        raise QueryValidationError(
+            f"Parameter validation failed for {op}: invalid value for '{name}'"
+        ) from None
 
 
 def parse_bool(params: Mapping[str, str], name: str) -> bool:
@@ -101,7 +106,8 @@ def decode_cursor(cursor: str | None, fingerprint: int) -> int:
         return 0
     if not isinstance(data, dict) or data.get("f") != fingerprint or not isinstance(data.get("o"), int):
         return 0
-    return max(0, data["o"])
+    offset: int = data["o"]
+    return max(0, offset)
 
 
 def paginate(items: Sequence[T], params: Mapping[str, str], limit: int) -> tuple[list[T], str]:
@@ -110,7 +116,7 @@ def paginate(items: Sequence[T], params: Mapping[str, str], limit: int) -> tuple
     start = decode_cursor(params.get("cursor"), fingerprint)
     if limit == 0:
         return [], ""
-    page = list(items[start:start + limit])
+    page = list(items[start : start + limit])
     end = start + len(page)
     return page, (encode_cursor(end, fingerprint) if end < len(items) else "")
 
@@ -134,8 +140,11 @@ def check_market_ts_filters(params: Mapping[str, str], status: str | None) -> No
     }
     used = [name for name, (_, keys) in families.items() if any(params.get(k) for k in keys)]
     if len(used) > 1:
-        raise QueryValidationError("Parameter validation failed for GetMarkets: timestamp filters are "
-                                   "mutually exclusive")
+        raise QueryValidationError(
+            "Parameter validation failed for GetMarkets: timestamp filters are mutually exclusive"
+        )
     if used and status is not None and status not in families[used[0]][0]:
-        raise QueryValidationError(f"Parameter validation failed for GetMarkets: {used[0]} timestamp "
-                                   f"filters are incompatible with status={status}")
+        raise QueryValidationError(
+            f"Parameter validation failed for GetMarkets: {used[0]} timestamp "
+            f"filters are incompatible with status={status}"
+        )

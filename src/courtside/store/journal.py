@@ -110,15 +110,18 @@ class DecisionRow(Base):
     value_edge: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     ev: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     size: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    decision: Mapped[str] = mapped_column(String(12))  # taken | refused | skipped
+    decision: Mapped[str] = mapped_column(String(12))  # taken | refused | holding | skipped
     reasons: Mapped[str] = mapped_column(Text, default="")
     model_version: Mapped[str] = mapped_column(String(80), default="")
 
 
 class OrderRow(Base):
+    """One order of ours; client_order_id is unique per mode (paper ids never reach the exchange)."""
+
     __tablename__ = "trader_orders"
+    __table_args__ = (UniqueConstraint("mode", "client_order_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    client_order_id: Mapped[str] = mapped_column(String(64), unique=True)
+    client_order_id: Mapped[str] = mapped_column(String(64))
     mode: Mapped[str] = mapped_column(String(8), index=True)
     event_ticker: Mapped[str] = mapped_column(String(80), index=True)
     ticker: Mapped[str] = mapped_column(String(90))

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -98,22 +98,30 @@ class Journal:
     def record_intent(self, order: NewOrder, now: datetime) -> OrderRow:
         """Write the order (status 'intent') and mark its event traded, atomically; idempotent."""
         with transaction(self._factory) as s:
-            q = select(OrderRow).where(OrderRow.client_order_id == order.client_order_id)
-            found = s.scalars(q).first()
+            found = s.scalars(self._by_coid(order.client_order_id)).first()
             if found is not None:
                 return found
             row = OrderRow(
-                mode=self.mode, status="intent", created_at=now, updated_at=now,
-                fill_count=ZERO, fees=ZERO, detail="", **asdict(order),
-            )  # fmt: skip
+                mode=self.mode,
+                status="intent",
+                created_at=now,
+                updated_at=now,
+                fill_count=ZERO,
+                fees=ZERO,
+                detail="",
+                **asdict(order),
+            )
             s.add(row)
             self._mark(s, order.event_ticker, now, "order")
             s.flush()
             return row
 
+    def _by_coid(self, client_order_id: str) -> Select[OrderRow]:
+        return select(OrderRow).where(OrderRow.mode == self.mode, OrderRow.client_order_id == client_order_id)
+
     def update_order(self, client_order_id: str, now: datetime, **fields: object) -> OrderRow:
         with transaction(self._factory) as s:
-            row = s.scalars(select(OrderRow).where(OrderRow.client_order_id == client_order_id)).first()
+            row = s.scalars(self._by_coid(client_order_id)).first()
             if row is None:
                 raise StoreError(f"no journalled order {client_order_id}")
             for key, value in fields.items():
@@ -178,11 +186,19 @@ class Journal:
                 seen.add(f.fill_id)
                 s.add(
                     FillRow(
-                        mode=self.mode, fill_id=f.fill_id, order_id=f.order_id, ticker=f.ticker,
-                        side=f.side.value, outcome=f.outcome.value, count=f.count, yes_price=f.yes_price,
-                        fee=f.fee, is_taker=f.is_taker, ts=f.created_time,
+                        mode=self.mode,
+                        fill_id=f.fill_id,
+                        order_id=f.order_id,
+                        ticker=f.ticker,
+                        side=f.side.value,
+                        outcome=f.outcome.value,
+                        count=f.count,
+                        yes_price=f.yes_price,
+                        fee=f.fee,
+                        is_taker=f.is_taker,
+                        ts=f.created_time,
                     )
-                )  # fmt: skip
+                )
                 new += 1
         return new
 
@@ -200,10 +216,15 @@ class Journal:
                     continue
                 s.add(
                     PositionRow(
-                        mode=self.mode, ticker=p.ticker, position=p.position, exposure=p.market_exposure,
-                        fees_paid=p.fees_paid, realized_pnl=p.realized_pnl, updated_at=now,
+                        mode=self.mode,
+                        ticker=p.ticker,
+                        position=p.position,
+                        exposure=p.market_exposure,
+                        fees_paid=p.fees_paid,
+                        realized_pnl=p.realized_pnl,
+                        updated_at=now,
                     )
-                )  # fmt: skip
+                )
 
     def positions(self) -> list[PositionRow]:
         with self._factory() as s:
@@ -219,12 +240,18 @@ class Journal:
                 seen.add(st.ticker)
                 s.add(
                     SettlementRow(
-                        mode=self.mode, ticker=st.ticker, event_ticker=st.event_ticker,
-                        result=st.market_result, yes_count=st.yes_count, no_count=st.no_count,
-                        cost=st.yes_total_cost + st.no_total_cost, revenue=st.revenue,
-                        fee_cost=st.fee_cost, settled_time=st.settled_time,
+                        mode=self.mode,
+                        ticker=st.ticker,
+                        event_ticker=st.event_ticker,
+                        result=st.market_result,
+                        yes_count=st.yes_count,
+                        no_count=st.no_count,
+                        cost=st.yes_total_cost + st.no_total_cost,
+                        revenue=st.revenue,
+                        fee_cost=st.fee_cost,
+                        settled_time=st.settled_time,
                     )
-                )  # fmt: skip
+                )
                 new += 1
         return new
 
@@ -248,19 +275,33 @@ class Journal:
 
     # ---- players we could not identify --------------------------------------------
     def record_unmatched(
-        self, *, name: str, tour: str, status: str, competitor_id: str, event_ticker: str, detail: str,
+        self,
+        *,
+        name: str,
+        tour: str,
+        status: str,
+        competitor_id: str,
+        event_ticker: str,
+        detail: str,
         now: datetime,
-    ) -> None:  # fmt: skip
+    ) -> None:
         with transaction(self._factory) as s:
             q = select(UnmatchedRow).where(UnmatchedRow.name == name, UnmatchedRow.tour == tour)
             row = s.scalars(q).first()
             if row is None:
                 s.add(
                     UnmatchedRow(
-                        name=name, tour=tour, status=status, competitor_id=competitor_id,
-                        event_ticker=event_ticker, detail=detail, first_seen=now, last_seen=now, times=1,
+                        name=name,
+                        tour=tour,
+                        status=status,
+                        competitor_id=competitor_id,
+                        event_ticker=event_ticker,
+                        detail=detail,
+                        first_seen=now,
+                        last_seen=now,
+                        times=1,
                     )
-                )  # fmt: skip
+                )
                 return
             row.status, row.detail, row.last_seen = status, detail, now
             row.event_ticker = event_ticker

@@ -111,8 +111,9 @@ def _pick(quotes: tuple[Quote, ...], params: StrategyParams) -> Quote | None:
     return best_quote(quotes, Style.MAKER) or taker
 
 
-def _at_count(quote: Quote, count: Decimal, priced: PricedMatch, books: Mapping[str, OrderBook],
-              params: StrategyParams) -> Quote | None:  # fmt: skip
+def _at_count(
+    quote: Quote, count: Decimal, priced: PricedMatch, books: Mapping[str, OrderBook], params: StrategyParams
+) -> Quote | None:
     """The quote again at the final size: fee rounding and the depth walk depend on the count."""
     edge = replace(params.edge, ref_count=count, min_value=params.min_value)
     if quote.style is Style.TAKER:

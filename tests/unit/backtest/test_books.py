@@ -22,7 +22,8 @@ def test_each_market_quotes_outward_of_fair_on_the_cent_grid() -> None:
     # B: fair 0.463 -> bid 0.45, ask 0.48
     assert books.book_b.best_yes_bid == Level(D("0.45"), D("50"))
     assert books.book_b.best_yes_ask == Level(D("0.48"), D("50"))
-    assert books.book_a.ticker == "EV-A" and books.book_b.ticker == "EV-B"
+    assert books.book_a.ticker == "EV-A"
+    assert books.book_b.ticker == "EV-B"
 
 
 def test_a_wider_half_spread_widens_both_markets() -> None:
@@ -36,8 +37,10 @@ def test_a_wider_half_spread_widens_both_markets() -> None:
 def test_buying_no_on_b_costs_the_same_as_the_yes_bid_of_b_implies() -> None:
     books = build_books(0.70, "A", "B", BookSpec(half_spread=D("0.02")))
     # NO on B is bought at 1 - best YES bid of B: 1 - 0.28 = 0.72; YES on A asks 0.72 as well
-    assert books.book_b.best_no_ask is not None and books.book_b.best_no_ask.price == D("0.72")
-    assert books.book_a.best_yes_ask is not None and books.book_a.best_yes_ask.price == D("0.72")
+    assert books.book_b.best_no_ask is not None
+    assert books.book_b.best_no_ask.price == D("0.72")
+    assert books.book_a.best_yes_ask is not None
+    assert books.book_a.best_yes_ask.price == D("0.72")
 
 
 def test_extreme_prices_leave_an_empty_side_instead_of_an_invalid_price() -> None:
@@ -67,4 +70,5 @@ def test_fair_probability_is_shin_and_refuses_missing_odds() -> None:
 def test_fair_settlement_price_rounds_to_the_cent() -> None:
     assert fair_settlement_price(0.537) == D("0.54")
     assert fair_settlement_price(0.4449) == D("0.44")
-    assert fair_settlement_price(0.999) == D("0.99")
+    assert fair_settlement_price(0.4450004) == D("0.45")
+    assert fair_settlement_price(0.445) == D("0.44")  # half to even on the shortest repr

@@ -35,7 +35,8 @@ def test_roi_hit_rate_and_drawdown() -> None:
     worst, pct = max_drawdown(bets, D("100"))
     assert worst == D("35")
     assert pct == pytest.approx(35 / 110)
-    assert roi([]) is None and hit_rate([]) is None
+    assert roi([]) is None
+    assert hit_rate([]) is None
 
 
 def test_weekly_series_fills_empty_weeks_and_sharpe_uses_them() -> None:
@@ -73,4 +74,6 @@ def test_buckets_and_edge_labels() -> None:
 
 def test_summary_of_no_bets_is_empty_not_an_error() -> None:
     summary = summarise([], D("1000"))
-    assert summary.trades == 0 and summary.pnl == D("0") and summary.roi is None
+    assert summary.trades == 0
+    assert summary.pnl == D("0")
+    assert summary.roi is None

@@ -37,7 +37,11 @@ class Recorded:
         return data
 
     def names(self) -> list[str]:
-        return sorted(p.name.removesuffix(".json") for p in self.root.glob("*.json") if not p.name.endswith(".meta.json"))
+        return sorted(
+            p.name.removesuffix(".json")
+            for p in self.root.glob("*.json")
+            if not p.name.endswith(".meta.json")
+        )
 
 
 @pytest.fixture(scope="session")

@@ -72,7 +72,9 @@ def test_auth_flow_signs_each_attempt_with_a_fresh_timestamp(rsa_key: rsa.RSAPri
         request = httpx.Request("GET", "http://127.0.0.1:1/trade-api/v2/markets?limit=2")
         signed = next(auth.auth_flow(request))
         ts = signed.headers["KALSHI-ACCESS-TIMESTAMP"]
-        verify_rsa(rsa_key, signed.headers["KALSHI-ACCESS-SIGNATURE"], f"{ts}GET/trade-api/v2/markets".encode())
+        verify_rsa(
+            rsa_key, signed.headers["KALSHI-ACCESS-SIGNATURE"], f"{ts}GET/trade-api/v2/markets".encode()
+        )
         stamps.append(ts)
     assert stamps == ["1000", "2000"]
 
@@ -125,7 +127,9 @@ def test_secrets_never_appear_in_reprs(
     assert creds.api_key_id.get_secret_value() == KEY_ID
 
 
-def test_credentials_from_dotenv_file(tmp_path: Path, rsa_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_credentials_from_dotenv_file(
+    tmp_path: Path, rsa_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pem = _write_pem(tmp_path / "k.pem", rsa_key, serialization.PrivateFormat.PKCS8)
     monkeypatch.delenv("KALSHI_API_KEY_ID", raising=False)
     monkeypatch.delenv("KALSHI_PRIVATE_KEY_PATH", raising=False)

@@ -18,7 +18,6 @@ from courtside.domain.errors import (
 )
 from courtside.kalshi.errors import auth_hint, error_for, parse_error_body
 
-
 RECORDED_ERRORS: dict[str, tuple[type[ExchangeError], str | None]] = {
     "auth__bad_signature": (AuthenticationError, "authentication_error"),
     "auth__unknown_key_id": (AuthenticationError, "authentication_error"),
@@ -64,12 +63,21 @@ def test_every_recorded_non_2xx_file_is_covered(recorded_dir: Path) -> None:
 
 
 def test_four_body_shapes() -> None:
-    nested = parse_error_body(b'{"error":{"code":"invalid_order","message":"invalid order","details":"post only cross"}}')
-    assert (nested.code, nested.message, nested.details) == ("invalid_order", "invalid order", "post only cross")
-    flat = parse_error_body('{"code":"bad_request","message":"bad request","details":"json: cannot unmarshal"}')
+    nested = parse_error_body(
+        b'{"error":{"code":"invalid_order","message":"invalid order","details":"post only cross"}}'
+    )
+    assert (nested.code, nested.message, nested.details) == (
+        "invalid_order",
+        "invalid order",
+        "post only cross",
+    )
+    flat = parse_error_body(
+        '{"code":"bad_request","message":"bad request","details":"json: cannot unmarshal"}'
+    )
     assert (flat.code, flat.details) == ("bad_request", "json: cannot unmarshal")
     bare = parse_error_body('{"msg":"Parameter validation failed for GetMarkets"}')
-    assert bare.code is None and "GetMarkets" in bare.message
+    assert bare.code is None
+    assert "GetMarkets" in bare.message
     too_many = parse_error_body('{"error": "too many requests"}')
     assert too_many.message == "too many requests"
     assert parse_error_body(b"<html>bad gateway</html>").message.startswith("<html>")
@@ -77,7 +85,12 @@ def test_four_body_shapes() -> None:
 
 @pytest.mark.parametrize(
     ("status", "cls"),
-    [(403, PermissionDeniedError), (429, RateLimitedError), (500, ExchangeUnavailableError), (503, ExchangeUnavailableError)],
+    [
+        (403, PermissionDeniedError),
+        (429, RateLimitedError),
+        (500, ExchangeUnavailableError),
+        (503, ExchangeUnavailableError),
+    ],
 )
 def test_status_codes(status: int, cls: type[ExchangeError]) -> None:
     err = error_for(status, b'{"error":"too many requests"}', method="GET", path="/trade-api/v2/markets")
@@ -86,12 +99,18 @@ def test_status_codes(status: int, cls: type[ExchangeError]) -> None:
 
 
 def test_code_prefix_matches_ids_embedded_in_codes() -> None:
-    err = error_for(400, b'{"error":{"code":"insufficient_balance:_shard_3","message":"m"}}', method="POST", path="/p")
+    err = error_for(
+        400, b'{"error":{"code":"insufficient_balance:_shard_3","message":"m"}}', method="POST", path="/p"
+    )
     assert isinstance(err, InsufficientBalanceError)
 
 
 def test_401_messages_explain_the_cause() -> None:
-    bad_sig = parse_error_body(b'{"error":{"code":"authentication_error","details":"INCORRECT_API_KEY_SIGNATURE"}}')
+    bad_sig = parse_error_body(
+        b'{"error":{"code":"authentication_error","details":"INCORRECT_API_KEY_SIGNATURE"}}'
+    )
     assert "wrong private key" in (auth_hint(bad_sig) or "")
-    skew = error_for(401, b'{"error":{"code":"header_timestamp_expired","message":"x"}}', method="GET", path="/b")
+    skew = error_for(
+        401, b'{"error":{"code":"header_timestamp_expired","message":"x"}}', method="GET", path="/b"
+    )
     assert "NTP" in str(skew)

@@ -8,7 +8,6 @@ from courtside.kalshi.parse import parse_account_limits
 from courtside.kalshi.ratelimit import BASIC, BucketLimits, RateLimiter, TokenBucket, cost_of, is_write
 
 
-
 class FakeTime:
     """A monotonic clock that only moves when the limiter sleeps."""
 

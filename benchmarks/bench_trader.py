@@ -1,0 +1,183 @@
+"""AutoTrader figures on the simulator (loopback HTTP + WebSocket):
+
+1. one dry-run scan of 400 markets (200 matches): requests sent and wall time;
+2. WebSocket book change -> order submitted, p50 / p95 over a series of book changes (live, --stream).
+
+The model is replaced by a fixed probability per match so the figures time the trader, not the model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from courtside.app.settings import load_settings
+from courtside.app.stream import run_stream
+from courtside.app.wiring import build
+from courtside.data.registry import PlayerRegistry
+from courtside.domain.orders import OrderAck, OrderRequest
+from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
+from courtside.kalshi.auth import KalshiAuth
+from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.ws import KalshiWebSocket
+from courtside.sim import players
+from courtside.sim.generator import Liquidity, MatchSpec, build_bundle, random_matches
+from courtside.sim.server import SimServer
+from courtside.sim.testing import new_rsa_key, prepare_session, write_private_pem
+
+
+class Even:
+    """P = 0.5 for every match: the benchmark times the trader, not the model."""
+
+    def predict(self, a: PlayerRef, b: PlayerRef, ctx: MatchContext) -> Prediction:
+        return Prediction(0.5, {}, "even")
+
+
+def registry() -> PlayerRegistry:
+    names = [
+        *((Tour.ATP, n) for n in players.pool(Tour.ATP)),
+        *((Tour.WTA, n) for n in players.pool(Tour.WTA)),
+    ]
+    rows = []
+    for i, (tour, name) in enumerate(names):
+        first, _, last = name.partition(" ")
+        rows.append({"key": f"{tour.value}:{i}", "name_first": first, "name_last": last})
+    return PlayerRegistry.from_records(rows)
+
+
+def _settings(tmp: Path, url: str, **kw: Any) -> Any:
+    base = {
+        "env": url,
+        "db": f"sqlite:///{tmp / 'bench.db'}",
+        "min_volume": "0",
+        "kill_file": tmp / "KILL",
+        "log_file": tmp / "bench.log",
+    }
+    return load_settings(None, **{**base, **kw})
+
+
+async def scan_figures(session: Any, tmp: Path) -> tuple[int, int, float]:
+    now = session.exchange.now()
+    session.control.bulk(build_bundle(random_matches(200, now, seed=1), session.mm_user_id, now, seed=1))
+    w = build(_settings(tmp, session.base_url), predictor=Even(), resolver=registry())
+    try:
+        await w.trader.start()
+        before = w.data.requests_sent
+        t0 = time.perf_counter()
+        report = await w.trader.scan()
+        wall = time.perf_counter() - t0
+        return len(report.items) * 2, w.data.requests_sent - before, wall
+    finally:
+        await w.aclose()
+
+
+async def _pull_best_bid(session: Any, ticker: str) -> float:
+    auth = KalshiAuth(session.mm_key_id, session.mm_private_key)
+    async with KalshiClient(session.base_url, auth=auth) as mm:
+        bids = [o for o in await mm.get_orders(ticker=ticker, status="resting") if o.side.value == "bid"]
+        best = max(bids, key=lambda o: o.yes_price)
+        t = time.perf_counter()
+        await mm.cancel_order(best.order_id, market_ticker=ticker)
+        return t
+
+
+async def latency_figures(session: Any, tmp: Path, n: int = 20) -> list[float]:
+    """Per match: the maker pulls its best bid, which opens a 2-cent edge the trader takes."""
+    session.control.reset()
+    key = new_rsa_key()
+    session = prepare_session(
+        session.server, key, write_private_pem(key, tmp / "k2.pem"), session.mm_private_key
+    )
+    now = session.exchange.now()
+    pool = players.pool(Tour.ATP)
+    specs = [
+        MatchSpec(
+            pool[2 * i],
+            pool[2 * i + 1],
+            Tour.ATP,
+            "US Open Men Singles",
+            "Round Of 32",
+            now + timedelta(hours=6),
+            0.5,
+        )
+        for i in range(n)
+    ]
+    session.control.bulk(build_bundle(specs, session.mm_user_id, now, seed=2, liquidity=Liquidity(noise=0.0)))
+    w = build(
+        _settings(
+            tmp,
+            session.base_url,
+            live=True,
+            confirm_live=True,
+            min_ev="0.02",
+            min_value="0.02",
+            db=f"sqlite:///{tmp / 'lat.db'}",
+            max_orders_per_scan=1000,
+        ),
+        predictor=Even(),
+        resolver=registry(),
+        auth=KalshiAuth(session.key_id, session.private_key),
+    )
+    sent: dict[str, float] = {}
+    real_create = w.orders.create_order
+
+    async def timed(req: OrderRequest) -> OrderAck:
+        ack = await real_create(req)
+        sent[req.ticker.rsplit("-", 1)[0]] = time.perf_counter()
+        return ack
+
+    w.trader.executor.port.create_order = timed  # type: ignore[method-assign]
+    changed: dict[str, float] = {}
+
+    async def changes() -> None:
+        await asyncio.sleep(1.0)
+        for ticker in [t for t in w.trader.watched_tickers if not t.endswith(tuple("0123456789"))][::2][:n]:
+            changed[ticker.rsplit("-", 1)[0]] = await _pull_best_bid(session, ticker)
+            await asyncio.sleep(0.1)
+
+    def connect() -> KalshiWebSocket:
+        return KalshiWebSocket(
+            w.data.endpoints, headers=KalshiAuth(session.key_id, session.private_key).ws_headers
+        )
+
+    try:
+        task = asyncio.create_task(changes())
+        await run_stream(w.trader, connect, interval=600.0, max_seconds=1.0 + n * 0.15 + 2.0)
+        await task
+    finally:
+        await w.aclose()
+    return [(sent[e] - changed[e]) * 1000 for e in changed if e in sent]
+
+
+async def main() -> None:
+    console = Console()
+    with tempfile.TemporaryDirectory() as d, SimServer(seed=0) as server:
+        tmp = Path(d)
+        key = new_rsa_key()
+        session = prepare_session(server, key, write_private_pem(key, tmp / "k.pem"), new_rsa_key())
+        markets, requests, wall = await scan_figures(session, tmp)
+        lat = await latency_figures(session, tmp)
+    table = Table("figure", "value", title="bench_trader")
+    table.add_row("markets priced in one dry-run scan", str(markets))
+    table.add_row("HTTP requests in that scan", str(requests))
+    table.add_row("scan wall time", f"{wall:.2f} s")
+    if lat:
+        q = statistics.quantiles(lat, n=20) if len(lat) >= 2 else [lat[0]] * 19
+        table.add_row("book change -> order submitted, n", str(len(lat)))
+        table.add_row("  p50", f"{statistics.median(lat):.1f} ms")
+        table.add_row("  p95", f"{q[18]:.1f} ms")
+    console.print(table)
+    _ = Decimal
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,170 @@
+"""Running the demo: simulator up, dry-run scans, live scans, determination, settlement, P&L."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from courtside.app.demo import DemoPlan, bundle_for, demo_settings, plan
+from courtside.app.trader import Predictor
+from courtside.app.wiring import build
+from courtside.data.registry import PlayerRegistry
+from courtside.execution.paper import PaperExchange
+from courtside.kalshi.auth import KalshiAuth
+from courtside.sim.server import SimServer
+from courtside.sim.testing import SimSession, new_rsa_key, prepare_session, write_private_pem
+from courtside.store.trading import Journal
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class ModeResult:
+    mode: str
+    orders: int
+    contracts: Decimal
+    cost: Decimal
+    fees: Decimal
+    revenue: Decimal
+
+    @property
+    def pnl(self) -> Decimal:
+        return self.revenue - self.cost - self.fees
+
+
+async def _scans(
+    session: SimSession,
+    var: Path,
+    predictor: Predictor,
+    registry: PlayerRegistry,
+    *,
+    live: bool,
+    scans: int,
+    console: Console,
+) -> None:
+    settings = demo_settings(session.base_url, var, live=live)
+    auth = KalshiAuth(session.key_id, session.private_key)
+    wiring = build(settings, predictor=predictor, resolver=registry, auth=auth)
+    try:
+        await wiring.trader.start()
+        for _ in range(scans):
+            report = await wiring.trader.scan()
+            taken = [i for i in report.items if i.decision == "taken"]
+            console.print(
+                f"  {settings.mode} scan {report.scan_id}: {len(report.items)} priced, "
+                f"{len(taken)} taken, {report.skipped} skipped, {report.orders} orders"
+            )
+    finally:
+        await wiring.aclose()
+
+
+def _determine(
+    session: SimSession, demo: DemoPlan, bundle: dict[str, Any], seed: int
+) -> list[tuple[str, str]]:
+    """Draw each winner with the model's probability, then determine and settle both markets."""
+    rng = random.Random(seed)
+    by_event: dict[str, dict[str, str]] = {}
+    for market in bundle["markets"]:
+        by_event.setdefault(market["event_ticker"], {})[market["yes_sub_title"]] = market["ticker"]
+    winners = []
+    for m in demo.matches:
+        a, b = m.spec.player_a, m.spec.player_b
+        _event, names = next((e, n) for e, n in by_event.items() if set(n) == {a, b})
+        a_wins = rng.random() < m.p_model
+        for ticker, won in ((names[a], a_wins), (names[b], not a_wins)):
+            session.control.determine(ticker, "yes" if won else "no")
+            session.control.settle(ticker)
+        winners.append((f"{a} vs {b}", a if a_wins else b))
+    return winners
+
+
+async def _settle_books(
+    session: SimSession, var: Path, predictor: Predictor, registry: PlayerRegistry
+) -> None:
+    """Reconcile both journals after settlement (paper settles against the simulator's results)."""
+    auth = KalshiAuth(session.key_id, session.private_key)
+    for live in (False, True):
+        wiring = build(
+            demo_settings(session.base_url, var, live=live), predictor=predictor, resolver=registry, auth=auth
+        )
+        try:
+            if isinstance(wiring.orders, PaperExchange):
+                await wiring.orders.sync()
+            await wiring.trader.start()
+        finally:
+            await wiring.aclose()
+
+
+def summarise(journal: Journal) -> ModeResult:
+    fills = journal.fills()
+    settled = journal.settlements()
+    placed = [o for o in journal.orders() if o.order_id]
+    cost = sum((f.count * (f.yes_price if f.outcome == "yes" else 1 - f.yes_price) for f in fills), ZERO)
+    return ModeResult(
+        journal.mode,
+        len(placed),
+        sum((f.count for f in fills), ZERO),
+        cost,
+        sum((f.fee for f in fills), ZERO),
+        sum((s.revenue for s in settled), ZERO),
+    )
+
+
+async def run_demo(
+    predictor: Predictor,
+    registry: PlayerRegistry,
+    var: Path,
+    console: Console,
+    *,
+    seed: int = 7,
+    scans: int = 2,
+) -> list[ModeResult]:
+    var.mkdir(parents=True, exist_ok=True)
+    (var / "demo.db").unlink(missing_ok=True)
+    with SimServer(seed=seed) as server:
+        key = new_rsa_key()
+        session = prepare_session(server, key, write_private_pem(key, var / "demo-trader.pem"), new_rsa_key())
+        demo = plan(predictor, registry, session.exchange.now(), seed=seed)
+        if not demo.matches:
+            raise ValueError("the model's registry has no recent players to list")
+        bundle = bundle_for(demo, session.mm_user_id, session.exchange.now(), seed)
+        session.control.bulk(bundle)
+        console.print(
+            f"simulator on {session.base_url}: {len(demo.matches)} matches listed, "
+            f"{sum(m.mispriced for m in demo.matches)} of them mispriced"
+        )
+        console.print("[bold]dry-run[/bold] (paper fills against the simulator's real books)")
+        await _scans(session, var, predictor, registry, live=False, scans=scans, console=console)
+        console.print("[bold]live[/bold] (confirmed by flag; orders go to the simulator)")
+        await _scans(session, var, predictor, registry, live=True, scans=scans, console=console)
+        winners = _determine(session, demo, bundle, seed)
+        await _settle_books(session, var, predictor, registry)
+    engine_url = f"sqlite:///{var / 'demo.db'}"
+    from courtside.store.db import make_engine
+
+    engine = make_engine(engine_url)
+    results = [summarise(Journal(engine, mode)) for mode in ("paper", "live")]
+    _print(console, results, winners)
+    return results
+
+
+def _print(console: Console, results: list[ModeResult], winners: list[tuple[str, str]]) -> None:
+    table = Table("mode", "orders", "contracts", "cost", "fees", "settled revenue", "P&L", title="demo P&L")
+    for r in results:
+        table.add_row(
+            r.mode,
+            str(r.orders),
+            str(r.contracts),
+            f"{r.cost:.2f}",
+            f"{r.fees:.4f}",
+            f"{r.revenue:.2f}",
+            f"{r.pnl:+.2f}",
+        )
+    console.print(table)
+    console.print("winners: " + "; ".join(f"{t}: {w}" for t, w in winners))

@@ -1,0 +1,95 @@
+"""Running the trader from the CLI: live confirmation, wiring, the loop or the stream, clean shutdown."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+import httpx
+
+from courtside.app.scan_report import ScanItem, ScanReport
+from courtside.app.settings import TraderSettings
+from courtside.app.stream import run_stream
+from courtside.app.trader import Predictor
+from courtside.app.wiring import Wiring, build
+from courtside.domain.clock import Clock
+from courtside.domain.errors import ConfigError
+from courtside.kalshi.ws import KalshiWebSocket
+from courtside.markets.discovery import PlayerResolver
+
+log = logging.getLogger("courtside.trader")
+
+
+@dataclass
+class Overrides:
+    """What tests and the demo inject instead of loading from settings."""
+
+    predictor: Predictor | None = None
+    resolver: PlayerResolver | None = None
+    auth: httpx.Auth | None = None
+    clock: Clock | None = None
+
+
+def confirm_live(settings: TraderSettings, prompt: Callable[[str], str], is_tty: bool) -> None:
+    """Live trading needs a typed confirmation on a terminal, or --confirm-live without one."""
+    if not settings.live or settings.confirm_live:
+        return
+    if not is_tty:
+        raise ConfigError("--live without a terminal needs --confirm-live (refusing to trade real money)")
+    typed = prompt(f"Type LIVE to place real orders on {settings.env}")
+    if typed.strip() != "LIVE":
+        raise ConfigError("live trading not confirmed")
+
+
+def stdin_is_tty() -> bool:
+    return sys.stdin.isatty()
+
+
+async def run_trade(
+    settings: TraderSettings, ov: Overrides | None = None, *, max_scans: int | None = None
+) -> int:
+    """The AutoTrader until interrupted (or after one scan with --once); returns scans run."""
+    ov = ov or Overrides()
+    wiring = build(settings, clock=ov.clock, predictor=ov.predictor, resolver=ov.resolver, auth=ov.auth)
+    try:
+        await wiring.trader.start()
+        if settings.stream:
+            return await _stream(wiring, ov)
+        return await wiring.trader.run(
+            interval=settings.scan_interval, once=settings.once, max_scans=max_scans
+        )
+    finally:
+        await wiring.aclose()
+
+
+async def _stream(wiring: Wiring, ov: Overrides) -> int:
+    settings = wiring.settings
+    auth = ov.auth or wiring.data.auth
+    headers = getattr(auth, "ws_headers", None)
+
+    def connect() -> AbstractAsyncContextManager[KalshiWebSocket]:
+        return KalshiWebSocket(wiring.data.endpoints, headers=headers)
+
+    max_seconds = settings.scan_interval if settings.once else None
+    return await run_stream(wiring.trader, connect, interval=settings.scan_interval, max_seconds=max_seconds)
+
+
+async def run_scan(settings: TraderSettings, ov: Overrides | None = None) -> list[ScanItem]:
+    """Price and decide once without sending anything (`courtside scan`)."""
+    ov = ov or Overrides()
+    wiring = build(
+        settings,
+        clock=ov.clock,
+        predictor=ov.predictor,
+        resolver=ov.resolver,
+        auth=ov.auth,
+        place_orders=False,
+    )
+    try:
+        report: ScanReport = await wiring.trader.scan()
+        return report.items
+    finally:
+        await wiring.aclose()

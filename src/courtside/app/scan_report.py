@@ -1,0 +1,87 @@
+"""What one scan found, per match: the rows of `courtside scan --json` and the trader's log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from courtside.execution.reconcile import Reconciled
+from courtside.markets.match import TennisMatch
+from courtside.strategy.decide import Decision, OrderIntent
+
+SIX = Decimal("0.000001")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanItem:
+    """One match of one scan, as `courtside scan --json` prints it."""
+
+    event_ticker: str
+    tickers: tuple[str, str]
+    players: tuple[str, str]
+    p_model: float | None
+    decision: str  # taken | refused | holding | skipped
+    reasons: tuple[str, ...]
+    route: str = ""
+    style: str = ""
+    price: Decimal | None = None
+    fee: Decimal | None = None
+    edge: Decimal | None = None
+    ev: Decimal | None = None
+    size: Decimal | None = None
+    title: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        def num(x: Decimal | None) -> str | None:
+            if x is None:
+                return None
+            return str(x.quantize(SIX)) if x != x.quantize(SIX) else str(x)
+
+        return {
+            "event_ticker": self.event_ticker,
+            "tickers": list(self.tickers),
+            "players": list(self.players),
+            "p_model": self.p_model,
+            "route": self.route,
+            "style": self.style,
+            "price": num(self.price),
+            "fee": num(self.fee),
+            "edge": num(self.edge),
+            "ev": num(self.ev),
+            "size": num(self.size),
+            "decision": self.decision,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass
+class ScanReport:
+    scan_id: int
+    items: list[ScanItem] = field(default_factory=list)
+    orders: int = 0
+    skipped: int = 0
+    events: int = 0
+    reconciled: Reconciled | None = None
+
+
+def scan_item(
+    match: TennisMatch, p: float | None, decision: Decision | None, verdict: str, reasons: tuple[str, ...]
+) -> ScanItem:
+    quote = decision.quote if isinstance(decision, OrderIntent) else (decision.best if decision else None)
+    size = decision.count if isinstance(decision, OrderIntent) else None
+    return ScanItem(
+        match.event_ticker,
+        match.tickers,
+        (match.a.name, match.b.name),
+        p,
+        verdict,
+        reasons,
+        route=f"{quote.route.label}@{quote.route.ticker}" if quote else "",
+        style=quote.style.value if quote else "",
+        price=quote.price if quote else None,
+        fee=quote.fee if quote else None,
+        edge=quote.value_edge if quote else None,
+        ev=quote.ev if quote else None,
+        size=size,
+        title=match.title,
+    )

@@ -1,0 +1,80 @@
+"""--stream: full scans every --scan-interval seconds, and between them a reaction to every
+WebSocket book change of a watched market (orderbook_delta, kalshi-api.md §3)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
+
+from courtside.app.scan_report import ScanItem
+from courtside.app.trader import Trader
+from courtside.domain.market import OrderBook
+from courtside.kalshi.ws import KalshiWebSocket
+from courtside.kalshi.ws_messages import BookUpdated, WsEvent
+
+log = logging.getLogger("courtside.trader")
+WsFactory = Callable[[], AbstractAsyncContextManager[KalshiWebSocket]]
+OnItem = Callable[[ScanItem], None]
+
+
+def _books(trader: Trader, ws: KalshiWebSocket, ticker: str) -> dict[str, OrderBook] | None:
+    """Both books of the match behind `ticker`, from the WebSocket, or None while one is untrusted."""
+    last = trader._last
+    pm = last.priced.get(ticker) if last else None
+    if pm is None or any(ws.is_stale(t) for t in pm.match.tickers):
+        return None
+    now = trader.clock.now()
+    return {t: replace(ws.book(t), ts=now) for t in pm.match.tickers}
+
+
+async def _next(events: AsyncIterator[WsEvent], timeout: float) -> WsEvent | None:
+    try:
+        return await asyncio.wait_for(anext(events), timeout)
+    except TimeoutError:
+        return None
+
+
+async def run_stream(
+    trader: Trader,
+    connect: WsFactory,
+    *,
+    interval: float,
+    max_seconds: float | None = None,
+    on_item: OnItem | None = None,
+) -> int:
+    """Run until max_seconds (forever when None); returns how many reactions placed an order."""
+    started = time.monotonic()
+    await trader.scan()
+    placed = 0
+    async with connect() as ws:
+        watched = set(trader.watched_tickers)
+        if watched:
+            await ws.subscribe(["orderbook_delta"], sorted(watched))
+        events = ws.events()
+        next_scan = time.monotonic() + interval
+        while max_seconds is None or time.monotonic() - started < max_seconds:
+            limit = next_scan - time.monotonic()
+            if max_seconds is not None:
+                limit = min(limit, max_seconds - (time.monotonic() - started))
+            event = await _next(events, max(limit, 0.0))
+            if event is None:
+                if time.monotonic() >= next_scan:
+                    await trader.scan()
+                    new = set(trader.watched_tickers) - watched
+                    if new:
+                        await ws.subscribe(["orderbook_delta"], sorted(new))
+                        watched |= new
+                    next_scan = time.monotonic() + interval
+                continue
+            if isinstance(event, BookUpdated):
+                books = _books(trader, ws, event.ticker)
+                item = await trader.react(event.ticker, books) if books else None
+                if item is not None:
+                    placed += item.decision == "taken"
+                    if on_item:
+                        on_item(item)
+    return placed

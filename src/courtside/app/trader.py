@@ -1,0 +1,367 @@
+"""The AutoTrader loop: reconcile, discover, price, decide, check risk, place; every --scan-interval
+seconds, once (--once), or on WebSocket book changes (--stream). Live and dry-run share all of it;
+only the order port differs (DESIGN.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Protocol
+
+from courtside.app.scan_report import ScanItem, ScanReport, scan_item
+from courtside.domain.clock import Clock
+from courtside.domain.errors import CourtsideError, DataError, ModelError
+from courtside.domain.market import ExchangeStatus, OrderBook
+from courtside.domain.orders import Order
+from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
+from courtside.execution.executor import Executor
+from courtside.execution.manage import outcome_price, stale_reason, without_own
+from courtside.execution.ports import MarketData, OrderPort
+from courtside.execution.reconcile import Reconciled, reconcile
+from courtside.markets.discovery import Discovery, Identifier, discover
+from courtside.markets.match import TennisMatch
+from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, evaluate, kill_switch_on
+from courtside.store.journal import DecisionRow
+from courtside.store.trading import Journal
+from courtside.strategy.decide import (
+    Decision,
+    NoTrade,
+    OrderIntent,
+    PricedMatch,
+    StrategyParams,
+    StrategyState,
+    decide,
+)
+
+log = logging.getLogger("courtside.trader")
+_SKIPPABLE: tuple[type[CourtsideError], ...] = (DataError,)
+
+
+class Predictor(Protocol):
+    def predict(self, a: PlayerRef, b: PlayerRef, ctx: MatchContext) -> Prediction: ...
+
+
+class Syncable(Protocol):
+    async def sync(self) -> int: ...
+
+
+@dataclass
+class TraderConfig:
+    mode: str
+    series: list[str]
+    strategy: StrategyParams
+    risk: RiskLimits
+    place_orders: bool = True  # False for `courtside scan`: price and decide, never send
+
+
+@dataclass
+class _Last:
+    """What the last full scan knew, for WebSocket-driven reactions between scans."""
+
+    scan_id: int
+    priced: dict[str, PricedMatch]  # by market ticker
+    view: RiskView
+    state: StrategyState
+
+
+class Trader:
+    """One composition of ports, journal, model and parameters; `scan()` is one pass of the loop."""
+
+    def __init__(
+        self,
+        cfg: TraderConfig,
+        data: MarketData,
+        orders: OrderPort,
+        journal: Journal,
+        predictor: Predictor,
+        identifier: Identifier,
+        clock: Clock,
+    ) -> None:
+        self.cfg = cfg
+        self.data = data
+        self.orders = orders
+        self.journal = journal
+        self.predictor = predictor
+        self.identifier = identifier
+        self.clock = clock
+        self.executor = Executor(orders, journal, clock)
+        self._last: _Last | None = None
+        self._holding: set[str] = set()  # events with an order of ours still open
+
+    async def start(self) -> Reconciled:
+        """Reconcile before anything else: unknown orders are resolved by client_order_id."""
+        return await reconcile(self.orders, self.executor, self.journal, self.clock)
+
+    def _view(self, rec: Reconciled, status: ExchangeStatus | None) -> RiskView:
+        now = self.clock.now()
+        state, reason = self.journal.state()
+        day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return RiskView(
+            now=now,
+            state=TradingState(state),
+            state_reason=reason,
+            kill_switch=kill_switch_on(self.cfg.risk.kill_file),
+            exchange=status,
+            traded_events=frozenset(self.journal.traded_events()),
+            positions=rec.positions,
+            resting_tickers=frozenset(o.ticker for o in rec.resting),
+            open_exposure=rec.exposure,
+            realized_today=self.journal.realized_since(day_start),
+        )
+
+    async def _refresh(self, report: ScanReport) -> tuple[Discovery, dict[str, OrderBook], RiskView]:
+        """Paper matching, reconciliation, discovery and books: the state a scan decides on."""
+        sync = getattr(self.orders, "sync", None)
+        if sync is not None:
+            await sync()
+        report.reconciled = rec = await self.start()
+        status = await self.data.get_exchange_status()
+        disc = await discover(self.data, self.cfg.series, self.identifier)
+        self._record_skips(report, disc)
+        own: dict[str, list[Order]] = {}
+        if self.cfg.mode == "live":  # our own resting orders are in the real book: look past them
+            for order in rec.resting:
+                own.setdefault(order.ticker, []).append(order)
+        books = await self._books(disc.matches, own)
+        return disc, books, self._view(rec, status)
+
+    async def scan(self) -> ScanReport:
+        """One pass: refresh, price every match, manage resting orders, then place what passes."""
+        now = self.clock.now()
+        report = ScanReport(self.journal.start_scan(now))
+        log.info("scan %d start (%s)", report.scan_id, self.cfg.mode)
+        disc, books, view = await self._refresh(report)
+        balance = await self.orders.get_balance()
+        exposure = report.reconciled.exposure if report.reconciled else Decimal(0)
+        state = StrategyState(now, balance.balance + balance.portfolio_value, exposure)
+        priced = [pm for m in disc.matches if (pm := self._price(m, report)) is not None]
+        decisions = {pm.match.event_ticker: decide(pm, books, self.cfg.strategy, state) for pm in priced}
+        if self.cfg.place_orders:
+            view = await self._manage_resting(disc.matches, decisions, view)
+        found = sum(isinstance(d, OrderIntent) for d in decisions.values())
+        log.info("scan %d: %d matches priced, %d opportunities found", report.scan_id, len(priced), found)
+        self._holding = {
+            r.event_ticker for r in self.journal.orders(statuses=("intent", "unknown", "resting"))
+        }
+        for pm in priced:
+            view = await self._act(pm, decisions[pm.match.event_ticker], books, view, report, state)
+        self._last = _Last(report.scan_id, {t: pm for pm in priced for t in pm.match.tickers}, view, state)
+        self.journal.finish_scan(
+            report.scan_id,
+            self.clock.now(),
+            events=disc.events,
+            matches=len(disc.matches),
+            skipped=report.skipped,
+            opportunities=found,
+            orders=report.orders,
+        )
+        log.info("scan %d done: %d trades placed", report.scan_id, report.orders)
+        return report
+
+    @property
+    def watched_tickers(self) -> list[str]:
+        """The markets of the matches priced by the last scan (what --stream subscribes to)."""
+        return sorted(self._last.priced) if self._last else []
+
+    def pair_of(self, ticker: str) -> tuple[str, str] | None:
+        """Both market tickers of the watched match that `ticker` belongs to."""
+        pm = self._last.priced.get(ticker) if self._last else None
+        return pm.match.tickers if pm else None
+
+    async def react(self, ticker: str, books: Mapping[str, OrderBook]) -> ScanItem | None:
+        """A book changed (WebSocket): decide again for that match only, with the last scan's state."""
+        last = self._last
+        pm = last.priced.get(ticker) if last else None
+        if last is None or pm is None or pm.match.event_ticker in last.view.traded_events:
+            return None
+        now = self.clock.now()
+        state, view = replace(last.state, now=now), replace(last.view, now=now)
+        decision = decide(pm, books, self.cfg.strategy, state)
+        if isinstance(decision, NoTrade):
+            return None
+        report = ScanReport(last.scan_id)
+        last.view = await self._act(pm, decision, books, view, report, state)
+        return report.items[-1] if report.items else None
+
+    def _record_skips(self, report: ScanReport, disc: Discovery) -> None:
+        now = self.clock.now()
+        report.events, report.skipped = disc.events, len(disc.skipped)
+        for skip in disc.skipped:
+            log.info("skip %s: %s", skip.event_ticker, skip.reason)
+            self.journal.record_decision(
+                DecisionRow(
+                    scan_id=report.scan_id,
+                    ts=now,
+                    event_ticker=skip.event_ticker,
+                    decision="skipped",
+                    reasons=skip.reason,
+                )
+            )
+        for u in disc.unmatched:
+            self.journal.record_unmatched(
+                name=u.name,
+                tour=u.tour,
+                status=u.status,
+                competitor_id=u.competitor_id,
+                event_ticker=u.event_ticker,
+                detail=u.detail,
+                now=now,
+            )
+
+    async def _books(
+        self, matches: list[TennisMatch], own: Mapping[str, Sequence[Order]]
+    ) -> dict[str, OrderBook]:
+        """Both books of every match, stamped with the time they were read; start prices for CLV."""
+        tickers = [t for m in matches for t in m.tickers]
+        if not tickers:
+            return {}
+        now = self.clock.now()
+        fetched = await self.data.get_orderbooks(tickers)
+        books = {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in fetched.items()}
+        for m in matches:
+            for t in m.tickers:
+                if m.start > now and t in books:
+                    bid, ask = books[t].best_yes_bid, books[t].best_yes_ask
+                    self.journal.record_start_price(
+                        t, m.event_ticker, bid.price if bid else None, ask.price if ask else None, now
+                    )
+        return books
+
+    def _price(self, match: TennisMatch, report: ScanReport) -> PricedMatch | None:
+        a, b = match.a.player, match.b.player
+        assert a is not None
+        assert b is not None
+        try:
+            pred = self.predictor.predict(a, b, match.context())
+        except (CourtsideError, ValueError, KeyError) as e:
+            reason = f"model could not price the match: {e}"
+            log.warning("skip %s: %s", match.event_ticker, reason)
+            report.skipped += 1
+            report.items.append(scan_item(match, None, None, "skipped", (reason,)))
+            self._journal(report.scan_id, match, None, None, "skipped", (reason,))
+            return None
+        if not 0.0 < pred.p_a < 1.0:
+            raise ModelError(f"predictor returned p={pred.p_a} for {match.event_ticker}")
+        return PricedMatch(match, pred.p_a, pred.model_version)
+
+    def _journal(
+        self,
+        scan_id: int,
+        match: TennisMatch,
+        p: float | None,
+        decision: Decision | None,
+        verdict: str,
+        reasons: tuple[str, ...],
+        version: str = "",
+    ) -> int:
+        item = scan_item(match, p, decision, verdict, reasons)
+        return self.journal.record_decision(
+            DecisionRow(
+                scan_id=scan_id,
+                ts=self.clock.now(),
+                event_ticker=match.event_ticker,
+                ticker_a=match.tickers[0],
+                ticker_b=match.tickers[1],
+                player_a=match.a.name,
+                player_b=match.b.name,
+                p_model=p,
+                route=item.route,
+                style=item.style,
+                price=item.price,
+                fee=item.fee,
+                value_edge=item.edge,
+                ev=item.ev,
+                size=item.size,
+                decision=verdict,
+                reasons="; ".join(reasons),
+                model_version=version,
+            )
+        )
+
+    async def _manage_resting(
+        self, matches: list[TennisMatch], decisions: Mapping[str, Decision], view: RiskView
+    ) -> RiskView:
+        """Cancel resting orders whose edge is gone, whose price moved (reprice) or whose start nears."""
+        by_event = {m.event_ticker: m for m in matches}
+        halted = view.kill_switch or view.state is TradingState.HALTED
+        for row in self.journal.orders(statuses=("resting",)):
+            match, decision = by_event.get(row.event_ticker), decisions.get(row.event_ticker)
+            reason = stale_reason(row.route, row.yes_price, match, decision, view.now, self.cfg.risk, halted)
+            if reason is None or not await self.executor.cancel(row, reason):
+                continue
+            if row.fill_count == 0:
+                view = replace(
+                    view,
+                    traded_events=frozenset(self.journal.traded_events()),
+                    resting_tickers=view.resting_tickers - {row.ticker},
+                    open_exposure=view.open_exposure - row.count * outcome_price(row.outcome, row.yes_price),
+                )
+        return view
+
+    async def _act(
+        self,
+        pm: PricedMatch,
+        decision: Decision,
+        books: Mapping[str, OrderBook],
+        view: RiskView,
+        report: ScanReport,
+        state: StrategyState,
+    ) -> RiskView:
+        match, sid = pm.match, report.scan_id
+        if isinstance(decision, NoTrade):
+            report.items.append(scan_item(match, pm.p_a, decision, "refused", decision.reasons))
+            self._journal(sid, match, pm.p_a, decision, "refused", decision.reasons, pm.model_version)
+            return view
+        reasons = tuple(evaluate(Proposal(decision, match, books), view, self.cfg.risk))
+        if reasons:
+            verdict = "holding" if match.event_ticker in self._holding else "refused"
+            log.info("%s %s: %s", verdict, match.event_ticker, "; ".join(reasons))
+            report.items.append(scan_item(match, pm.p_a, decision, verdict, reasons))
+            self._journal(sid, match, pm.p_a, decision, verdict, reasons, pm.model_version)
+            return view
+        report.items.append(scan_item(match, pm.p_a, decision, "taken", ()))
+        did = self._journal(sid, match, pm.p_a, decision, "taken", (), pm.model_version)
+        if not self.cfg.place_orders:
+            return view
+        q = decision.quote
+        log.info("opportunity: %s | value edge %.4f | expected value %.4f", match.title, q.value_edge, q.ev)
+        log.info(
+            "order: %s side=%s action=buy count=%s price=%s (V2 %s @ %s, %s)",
+            decision.ticker,
+            q.route.outcome.value,
+            decision.count,
+            q.price,
+            decision.side.value,
+            decision.yes_price,
+            decision.time_in_force.value,
+        )
+        placed = await self.executor.place(decision, did)
+        log.info("order %s -> %s (filled %s)", placed.client_order_id, placed.status, placed.fill_count)
+        if placed.status in ("rejected", "canceled", "duplicate-skip"):
+            return replace(view, traded_events=frozenset(self.journal.traded_events()))
+        report.orders += 1
+        cost = decision.count * q.avg_price + q.fee
+        return replace(
+            view,
+            orders_this_scan=view.orders_this_scan + 1,
+            open_exposure=view.open_exposure + cost,
+            traded_events=view.traded_events | {match.event_ticker},
+        )
+
+    async def run(self, *, interval: float, once: bool, max_scans: int | None = None) -> int:
+        """Scan every `interval` seconds; a failing scan is logged and the loop goes on."""
+        scans = 0
+        while True:
+            try:
+                await self.scan()
+            except CourtsideError as e:
+                if not getattr(e, "retryable", False) and not isinstance(e, _SKIPPABLE):
+                    raise
+                log.warning("scan failed, will retry next interval: %s", e)
+            scans += 1
+            if once or (max_scans is not None and scans >= max_scans):
+                return scans
+            await asyncio.sleep(interval)

@@ -1,0 +1,93 @@
+"""As-of model probabilities for the odds rows of a backtest.
+
+`courtside.model.walkforward.walk_forward` walks the Sackmann history: ratings and features rolled
+forward round by round, the learner and calibrator refit each month on events already finished, each
+match predicted before its result is learned. The odds rows are linked to their Sackmann match by
+`courtside.data.join.join_odds`; a row that does not join has no prediction and is not traded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from courtside.backtest.matches import MatchSpec
+from courtside.data.join import WINDOW_AFTER, join_odds
+from courtside.data.registry import PlayerRegistry
+from courtside.data.sources import load_matches, load_players
+from courtside.domain.tennis import Tour
+from courtside.model.walkforward import EVENT_SPAN, TrainConfig, walk_forward
+
+if TYPE_CHECKING:
+    from courtside.backtest.run import BacktestConfig
+
+HISTORY_START = 1990
+
+
+@dataclass(frozen=True, slots=True)
+class JoinedProbabilities:
+    """P(A wins) per odds row, from the as-of P(Sackmann winner wins) of the joined match."""
+
+    p_winner: dict[int, float]  # odds row index -> P(odds winner beats loser)
+    version: str
+
+    def p_a(self, spec: MatchSpec) -> float | None:
+        p = self.p_winner.get(spec.row)
+        if p is None or not math.isfinite(p):
+            return None
+        return p if spec.a_won else 1.0 - p
+
+
+def history(
+    data_dir: Path, tours: tuple[Tour, ...], first_year: int, end: date, cutoff: date | None
+) -> pd.DataFrame:
+    """The Sackmann matches the model may learn from: every event starting before the cutoff."""
+    matches = load_matches(data_dir, tours, years=range(max(first_year, HISTORY_START), end.year + 1))
+    if cutoff is not None:
+        matches = matches.loc[matches["tourney_date"] < pd.Timestamp(cutoff)].reset_index(drop=True)
+    return matches
+
+
+def as_of_predictions(matches: pd.DataFrame, start: date, train: TrainConfig) -> pd.DataFrame:
+    """walk_forward's test rows (tour, tourney_id, match_num, p_winner) for events that may hold
+    matches played on or after `start` (an event's Monday can be up to WINDOW_AFTER earlier)."""
+    test_from = pd.Timestamp(start - WINDOW_AFTER - timedelta(days=1))
+    walk = walk_forward(matches, test_from - EVENT_SPAN, test_from, config=train)
+    return walk.predictions[["tour", "tourney_id", "match_num", "p_winner"]]
+
+
+def link(
+    predictions: pd.DataFrame, odds: pd.DataFrame, registry: PlayerRegistry, matches: pd.DataFrame
+) -> dict[int, float]:
+    """odds row index -> as-of P(winner wins) of the Sackmann match the row joined to."""
+    joined = join_odds(matches, odds, registry)
+    keys = zip(predictions["tour"].astype(str), predictions["tourney_id"].astype(str),
+               predictions["match_num"], predictions["p_winner"], strict=True)  # fmt: skip
+    lookup = {(t, tid, int(num)): float(p) for t, tid, num, p in keys}
+    out: dict[int, float] = {}
+    ok = joined.loc[joined["join_status"] == "joined"]
+    for idx, tour, tourney, num in zip(ok.index, ok["tour"], ok["tourney_id"], ok["match_num"], strict=True):
+        p = lookup.get((str(tour), str(tourney), int(num)))
+        if p is not None:
+            out[int(idx)] = p
+    return out
+
+
+def model_probabilities(
+    config: BacktestConfig, odds: pd.DataFrame, cutoff: date | None
+) -> JoinedProbabilities:
+    """Walk the model forward over the history (truncated at the cutoff) and link it to the odds rows."""
+    first = config.start.year - config.history_years
+    matches = history(config.data_dir, config.tours, first, config.end, cutoff)
+    registry = PlayerRegistry.from_frames(load_players(config.data_dir, config.tours), matches)
+    days = odds["date"]
+    window = odds.loc[(days >= pd.Timestamp(config.start)) & (days <= pd.Timestamp(config.end))]
+    train = replace(TrainConfig(), refit=config.refit)
+    predictions = as_of_predictions(matches, config.start, train)
+    version = f"walk_forward {train.learner}+{train.calibrator}, refit {train.refit}"
+    return JoinedProbabilities(link(predictions, window, registry, matches), version)

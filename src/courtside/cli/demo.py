@@ -1,0 +1,74 @@
+"""`courtside demo` (what `make demo` runs): the whole AutoTrader on a simulated exchange in a minute."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from courtside.domain.errors import CourtsideError
+
+console = Console()
+
+NO_DATA = """[bold red]The demo needs the tennis match history to build its model.[/]
+Point COURTSIDE_DATA at a folder holding tennis_atp/ and tennis_wta/ (Jeff Sackmann's layout;
+see the README), for example:
+
+    export COURTSIDE_DATA=/path/to/data      # or download it: courtside data sync
+    make demo
+
+The model is built once (about a minute) and cached under {model}."""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def _model(model: Path, data: Path | None) -> None:
+    """Use the cached artifact, or build it from $COURTSIDE_DATA (exit 1 with instructions without)."""
+    if (model / "meta.json").exists():
+        return
+    from courtside.data.sync import DEFAULT_CACHE
+
+    data = data or (DEFAULT_CACHE if (DEFAULT_CACHE / "tennis_atp").is_dir() else None)
+    if data is None or not (data / "tennis_atp").is_dir():
+        console.print(NO_DATA.format(model=model))
+        raise typer.Exit(1)
+    from courtside.model.training import train_artifact
+
+    console.print(f"building the model from {data} (cached in {model} for next time)...")
+    t0 = time.perf_counter()
+    train_artifact(data, model, progress=True)
+    console.print(f"model built in {time.perf_counter() - t0:.0f} s")
+
+
+def demo(
+    data: Annotated[Path | None, typer.Option(envvar="COURTSIDE_DATA", help="match history folder")] = None,
+    model: Annotated[Path, typer.Option(help="model artifact folder (built here if missing)")] = Path(
+        "var/model"
+    ),
+    var: Annotated[Path, typer.Option(help="where the demo's journal, key and logs go")] = Path("var/demo"),
+    seed: Annotated[int, typer.Option(help="seed of the slate, the mispricings and the results")] = 7,
+) -> None:
+    """Simulated exchange on loopback, a day of matches between real players, a few mispricings;
+    the AutoTrader in dry-run and then live (confirmed by flag), settlement and a P&L summary."""
+    from courtside.app.demo_run import run_demo
+    from courtside.app.logs import setup_logging
+    from courtside.app.wiring import load_model
+
+    t0 = time.perf_counter()
+    try:
+        _model(model, data)
+        setup_logging(var / "demo.log", console=False)
+        predictor, registry = load_model(model)
+        asyncio.run(run_demo(predictor, registry, var, console, seed=seed))
+    except CourtsideError as e:
+        console.print(f"[bold red]demo failed:[/] {e}")
+        raise typer.Exit(2) from e
+    console.print(
+        f"demo done in {time.perf_counter() - t0:.1f} s; journal {var / 'demo.db'}, log {var / 'demo.log'}"
+    )

@@ -1,0 +1,267 @@
+"""`courtside trade | scan | unmatched | kill | resume | status`: the AutoTrader's commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from courtside.app.logs import setup_logging
+from courtside.app.run import Overrides, run_scan, run_trade, stdin_is_tty
+from courtside.app.run import confirm_live as require_confirmation
+from courtside.app.settings import TraderSettings, load_settings
+from courtside.domain.errors import CourtsideError
+from courtside.risk.checks import TradingState
+from courtside.store.db import make_engine
+from courtside.store.trading import Journal
+
+console = Console()
+err_console = Console(stderr=True)
+
+Opt = typer.Option
+ConfigOpt = Annotated[Path | None, Opt("--config", help="TOML file of settings (flags win over it)")]
+DbOpt = Annotated[str | None, Opt("--db", help="SQLAlchemy URL of the journal [sqlite:///var/courtside.db]")]
+EnvOpt = Annotated[str | None, Opt("--env", help="prod | demo | a REST base URL (the simulator) [prod]")]
+
+
+@dataclass
+class CliContext:
+    """What a test may inject into the commands (predictor, registry, auth, clock)."""
+
+    overrides: Overrides | None = None
+
+
+STATE = CliContext()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("trade")(trade)
+    app.command("scan")(scan)
+    app.command("unmatched")(unmatched)
+    app.command("kill")(kill)
+    app.command("resume")(resume)
+    app.command("status")(status)
+
+
+def _fail(e: CourtsideError) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {e}")
+    return typer.Exit(2)
+
+
+def _settings(config: Path | None, **flags: Any) -> TraderSettings:
+    try:
+        return load_settings(config, **flags)
+    except CourtsideError as e:
+        raise _fail(e) from e
+
+
+def trade(
+    live: Annotated[
+        bool | None, Opt("--live/--dry-run", help="real orders, or paper fills (default)")
+    ] = None,
+    confirm_live: Annotated[bool | None, Opt("--confirm-live", help="skip the typed confirmation")] = None,
+    once: Annotated[bool | None, Opt("--once", help="one scan, then exit")] = None,
+    min_value: Annotated[str | None, Opt(help="minimum value edge p - price [0.02]")] = None,
+    min_ev: Annotated[str | None, Opt(help="minimum EV per dollar after fees [0.05]")] = None,
+    max_size: Annotated[str | None, Opt(help="maximum contracts per order [10]")] = None,
+    scan_interval: Annotated[float | None, Opt(help="seconds between scans [60]")] = None,
+    max_hours: Annotated[float | None, Opt(help="only matches starting within this many hours [48]")] = None,
+    min_volume: Annotated[str | None, Opt(help="minimum contracts traded in the market [100]")] = None,
+    env: EnvOpt = None,
+    order_style: Annotated[str | None, Opt(help="maker | taker | auto [maker]")] = None,
+    kelly_fraction: Annotated[str | None, Opt(help="fraction of full Kelly [0.25]")] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    model: Annotated[Path | None, Opt(help="model artifact folder [var/model]")] = None,
+    stream: Annotated[bool | None, Opt("--stream", help="react to WebSocket book changes")] = None,
+) -> None:
+    """Run the AutoTrader: scan, price, decide, check risk and place limit orders (dry-run by default)."""
+    s = _settings(
+        config,
+        live=live,
+        confirm_live=confirm_live,
+        once=once,
+        min_value=min_value,
+        min_ev=min_ev,
+        max_size=max_size,
+        scan_interval=scan_interval,
+        max_hours=max_hours,
+        min_volume=min_volume,
+        env=env,
+        order_style=order_style,
+        kelly_fraction=kelly_fraction,
+        db=db,
+        model=model,
+        stream=stream,
+    )
+    setup_logging(s.log_file)
+    try:
+        require_confirmation(s, lambda text: typer.prompt(text), stdin_is_tty())
+        asyncio.run(run_trade(s, STATE.overrides))
+    except CourtsideError as e:
+        raise _fail(e) from e
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+def scan(
+    json_out: Annotated[bool, Opt("--json", help="one JSON line per priced match")] = False,
+    min_value: Annotated[str | None, Opt(help="minimum value edge [0.02]")] = None,
+    min_ev: Annotated[str | None, Opt(help="minimum EV per dollar [0.05]")] = None,
+    max_size: Annotated[str | None, Opt(help="maximum contracts [10]")] = None,
+    max_hours: Annotated[float | None, Opt(help="hours to start [48]")] = None,
+    min_volume: Annotated[str | None, Opt(help="minimum contracts traded [100]")] = None,
+    env: EnvOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    model: Annotated[Path | None, Opt(help="predictor artifact")] = None,
+) -> None:
+    """Price every open match once and show the decision; never places an order."""
+    s = _settings(
+        config,
+        live=False,
+        min_value=min_value,
+        min_ev=min_ev,
+        max_size=max_size,
+        max_hours=max_hours,
+        min_volume=min_volume,
+        env=env,
+        db=db,
+        model=model,
+    )
+    setup_logging(s.log_file, console=not json_out)
+    try:
+        items = asyncio.run(run_scan(s, STATE.overrides))
+    except CourtsideError as e:
+        raise _fail(e) from e
+    if json_out:
+        for item in items:
+            typer.echo(json.dumps(item.as_json()))
+        return
+    table = Table("match", "p", "route", "price", "fee", "edge", "EV", "size", "decision", "reasons")
+    for i in items:
+        table.add_row(
+            " vs ".join(i.players),
+            f"{i.p_model:.3f}" if i.p_model is not None else "-",
+            i.route,
+            str(i.price or "-"),
+            str(i.fee or "-"),
+            f"{i.edge:.3f}" if i.edge is not None else "-",
+            f"{i.ev:.3f}" if i.ev is not None else "-",
+            str(i.size or "-"),
+            i.decision,
+            "; ".join(i.reasons),
+        )
+    console.print(table)
+
+
+def _journal(db: str | None, config: Path | None, mode: str = "paper") -> Journal:
+    s = _settings(config, db=db)
+    try:
+        return Journal(make_engine(s.db), mode)
+    except CourtsideError as e:
+        raise _fail(e) from e
+
+
+def unmatched(
+    json_out: Annotated[bool, Opt("--json")] = False, db: DbOpt = None, config: ConfigOpt = None
+) -> None:
+    """Players Kalshi lists that the registry could not identify (add aliases for them)."""
+    rows = _journal(db, config).unmatched()
+    if json_out:
+        for r in rows:
+            typer.echo(
+                json.dumps(
+                    {
+                        "name": r.name,
+                        "tour": r.tour,
+                        "status": r.status,
+                        "times": r.times,
+                        "event_ticker": r.event_ticker,
+                        "competitor_id": r.competitor_id,
+                        "detail": r.detail,
+                    }
+                )
+            )
+        return
+    table = Table("name", "tour", "status", "seen", "last event", "detail")
+    for r in rows:
+        table.add_row(r.name, r.tour, r.status, str(r.times), r.event_ticker, r.detail)
+    console.print(table)
+
+
+def kill(
+    reducing: Annotated[bool, Opt("--reducing", help="no new positions, keep resting orders")] = False,
+    reason: Annotated[str, Opt(help="why (journalled)")] = "manual kill",
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Stop trading: HALTED (kill-switch file + journal: resting orders are cancelled) or REDUCING."""
+    s = _settings(config, db=db)
+    journal = _journal(db, config)
+    state = TradingState.REDUCING if reducing else TradingState.HALTED
+    if state is TradingState.HALTED:
+        s.kill_file.parent.mkdir(parents=True, exist_ok=True)
+        s.kill_file.write_text(f"{datetime.now(UTC).isoformat()} {reason}\n", encoding="utf-8")
+    journal.set_state(state.value, reason, datetime.now(UTC))
+    console.print(f"trading {state.value}: {reason}")
+
+
+def resume(db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Trade again: remove the kill-switch file and set the state ACTIVE."""
+    s = _settings(config, db=db)
+    s.kill_file.unlink(missing_ok=True)
+    _journal(db, config).set_state(TradingState.ACTIVE.value, "resumed", datetime.now(UTC))
+    console.print("trading ACTIVE")
+
+
+def status(
+    json_out: Annotated[bool, Opt("--json")] = False,
+    live: Annotated[bool, Opt("--live/--dry-run", help="which book of records")] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Trading state, open orders, positions, settled P&L and the last scans."""
+    s = _settings(config, db=db)
+    journal = _journal(db, config, "live" if live else "paper")
+    state, reason = journal.state()
+    orders = journal.orders(statuses=("intent", "unknown", "resting"))
+    positions = journal.positions()
+    settled = journal.settlements()
+    pnl = sum((r.revenue - r.cost for r in settled), start=0) - sum((f.fee for f in journal.fills()), start=0)
+    scans = journal.scans()[-5:]
+    summary = {
+        "state": state,
+        "reason": reason,
+        "kill_switch": s.kill_file.exists(),
+        "mode": journal.mode,
+        "open_orders": len(orders),
+        "positions": len(positions),
+        "settled_markets": len(settled),
+        "realized_pnl": str(pnl),
+        "last_scan": scans[-1].started_at.isoformat() if scans else None,
+    }
+    if json_out:
+        typer.echo(json.dumps(summary))
+        return
+    console.print(
+        f"[bold]{state}[/bold] {reason}  kill switch: {summary['kill_switch']}  mode: {journal.mode}"
+    )
+    table = Table("client_order_id", "ticker", "status", "price", "count", "filled")
+    for o in orders:
+        table.add_row(
+            o.client_order_id, o.ticker, o.status, str(o.yes_price), str(o.count), str(o.fill_count)
+        )
+    console.print(table)
+    ptable = Table("ticker", "position", "exposure", "fees")
+    for p in positions:
+        ptable.add_row(p.ticker, str(p.position), str(p.exposure), str(p.fees_paid))
+    console.print(ptable)
+    console.print(f"settled markets: {len(settled)}, realized P&L after fees: {pnl}")

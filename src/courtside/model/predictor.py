@@ -1,0 +1,127 @@
+"""Live prediction: P(A beats B) for a match about to start, from a trained artifact.
+
+The features are computed by the same `FeatureState.pair` as in training, from the state the
+artifact carries (rolled forward to the latest results), so live and backtest agree.
+An unknown player raises `UnknownPlayerError` (a DataError and a KeyError): skip that match.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from courtside.data.sources import ROUND_ORDER
+from courtside.domain.errors import DataError
+from courtside.domain.tennis import Level, MatchContext, PlayerRef, Prediction, Tour
+from courtside.model import artifact as artifact_io
+from courtside.model.calibration import Temperature
+from courtside.model.chrono import EPOCH, NO_SURFACE, SURFACE_INDEX
+from courtside.model.features import Occasion, Side
+
+IN_EVENT_DAYS = 16  # both players' latest event this recent: the match belongs to it
+TERM_GROUPS: dict[str, tuple[str, ...]] = {
+    "rating": ("elo_logit", "elo_all"),
+    "surface": ("elo_surf",),
+    "ranking": ("log_rank", "log_points", "unranked", "log_matches"),
+    "form": ("form_winrate", "form_residual"),
+    "fatigue": ("event_matches", "event_minutes", "prev_minutes", "recent_matches", "log_rest_days"),
+    "h2h": ("h2h",),
+    "physical": ("left_handed", "age", "height"),
+    "home": ("home",),
+}
+
+
+class UnknownPlayerError(DataError, KeyError):
+    """The model has never seen this player (no rated match): skip the match and log why."""
+
+    def __init__(self, player: str) -> None:
+        super().__init__(f"player {player!r} is unknown to the model (no rated match)")
+        self.player = player
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Predictor(Protocol):
+    """What the trader asks: P(A beats B) with the log-odds terms behind it."""
+
+    def predict(self, a: PlayerRef | str, b: PlayerRef | str, ctx: MatchContext) -> Prediction: ...
+
+
+class ArtifactPredictor:
+    """A Predictor over a loaded artifact; players are keys ('atp:104925') or PlayerRefs."""
+
+    def __init__(self, art: artifact_io.Artifact) -> None:
+        self.artifact = art
+        self.state = art.state
+        self.model = art.model
+        self._dob = _dobs(art)
+
+    def _index(self, player: PlayerRef | str, tour: Tour) -> tuple[str, int]:
+        key = player.key if isinstance(player, PlayerRef) else str(player)
+        if ":" not in key:
+            key = f"{tour.value}:{key}"
+        idx = self.state.elo.index.get(key)
+        if idx is None:
+            raise UnknownPlayerError(key)
+        return key, idx
+
+    def _side(self, key: str, day: date) -> Side:
+        dob = self._dob.get(key)
+        age = (day - dob).days / 365.25 if dob is not None else math.nan
+        return Side(key, math.nan, math.nan, "", math.nan, "", age)
+
+    def occasion(self, ka: str, kb: str, ctx: MatchContext) -> Occasion:
+        """The match as the feature state sees it: same event as the players' latest, or a new one."""
+        monday = ctx.match_date - timedelta(days=ctx.match_date.weekday())
+        fa, fb = self.state.features.form(ka), self.state.features.form(kb)
+        day_now = (ctx.match_date - EPOCH.date()).days
+        same = fa.last_event and fa.last_event == fb.last_event
+        if same and 0 <= day_now - fa.last_event_day <= IN_EVENT_DAYS:
+            event, day = fa.last_event, fa.last_event_day
+        else:
+            event, day = f"live:{ctx.tourney_name or ''}@{monday}", (monday - EPOCH.date()).days
+        surface = SURFACE_INDEX.get(ctx.surface.value, NO_SURFACE) if ctx.surface else NO_SURFACE
+        level = (ctx.level or Level.TOUR_250).value
+        round_order = ROUND_ORDER.get(ctx.round or "", 12)
+        wta = 1 if ctx.tour == Tour.WTA else 0
+        return Occasion(event, day, ctx.country or "", ctx.best_of, level, round_order, surface, wta)
+
+    def features(self, a: PlayerRef | str, b: PlayerRef | str, ctx: MatchContext) -> tuple[np.ndarray, ...]:
+        """(differences, context) rows of shape (1, k) for the pair, as of now."""
+        ka, ia = self._index(a, ctx.tour)
+        kb, ib = self._index(b, ctx.tour)
+        occ = self.occasion(ka, kb, ctx)
+        p = self.state.elo.pre(ia, ib, occ.surface, ctx.best_of)
+        pre = np.array(p.row())
+        diffs, context = self.state.features.pair(
+            self._side(ka, ctx.match_date), self._side(kb, ctx.match_date), occ, pre
+        )
+        return np.array([diffs]), np.array([context])
+
+    def predict(self, a: PlayerRef | str, b: PlayerRef | str, ctx: MatchContext) -> Prediction:
+        diffs, context = self.features(a, b, ctx)
+        p = float(self.model.predict(diffs, context)[0])
+        return Prediction(p, self._contributions(diffs, context), self.artifact.version)
+
+    def _contributions(self, diffs: np.ndarray, context: np.ndarray) -> dict[str, float]:
+        terms = self.model.learner.logit_terms(diffs, context)
+        scale = self.model.calibrator.a if isinstance(self.model.calibrator, Temperature) else 1.0
+        return {g: scale * sum(float(terms[n][0]) for n in names) for g, names in TERM_GROUPS.items()}
+
+
+def _dobs(art: artifact_io.Artifact) -> dict[str, date]:
+    players = art.players
+    if "dob" not in players.columns:
+        return {}
+    ok = players[players["dob"].notna()]
+    return {str(k): d for k, d in zip(ok["key"], ok["dob"], strict=True) if isinstance(d, date)}
+
+
+def load_predictor(path: Path) -> ArtifactPredictor:
+    """Load an artifact folder written by `courtside model train`."""
+    return ArtifactPredictor(artifact_io.load(Path(path)))

@@ -1,0 +1,63 @@
+"""`courtside demo` end to end: model from the match history, simulator, dry-run, live, settlement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from courtside.cli import demo as demo_cli
+from courtside.store.db import make_engine
+from courtside.store.trading import Journal
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    demo_cli.register(app)
+    app.command("noop", hidden=True)(lambda: None)  # a group of one command would swallow its name
+    return app
+
+
+def _recent_history(data_dir: Path, into: Path) -> Path:
+    """The last three seasons of both tours (links, not copies): enough for a quick model."""
+    for tour in ("atp", "wta"):
+        folder = into / f"tennis_{tour}"
+        folder.mkdir(parents=True)
+        for name in [f"{tour}_players.csv", *(f"{tour}_matches_{y}.csv" for y in (2021, 2022, 2023))]:
+            (folder / name).symlink_to(data_dir / f"tennis_{tour}" / name)
+    return into
+
+
+def test_without_data_it_says_how_to_get_it_and_fails(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        _app(), ["demo", "--data", str(tmp_path / "none"), "--model", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 1
+    assert "COURTSIDE_DATA" in result.output
+
+
+@pytest.mark.slow
+def test_demo_trades_dry_run_then_live_and_settles(data_dir: Path, tmp_path: Path) -> None:
+    history = _recent_history(data_dir, tmp_path / "data")
+    args = [
+        "demo",
+        "--data",
+        str(history),
+        "--model",
+        str(tmp_path / "model"),
+        "--var",
+        str(tmp_path / "var"),
+    ]
+    result = CliRunner().invoke(_app(), args)
+    assert result.exit_code == 0, result.output
+    assert "demo P&L" in result.output
+    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'demo.db'}")
+    paper, live = Journal(engine, "paper"), Journal(engine, "live")
+    assert paper.fills()
+    assert live.fills()
+    assert {s.ticker for s in live.settlements()} == {f.ticker for f in live.fills()}
+    assert {s.ticker for s in paper.settlements()} == {f.ticker for f in paper.fills()}
+    assert sum(f.count for f in paper.fills()) == sum(f.count for f in live.fills())
+    assert (tmp_path / "model" / "meta.json").exists()  # cached for the next run

@@ -1,0 +1,52 @@
+"""`courtside backtest` on a few months of real data, with the as-of model: every report file, and the
+look-ahead check through the CLI."""
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from courtside.cli import app
+from courtside.cli.registry import register
+
+pytestmark = [pytest.mark.data, pytest.mark.slow]
+
+
+def invoke(*args: str) -> dict[str, object]:
+    register(app)
+    res = CliRunner().invoke(app, ["backtest", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout[res.stdout.index("{") :])
+
+
+def test_backtest_writes_the_report_and_passes_the_lookahead_check(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bt"
+    summary = invoke(
+        "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-04-30", "--market", "average",
+        "--half-spread", "0.01", "--history-years", "3", "--min-ev", "0.03", "--lookahead", "2023-03-20",
+        "--report", str(out),
+    )  # fmt: skip
+    for name in ("trades.csv", "summary.json", "equity.png", "calibration.png", "pnl_by_bucket.png"):
+        assert (out / name).is_file(), name
+    assert summary["matches_priced"] > 1000  # the model priced most matches with odds
+    assert summary["config"]["market"] == "average"  # type: ignore[index]
+    assert summary["fee_schedule"]["fee_type"] == "quadratic_with_maker_fees"  # type: ignore[index]
+    check = summary["lookahead_check"]
+    assert check["passed"], check  # type: ignore[index]
+    with (out / "trades.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == summary["trades"]
+    assert sum(Decimal(r["pnl"]) for r in rows) == Decimal(str(summary["pnl"]))
+    assert set(summary["by"]) == {"tour", "level", "surface", "edge"}  # type: ignore[arg-type]
+
+
+def test_control_through_the_cli_trades_nothing(data_dir: Path, tmp_path: Path) -> None:
+    summary = invoke(
+        "--data", str(data_dir), "--from", "2022-06-01", "--to", "2022-08-31", "--control",
+        "--min-value", "0", "--min-ev", "0", "--report", str(tmp_path / "control"),
+    )  # fmt: skip
+    assert summary["trades"] == 0
+    assert summary["matches_priced"] == summary["matches"]

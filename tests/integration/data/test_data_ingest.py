@@ -1,0 +1,199 @@
+"""`ingest` into SQLite (counts, idempotence, corrections, ingest_runs, registry from the db) and the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import typer
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from courtside.cli import data as data_cli
+from courtside.data.ingest import ingest, registry_from_db
+from courtside.data.sources import ATTRIBUTION
+from courtside.domain.clock import ManualClock
+from courtside.domain.errors import ConfigError
+from courtside.store.db import make_engine
+from courtside.store.history import HistoryMatch, HistoryOdds, HistoryPlayer, IngestRun
+
+HEADER = (
+    "tourney_id,tourney_name,surface,draw_size,tourney_level,tourney_date,match_num,winner_id,winner_seed,"
+    "winner_entry,winner_name,winner_hand,winner_ht,winner_ioc,winner_age,loser_id,loser_seed,loser_entry,"
+    "loser_name,loser_hand,loser_ht,loser_ioc,loser_age,score,best_of,round,minutes,w_ace,w_df,w_svpt,"
+    "w_1stIn,w_1stWon,w_2ndWon,w_SvGms,w_bpSaved,w_bpFaced,l_ace,l_df,l_svpt,l_1stIn,l_1stWon,l_2ndWon,"
+    "l_SvGms,l_bpSaved,l_bpFaced,winner_rank,winner_rank_points,loser_rank,loser_rank_points"
+)
+ODDS_HEADER = (
+    "ATP,Location,Tournament,Date,Series,Court,Surface,Round,Best of,Winner,Loser,WRank,LRank,"
+    "W1,L1,W2,L2,Wsets,Lsets,Comment,B365W,B365L,PSW,PSL,MaxW,MaxL,AvgW,AvgL"
+)
+
+
+def _m(num: int, rnd: str, w: tuple[str, str], lo: tuple[str, str], score: str) -> str:
+    head = f"2023-339,Adelaide,Hard,32,A,20230102,{num}"
+    sides = f"{w[0]},,,{w[1]},R,185,ESP,25,{lo[0]},,,{lo[1]},R,180,FRA,22"
+    return f"{head},{sides},{score},3,{rnd},{',' * 18}10,2000,20,1500"
+
+
+def _write_tiny(root: Path, final_score: str = "6-4 6-4") -> Path:
+    atp = root / "tennis_atp"
+    odds = root / "tennis_odds"
+    atp.mkdir(parents=True, exist_ok=True)
+    odds.mkdir(exist_ok=True)
+    a, b, c, d = (
+        ("1", "Novak Djokovic"),
+        ("2", "Sebastian Korda"),
+        ("3", "Daniel Elahi Galan"),
+        ("4", "Jannik Sinner"),
+    )
+    rows = [
+        _m(1, "SF", a, d, "6-3 6-4"),
+        _m(2, "SF", b, c, "6-1 2-0 RET"),
+        _m(3, "F", a, b, final_score),
+        _m(4, "QF", c, ("", "Ghost"), "W/O"),
+    ]
+    (atp / "atp_matches_2023.csv").write_text("\n".join([HEADER, *rows]) + "\n")
+    players = ["player_id,name_first,name_last,hand,dob,ioc,height,wikidata_id"]
+    players += [f"{i},{n.split(' ', 1)[0]},{n.split(' ', 1)[1]},R,19900101,SRB,188," for i, n in (a, b, c, d)]
+    players[3] = "3,Daniel Elahi,Galan,R,19960618,COL,191,"
+    (atp / "atp_players.csv").write_text("\n".join(players) + "\n")
+    event = "1,Adelaide,Adelaide 1"
+    odds_rows = [
+        f"{event},2023-01-06,ATP250,Outdoor,Hard,Semifinals,3,Djokovic N.,Sinner J.,5,15,6,3,6,4,2,0,"
+        "Completed,1.3,3.5,1.32,3.6,1.35,3.8,1.3,3.4",
+        f"{event},2023-01-06,ATP250,Outdoor,Hard,Semifinals,3,Korda S.,Galan D.E.,35,60,6,1,2,0,1,0,"
+        "Retired,1.5,2.5,1.52,2.6,1.55,2.7,1.5,2.5",
+        f"{event},2023-01-08,ATP250,Outdoor,Hard,The Final,3,Djokovic N.,Korda S.,5,35,6,4,6,4,2,0,"
+        "Completed,1.2,4.5,1.21,4.6,1.25,4.8,1.2,4.4",
+    ]
+    (odds / "atp_2023.csv").write_text("\n".join([ODDS_HEADER, *odds_rows]) + "\n")
+    return root
+
+
+CLOCK = ManualClock(datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
+
+
+def test_ingest_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
+    data = _write_tiny(tmp_path / "data")
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    first = ingest(data, engine, clock=CLOCK)
+    assert first.tables["matches"].inserted == 3
+    assert first.tables["matches"].rejected == {"missing loser_id": 1}
+    assert first.tables["players"].inserted == 4
+    assert first.tables["odds"].inserted == 3
+    assert first.join_rate == 1.0
+    second = ingest(data, engine, clock=CLOCK)
+    assert second.tables["matches"].inserted == 0
+    assert second.tables["matches"].unchanged == 3
+    assert second.tables["odds"].unchanged == 3
+    assert second.tables["players"].unchanged == 4
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(HistoryMatch)).scalar_one() == 3
+        runs = conn.execute(select(IngestRun.status, IngestRun.counts, IngestRun.started_at)).all()
+    assert [r.status for r in runs] == ["ok", "ok"]
+    assert json.loads(runs[1].counts)["matches"]["unchanged"] == 3
+    assert runs[0].started_at == CLOCK.now()
+
+
+def test_corrected_row_is_replaced_and_values_round_trip(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    ingest(_write_tiny(tmp_path / "data"), engine, clock=CLOCK)
+    again = ingest(_write_tiny(tmp_path / "data", final_score="7-6(3) 6-4"), engine, clock=CLOCK)
+    assert again.tables["matches"].updated == 1
+    assert again.tables["matches"].unchanged == 2
+    with engine.connect() as conn:
+        final = conn.execute(select(HistoryMatch).where(HistoryMatch.round == "F")).one()
+        retired = conn.execute(select(HistoryMatch.outcome).where(HistoryMatch.match_num == 2)).scalar_one()
+        odds = conn.execute(select(HistoryOdds).where(HistoryOdds.round == "The Final")).one()
+        galan = conn.execute(select(HistoryPlayer).where(HistoryPlayer.key == "atp:3")).one()
+    assert final.score == "7-6(3) 6-4"
+    assert final.w_ace is None
+    assert retired == "retired"
+    assert Decimal("1.21") == odds.PSW
+    assert odds.winner_key == "atp:1"
+    assert galan.n_matches == 1  # the walkover against a row without an id was rejected
+    assert str(galan.first_seen) == "2023-01-02"
+
+
+def test_registry_from_the_database(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    assert registry_from_db(engine) is None
+    ingest(_write_tiny(tmp_path / "data"), engine, clock=CLOCK)
+    registry = registry_from_db(engine)
+    assert registry is not None
+    res = registry.resolve("Galan D.E.")
+    assert res.player is not None
+    assert res.player.key == "atp:3"
+
+
+def test_folder_without_tours_is_a_config_error(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    with pytest.raises(ConfigError, match="tennis_atp"):
+        ingest(tmp_path, engine, clock=CLOCK)
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_real_files_ingest_idempotently(data_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    (copy / "tennis_atp").mkdir(parents=True)
+    (copy / "tennis_odds").mkdir()
+    for name in ("atp_players.csv", "atp_matches_2023.csv"):
+        shutil.copy(data_dir / "tennis_atp" / name, copy / "tennis_atp" / name)
+    shutil.copy(data_dir / "tennis_odds" / "atp_2023.csv", copy / "tennis_odds" / "atp_2023.csv")
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    first = ingest(copy, engine, clock=CLOCK)
+    assert first.tables["matches"].inserted > 2500
+    assert first.join_rate >= 0.99
+    second = ingest(copy, engine, clock=CLOCK)
+    assert second.tables["matches"].inserted == 0
+    assert second.tables["odds"].inserted == 0
+    assert second.tables["players"].inserted == 0
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    data_cli.register(app)
+    return app
+
+
+def test_ingest_without_a_folder_says_what_to_do(app: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COURTSIDE_DATA", raising=False)
+    result = CliRunner().invoke(app, ["data", "ingest", "--db", "sqlite:///:memory:"])
+    assert result.exit_code == 2
+    assert "COURTSIDE_DATA" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_ingest_json_then_resolve_from_the_database(app: typer.Typer, tmp_path: Path) -> None:
+    data = _write_tiny(tmp_path / "data")
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    first = CliRunner().invoke(app, ["data", "ingest", "--from", str(data), "--db", db, "--json"])
+    assert first.exit_code == 0, first.output
+    payload = json.loads(first.stdout)
+    assert payload["tables"]["matches"]["inserted"] == 3
+    assert payload["odds_join"]["rate"] == 1.0
+    assert "Jeff Sackmann" in payload["attribution"]
+    again = json.loads(
+        CliRunner().invoke(app, ["data", "ingest", "--from", str(data), "--db", db, "--json"]).stdout
+    )
+    assert again["tables"]["matches"]["inserted"] == 0
+    res = CliRunner().invoke(app, ["data", "resolve", "Galan D.E.", "--db", db, "--json"])
+    assert res.exit_code == 0, res.output
+    answer = json.loads(res.stdout)
+    assert answer["status"] == "ok"
+    assert answer["player"]["key"] == "atp:3"
+
+
+def test_resolve_prints_the_player_and_the_attribution(app: typer.Typer, tmp_path: Path) -> None:
+    data = _write_tiny(tmp_path / "data")
+    res = CliRunner().invoke(app, ["data", "resolve", "Jannik Sinner", "--from", str(data), "--tour", "atp"])
+    assert res.exit_code == 0, res.output
+    assert "ok: Jannik Sinner (atp:4)" in res.output
+    assert " ".join(ATTRIBUTION.split()) in " ".join(res.output.split())

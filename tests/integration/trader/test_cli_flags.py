@@ -1,0 +1,135 @@
+"""`courtside trade | scan | kill | resume | status | unmatched` against the simulator: the flags do
+what they say. The model and registry are injected through the CLI's one injection point."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from conftest import FixedModel, registry  # type: ignore[import-not-found]
+from courtside.app.run import Overrides
+from courtside.cli import trade as trade_cli
+from courtside.data.registry import PlayerRegistry
+from courtside.store.db import make_engine
+from courtside.store.trading import Journal
+
+
+@pytest.fixture
+def cli(harness: Any) -> Any:
+    app = typer.Typer()
+    trade_cli.register(app)
+    config = harness.tmp / "trader.toml"
+    config.write_text(
+        f'[trader]\nkill_file = "{harness.tmp / "KILL"}"\nlog_file = "{harness.tmp / "auto_trader.log"}"\n'
+        'min_volume = "0"\n'
+    )
+    trade_cli.STATE.overrides = Overrides(predictor=FixedModel(), resolver=registry(), auth=harness.auth)
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Any:
+        common = [
+            "--env",
+            harness.sim.base_url,
+            "--db",
+            f"sqlite:///{harness.tmp / 'j.db'}",
+            "--config",
+            str(config),
+        ]
+        if args[0] in ("kill", "resume", "status", "unmatched"):
+            common = ["--db", f"sqlite:///{harness.tmp / 'j.db'}", "--config", str(config)]
+        return runner.invoke(app, [*args, *common])
+
+    yield invoke
+    trade_cli.STATE.overrides = None
+
+
+def _orders(h: Any) -> list[Any]:
+    return asyncio.run(h.exchange_orders())
+
+
+def _journal(h: Any, mode: str) -> Journal:
+    return Journal(make_engine(f"sqlite:///{h.tmp / 'j.db'}"), mode)
+
+
+def test_once_live_with_max_size(cli: Any, harness: Any) -> None:
+    result = cli("trade", "--once", "--live", "--confirm-live", "--max-size", "3")
+    assert result.exit_code == 0, result.output
+    (order,) = _orders(harness)
+    assert order.initial_count == 3
+    assert len(_journal(harness, "live").scans()) == 1  # --once: exactly one scan, then exit
+    log = (harness.tmp / "auto_trader.log").read_text()
+    assert "opportunities found" in log
+    assert f"order: {order.ticker}" in log
+    assert "value edge" in log
+    assert "expected value" in log
+
+
+def test_live_without_a_terminal_refuses_unless_confirmed(cli: Any, harness: Any) -> None:
+    result = cli("trade", "--once", "--live")
+    assert result.exit_code == 2
+    assert "--confirm-live" in result.output
+    assert _orders(harness) == []
+
+
+def test_dry_run_is_the_default_and_min_value_filters(cli: Any, harness: Any) -> None:
+    assert cli("trade", "--once").exit_code == 0
+    assert _orders(harness) == []
+    assert len(_journal(harness, "paper").orders()) == 1
+    harness.tmp.joinpath("j.db").unlink()
+    assert cli("trade", "--once", "--min-value", "0.5").exit_code == 0
+    assert _journal(harness, "paper").orders() == []
+
+
+def test_scan_json_prints_one_line_per_priced_match_and_orders_nothing(cli: Any, harness: Any) -> None:
+    result = cli("scan", "--json")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert len(rows) == 2
+    keys = {
+        "tickers",
+        "players",
+        "p_model",
+        "route",
+        "price",
+        "fee",
+        "edge",
+        "ev",
+        "size",
+        "decision",
+        "reasons",
+    }
+    assert all(keys <= set(r) for r in rows)
+    taken = [r for r in rows if r["decision"] == "taken"]
+    assert len(taken) == 1
+    assert taken[0]["p_model"] == pytest.approx(0.70)
+    assert _orders(harness) == []
+    assert _journal(harness, "paper").orders() == []
+
+
+def test_kill_and_resume(cli: Any, harness: Any) -> None:
+    assert cli("kill", "--reason", "test").exit_code == 0
+    assert (harness.tmp / "KILL").exists()
+    status = json.loads(cli("status", "--json").output)
+    assert (status["state"], status["kill_switch"]) == ("HALTED", True)
+    assert cli("trade", "--once", "--live", "--confirm-live").exit_code == 0
+    assert _orders(harness) == []
+    assert cli("resume").exit_code == 0
+    assert not (harness.tmp / "KILL").exists()
+    assert cli("trade", "--once", "--live", "--confirm-live").exit_code == 0
+    assert len(_orders(harness)) == 1
+
+
+def test_unmatched_lists_players_the_registry_does_not_know(cli: Any, harness: Any) -> None:
+    partial = PlayerRegistry.from_records(
+        [{"key": "atp:1", "name_first": "Alexander", "name_last": "Zverev"}]
+    )
+    trade_cli.STATE.overrides = Overrides(predictor=FixedModel(), resolver=partial, auth=harness.auth)
+    assert cli("scan", "--json").exit_code == 0
+    rows = [json.loads(line) for line in cli("unmatched", "--json").output.splitlines()]
+    assert {r["name"] for r in rows} >= {"Karen Khachanov", "Felix Auger-Aliassime"}
+    assert all(r["status"] == "unknown" for r in rows)

@@ -1,0 +1,59 @@
+"""Settings precedence: defaults < environment < --config TOML < flags."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from courtside.app.run import confirm_live
+from courtside.app.settings import load_settings
+from courtside.domain.errors import ConfigError
+from courtside.strategy.decide import OrderStyle
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    s = load_settings(None)
+    assert (s.live, s.min_value, s.min_ev, s.max_size, s.kelly_fraction) == (
+        False,
+        Decimal("0.02"),
+        Decimal("0.05"),
+        Decimal(10),
+        Decimal("0.25"),
+    )
+    assert (s.scan_interval, s.max_hours, s.order_style, s.env) == (60.0, 48.0, OrderStyle.MAKER, "prod")
+
+
+def test_env_then_toml_then_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURTSIDE_MIN_EV", "0.07")
+    monkeypatch.setenv("COURTSIDE_MAX_SIZE", "4")
+    monkeypatch.setenv("COURTSIDE_MIN_VALUE", "0.03")
+    config = tmp_path / "t.toml"
+    config.write_text('[trader]\nmax-size = "6"\norder_style = "taker"\nmin_value = "0.04"\n')
+    s = load_settings(config, min_value="0.05")
+    assert s.min_ev == Decimal("0.07")  # environment
+    assert s.max_size == Decimal(6)  # TOML over the environment
+    assert s.order_style is OrderStyle.TAKER
+    assert s.min_value == Decimal("0.05")  # the flag wins
+    assert s.strategy().sizing.max_size == Decimal(6)
+
+
+def test_bad_values_and_unknown_keys_are_config_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        load_settings(None, min_value="2")
+    config = tmp_path / "t.toml"
+    config.write_text("max_sise = 3\n")
+    with pytest.raises(ConfigError, match="max_sise"):
+        load_settings(config)
+
+
+def test_live_confirmation() -> None:
+    live = load_settings(None, live=True)
+    with pytest.raises(ConfigError, match="--confirm-live"):
+        confirm_live(live, lambda _: "LIVE", is_tty=False)
+    confirm_live(live, lambda _: "LIVE", is_tty=True)
+    with pytest.raises(ConfigError, match="not confirmed"):
+        confirm_live(live, lambda _: "yes", is_tty=True)
+    confirm_live(load_settings(None, live=True, confirm_live=True), lambda _: "", is_tty=False)
+    confirm_live(load_settings(None), lambda _: "", is_tty=False)  # dry-run needs nothing

@@ -1,0 +1,109 @@
+"""The replay through the trader's real strategy, risk checks and paper fill, on hand-made matches."""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal as D
+
+from courtside.backtest.books import BookSpec
+from courtside.backtest.engine import MarketProbabilities, run
+from courtside.backtest.matches import MatchSpec, tickers
+from courtside.backtest.settle import MatchResult
+from courtside.backtest.trader import ReplaySettings, StrategyTrader
+from courtside.domain.tennis import Level, Surface, Tour
+from courtside.strategy.decide import OrderStyle, StrategyParams
+
+
+def spec(day: date, a: str, b: str, odds_a: float, odds_b: float, *, a_won: bool,
+         result: MatchResult = MatchResult.COMPLETED, row: int = 0) -> MatchSpec:  # fmt: skip
+    event, ta, tb = tickers(Tour.ATP, day, a, b)
+    return MatchSpec(
+        row=row, day=day, tour=Tour.ATP, tournament="Test Open", level=Level.TOUR_250, surface=Surface.HARD,
+        round="1st Round", best_of=3, player_a=a, player_b=b, odds_a=odds_a, odds_b=odds_b, a_won=a_won,
+        result=result, event_ticker=event, ticker_a=ta, ticker_b=tb,
+    )  # fmt: skip
+
+
+class Fixed:
+    """A model that gives every match the same P(A)."""
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def p_a(self, spec: MatchSpec) -> float | None:
+        return self.p
+
+
+TAKER = ReplaySettings(strategy=StrategyParams(order_style=OrderStyle.TAKER))
+
+
+def test_tickers_follow_kalshi_format() -> None:
+    assert tickers(Tour.ATP, date(2022, 1, 3), "Kwon S.W.", "Nishioka Y.") == (
+        "KXATPMATCH-22JAN03KWONIS",
+        "KXATPMATCH-22JAN03KWONIS-KWO",
+        "KXATPMATCH-22JAN03KWONIS-NIS",
+    )
+    assert tickers(Tour.WTA, date(2023, 5, 9), "Kim A.", "Kim B.")[2].endswith("-KIM2")
+
+
+def test_a_taker_trade_is_sized_priced_and_settled_by_hand() -> None:
+    match = spec(date(2023, 3, 1), "Alpha A.", "Beta B.", 1.95, 1.95, a_won=True)
+    result = run([match], Fixed(0.60), StrategyTrader(TAKER), bankroll=D(1000), book=BookSpec())
+    [row] = result.rows
+    # fair 0.50, ask 0.51; Kelly at cost 0.5275 wants 72 contracts, max-size caps at 10
+    assert (row.ticker, row.side, row.price, row.contracts) == (match.ticker_a, "yes", D("0.51"), D(10))
+    assert row.fee == D("0.1750")  # ceil4(0.07 x 10 x 0.51 x 0.49 = 0.17493)
+    assert row.settlement_value == D(1)
+    assert row.pnl == D("4.7250")
+    assert result.end_bankroll == D("1004.7250")
+    assert row.p_model == 0.60
+    assert abs(row.p_market_fair - 0.5) < 1e-9
+
+
+def test_backing_b_takes_the_cheaper_route_and_a_walkover_settles_at_fair() -> None:
+    match = spec(date(2023, 3, 1), "Alpha A.", "Beta B.", 1.95, 1.95, a_won=True, result=MatchResult.WALKOVER)
+    [row] = run([match], Fixed(0.40), StrategyTrader(TAKER), bankroll=D(1000)).rows
+    # B is backed either by YES on B or NO on A, both at 0.51
+    assert row.price == D("0.51")
+    assert row.settlement_value == D("0.50")
+    assert row.pnl == D(10) * (D("0.50") - D("0.51")) - row.fee
+
+
+def test_market_as_model_never_trades_even_without_thresholds() -> None:
+    loose = ReplaySettings(strategy=StrategyParams(order_style=OrderStyle.TAKER, min_value=D(0), min_ev=D(0)))
+    matches = [
+        spec(date(2023, 3, 1), "Alpha A.", "Beta B.", 1.95, 1.95, a_won=True),
+        spec(date(2023, 3, 1), "Gamma C.", "Delta D.", 1.30, 3.60, a_won=False, row=1),
+        spec(date(2023, 3, 2), "Eps E.", "Zeta Z.", 5.0, 1.18, a_won=False, row=2),
+    ]
+    for half_spread in (D(0), D("0.01")):
+        result = run(matches, MarketProbabilities(), StrategyTrader(loose), bankroll=D(1000),
+                     book=BookSpec(half_spread=half_spread))  # fmt: skip
+        assert result.rows == []
+        assert result.priced == 3
+
+
+def test_one_position_per_match_and_same_day_exposure_counts() -> None:
+    day = date(2023, 3, 1)
+    names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
+    matches = [spec(day, f"{names[2 * i]} A.", f"{names[2 * i + 1]} B.", 1.95, 1.95, a_won=True, row=i)
+               for i in range(3)]  # fmt: skip
+    again = spec(day, "Alpha A.", "Bravo B.", 1.95, 1.95, a_won=True, row=0)
+    result = run([*matches, again], Fixed(0.60), StrategyTrader(TAKER), bankroll=D(1000))
+    assert [r.bankroll for r in result.rows] == [D(1000)] * 3  # settled together in the evening
+    assert len({r.event_ticker for r in result.rows}) == 3
+    assert result.reasons["risk: already traded (one position per match)"] == 1
+    # a tight exposure limit binds on the same day: the third match finds no room
+    tight = replace(TAKER, strategy=replace(TAKER.strategy, sizing=replace(
+        TAKER.strategy.sizing, max_exposure=D(11))))  # fmt: skip
+    capped = run(matches, Fixed(0.60), StrategyTrader(tight), bankroll=D(1000))
+    # each trade ties up 10 x 0.51 + 0.175 = 5.275: two fit in 11, the third has room for none
+    assert [r.contracts for r in capped.rows] == [D(10), D(10)]
+    assert capped.reasons["size (bound by exposure)"] == 1
+
+
+def test_maker_orders_never_fill_against_the_closing_book() -> None:
+    maker = ReplaySettings(strategy=StrategyParams(order_style=OrderStyle.MAKER))
+    match = spec(date(2023, 3, 1), "Alpha A.", "Beta B.", 1.95, 1.95, a_won=True)
+    result = run([match], Fixed(0.60), StrategyTrader(maker), bankroll=D(1000))
+    assert result.rows == []
+    assert result.reasons["no crossing liquidity"] == 1

@@ -1,0 +1,118 @@
+"""Executor + journal against the paper exchange: intent before send, idempotent ids, resolution."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import create_engine
+
+from courtside.domain.clock import ManualClock
+from courtside.domain.errors import InsufficientBalanceError, OutcomeUnknownError
+from courtside.domain.orders import OrderAck, OrderRequest
+from courtside.execution.executor import Executor
+from courtside.execution.paper import PaperExchange
+from courtside.execution.reconcile import reconcile
+from courtside.markets.match import parse_match
+from courtside.store.trading import Journal
+from courtside.strategy.decide import OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
+from trader_factories import NOW, FakeData, book, event, series
+
+
+def _setup() -> tuple[Any, Journal, PaperExchange, ManualClock, OrderIntent]:
+    clock, data = ManualClock(NOW), FakeData()
+    m = parse_match(event(), series())
+    a, b = m.tickers
+    data.books = {
+        a: book(a, yes=[("0.50", "100")], no=[("0.48", "20")]),
+        b: book(b, yes=[("0.44", "30")], no=[("0.54", "40")]),
+    }
+    engine = create_engine("sqlite://")
+    journal = Journal(engine, "paper")
+    paper = PaperExchange(data, engine, clock)
+    intent = decide(
+        PricedMatch(m, 0.6),
+        data.books,
+        StrategyParams(max_hours=1000),
+        StrategyState(NOW, Decimal(1000), Decimal(0)),
+    )
+    assert isinstance(intent, OrderIntent)
+    return data, journal, paper, clock, intent
+
+
+class Lost:
+    """The venue took the order but the answer never came back."""
+
+    def __init__(self, port: PaperExchange) -> None:
+        self.port = port
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.port, name)
+
+    async def create_order(self, req: OrderRequest) -> OrderAck:
+        await self.port.create_order(req)
+        raise OutcomeUnknownError("read timeout", client_order_id=req.client_order_id)
+
+
+class Refuses:
+    def __init__(self, port: PaperExchange) -> None:
+        self.port = port
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.port, name)
+
+    async def create_order(self, req: OrderRequest) -> OrderAck:
+        raise InsufficientBalanceError("insufficient balance", status=400, code="insufficient_balance")
+
+
+async def test_place_records_the_intent_then_the_answer() -> None:
+    _, journal, paper, clock, intent = _setup()
+    placed = await Executor(paper, journal, clock).place(intent)
+    assert placed.status == "resting"
+    (row,) = journal.orders()
+    assert (row.status, row.order_id, row.client_order_id) == (
+        "resting",
+        placed.order_id,
+        placed.client_order_id,
+    )
+    assert journal.traded_events() == {intent.event_ticker}
+
+
+async def test_same_decision_same_day_is_one_order_even_with_the_journal_lost() -> None:
+    _, journal, paper, clock, intent = _setup()
+    first = await Executor(paper, journal, clock).place(intent)
+    fresh = Journal(create_engine("sqlite://"), "paper")  # the journal is gone; the exchange remembers
+    again = await Executor(paper, fresh, clock).place(intent)
+    assert again.client_order_id == first.client_order_id
+    assert again.order_id == first.order_id
+    assert len(await paper.get_orders()) == 1
+
+
+async def test_lost_answer_is_resolved_by_client_order_id_on_reconcile() -> None:
+    _, journal, paper, clock, intent = _setup()
+    placed = await Executor(Lost(paper), journal, clock).place(intent)  # type: ignore[arg-type]
+    assert placed.status == "unknown"
+    rec = await reconcile(paper, Executor(paper, journal, clock), journal, clock)
+    (row,) = journal.orders()
+    assert (row.status, row.order_id) == ("resting", (await paper.get_orders())[0].order_id)
+    assert rec.unresolved == ()
+    assert rec.exposure == intent.count * intent.quote.price
+
+
+async def test_an_intent_that_never_reached_the_exchange_frees_the_match() -> None:
+    _, journal, paper, clock, intent = _setup()
+    ex = Executor(paper, journal, clock)
+    journal.record_intent(ex._new_order(intent, None), NOW)  # crash before the send
+    await reconcile(paper, ex, journal, clock)
+    assert [r.status for r in journal.orders()] == ["not_placed"]
+    assert journal.traded_events() == set()
+    placed = await ex.place(intent)  # a new attempt gets a new id
+    assert placed.client_order_id.endswith("-r1")
+
+
+async def test_a_refused_order_frees_the_match_and_says_why() -> None:
+    _, journal, paper, clock, intent = _setup()
+    placed = await Executor(Refuses(paper), journal, clock).place(intent)  # type: ignore[arg-type]
+    assert placed.status == "rejected"
+    assert "insufficient" in journal.orders()[0].detail
+    assert journal.traded_events() == set()

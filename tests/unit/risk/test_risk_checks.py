@@ -1,0 +1,79 @@
+"""Every risk check refuses with a reason, and lets a clean order through."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from courtside.domain.market import ExchangeStatus, ShardStatus
+from courtside.markets.match import parse_match
+from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, evaluate
+from courtside.strategy.decide import OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
+from trader_factories import NOW, book, event, series
+
+D = Decimal
+OPEN = ExchangeStatus(True, True, (ShardStatus(3, True, True),))
+
+
+def _proposal(**match_changes: object) -> Proposal:
+    m = replace(parse_match(event(), series()), **match_changes)  # type: ignore[arg-type]
+    a, b = m.tickers
+    books = {
+        a: book(a, yes=[("0.50", "100")], no=[("0.48", "20")]),
+        b: book(b, yes=[("0.44", "30")], no=[("0.54", "40")]),
+    }
+    intent = decide(
+        PricedMatch(m, 0.6),
+        books,
+        StrategyParams(max_hours=1000, min_minutes=0),
+        StrategyState(NOW, D(1000), D(0)),
+    )
+    assert isinstance(intent, OrderIntent)
+    return Proposal(intent, m, books)
+
+
+def _view(**kw: object) -> RiskView:
+    return RiskView(**{"now": NOW, "exchange": OPEN, **kw})  # type: ignore[arg-type]
+
+
+def test_a_clean_order_passes() -> None:
+    assert evaluate(_proposal(), _view(), RiskLimits()) == []
+
+
+@pytest.mark.parametrize(
+    ("view", "limits", "needle"),
+    [
+        (_view(state=TradingState.HALTED, state_reason="manual"), RiskLimits(), "HALTED: manual"),
+        (_view(state=TradingState.REDUCING), RiskLimits(), "REDUCING"),
+        (_view(kill_switch=True), RiskLimits(kill_file=Path("var/KILL")), "kill switch"),
+        (RiskView(now=NOW), RiskLimits(), "exchange status unknown"),
+        (_view(exchange=ExchangeStatus(True, True, (ShardStatus(3, True, False),))), RiskLimits(), "shard 3"),
+        (_view(exchange=ExchangeStatus(True, False)), RiskLimits(), "not trading"),
+        (
+            _view(traded_events=frozenset({"KXATPMATCH-26SEP08ZVEVAN"})),
+            RiskLimits(),
+            "one position per match",
+        ),
+        (_view(positions={"KXATPMATCH-26SEP08ZVEVAN-VAN": D(-3)}), RiskLimits(), "position in"),
+        (_view(resting_tickers=frozenset({"KXATPMATCH-26SEP08ZVEVAN-ZVE"})), RiskLimits(), "already rests"),
+        (_view(), RiskLimits(max_hours=2), "max-hours"),
+        (_view(), RiskLimits(min_minutes=400), "cut-off"),
+        (_view(), RiskLimits(min_volume=D(10**6)), "min-volume"),
+        (_view(now=NOW + timedelta(minutes=5)), RiskLimits(max_book_age_s=60), "s old"),
+        (_view(orders_this_scan=5), RiskLimits(max_orders_per_scan=5), "orders this scan"),
+        (_view(open_exposure=D("499")), RiskLimits(max_exposure=D(500)), "exposure"),
+        (_view(realized_today=D("-100")), RiskLimits(daily_loss_limit=D(100)), "daily loss"),
+    ],
+)
+def test_each_check_gives_its_reason(view: RiskView, limits: RiskLimits, needle: str) -> None:
+    reasons = evaluate(_proposal(), view, limits)
+    assert any(needle in r for r in reasons), reasons
+
+
+def test_shard_status_follows_the_match_shard() -> None:
+    other_shard_closed = ExchangeStatus(True, True, (ShardStatus(0, True, False), ShardStatus(3, True, True)))
+    assert evaluate(_proposal(), _view(exchange=other_shard_closed), RiskLimits()) == []
