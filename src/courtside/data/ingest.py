@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, delete, inspect, select
 
-from courtside.data.join import join_odds, join_report
+from courtside.data.join import ODDS_LEVELS, join_odds, join_report
 from courtside.data.registry import PlayerRegistry, activity
 from courtside.data.sources import (
     MATCH_COLUMNS,
@@ -146,9 +146,14 @@ def _read_all(
 
 
 def _join(frames: dict[str, pd.DataFrame], steps: _Steps) -> pd.DataFrame:
+    """Odds joined to matches, resolving names among players who ever played a tour-level main draw."""
     task = steps.task("resolving names, joining odds", 1)
-    registry = PlayerRegistry.from_frames(frames["players"], frames["matches"])
-    joined = join_odds(frames["matches"], frames["odds"], registry)
+    matches = frames["matches"]
+    tour_level = matches[matches["level"].isin(ODDS_LEVELS)]
+    keys = pd.concat([tour_level["winner_key"], tour_level["loser_key"]]).unique()
+    players = frames["players"][frames["players"]["key"].isin(keys)]
+    registry = PlayerRegistry.from_frames(players, tour_level)
+    joined = join_odds(tour_level, frames["odds"], registry)
     steps.advance(task)
     return joined
 

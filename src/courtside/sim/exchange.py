@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import logging
 import random
 import threading
 import uuid
@@ -38,6 +39,7 @@ from courtside.sim.models import (
     SimEvent as SimEventRecord,
 )
 
+log = logging.getLogger(__name__)
 _OPEN, _CLOSE, _EXPIRE, _SETTLE = "open", "close", "expire", "settle"
 RESULTS = ("yes", "no", "scalar")
 
@@ -142,8 +144,12 @@ class SimExchange:
             self._listeners.remove(listener)
 
     def emit(self, event: SimEvent) -> None:
+        """Tell every listener; a broken listener (a dead socket) must not undo a trade half-way."""
         for listener in list(self._listeners):
-            listener(event)
+            try:
+                listener(event)
+            except Exception:
+                log.exception("sim listener failed on %s", type(event).__name__)
 
     # -- users -------------------------------------------------------------------------------
     def add_user(self, balances: dict[int, Decimal], user_id: str | None = None) -> SimUser:

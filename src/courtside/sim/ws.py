@@ -73,7 +73,8 @@ class Session:
     def push(self, message: Json | None) -> None:
         """Queue a frame from any thread, preserving emission order."""
         text = None if message is None else json.dumps(message)
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, text)
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, text)
 
     def on_event(self, event: SimEvent) -> None:
         for sub in list(self.subs.values()):

@@ -46,6 +46,8 @@ async def test_live_places_one_order_per_match_across_scans_and_restarts(harness
     for _ in range(2):  # more scans, each one a fresh process (restart)
         report, _ = await _scan(harness, **flags)
         assert report.orders == 0
+        (zverev,) = [i for i in report.items if ZVE in i.players[0]]
+        assert zverev.decision == "holding"
     orders = await harness.exchange_orders()
     assert len(orders) == 1
     (row,) = Journal(_engine(harness), "live").orders()

@@ -96,7 +96,7 @@ def test_bundle_lists_markets_with_maker_liquidity_around_fair() -> None:
     )
 
 
-def test_random_slate_is_seeded_and_two_thousand_markets_list_quickly() -> None:
+def test_random_slate_is_seeded_and_lists_two_thousand_markets() -> None:
     first = generator.random_matches(1000, NOW, seed=9)
     assert first == generator.random_matches(1000, NOW, seed=9)
     assert {generator.series_for(m) for m in first} == set(generator.MATCH_SERIES)
