@@ -13,7 +13,6 @@ import statistics
 import tempfile
 import time
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +175,6 @@ async def main() -> None:
         table.add_row("  p50", f"{statistics.median(lat):.1f} ms")
         table.add_row("  p95", f"{q[18]:.1f} ms")
     console.print(table)
-    _ = Decimal
 
 
 if __name__ == "__main__":

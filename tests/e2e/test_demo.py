@@ -20,16 +20,6 @@ def _app() -> typer.Typer:
     return app
 
 
-def _recent_history(data_dir: Path, into: Path) -> Path:
-    """The last three seasons of both tours (links, not copies): enough for a quick model."""
-    for tour in ("atp", "wta"):
-        folder = into / f"tennis_{tour}"
-        folder.mkdir(parents=True)
-        for name in [f"{tour}_players.csv", *(f"{tour}_matches_{y}.csv" for y in (2021, 2022, 2023))]:
-            (folder / name).symlink_to(data_dir / f"tennis_{tour}" / name)
-    return into
-
-
 def test_without_data_it_says_how_to_get_it_and_fails(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         _app(), ["demo", "--data", str(tmp_path / "none"), "--model", str(tmp_path / "m")]
@@ -40,19 +30,19 @@ def test_without_data_it_says_how_to_get_it_and_fails(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_demo_trades_dry_run_then_live_and_settles(data_dir: Path, tmp_path: Path) -> None:
-    history = _recent_history(data_dir, tmp_path / "data")
     args = [
         "demo",
         "--data",
-        str(history),
+        str(data_dir),
         "--model",
-        str(tmp_path / "model"),
+        str(tmp_path / "none"),
         "--var",
         str(tmp_path / "var"),
     ]
     result = CliRunner().invoke(_app(), args)
     assert result.exit_code == 0, result.output
     assert "demo P&L" in result.output
+    assert "seeded mispricings traded: 3 of 3" in result.output
     engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'demo.db'}")
     paper, live = Journal(engine, "paper"), Journal(engine, "live")
     assert paper.fills()
@@ -60,4 +50,5 @@ def test_demo_trades_dry_run_then_live_and_settles(data_dir: Path, tmp_path: Pat
     assert {s.ticker for s in live.settlements()} == {f.ticker for f in live.fills()}
     assert {s.ticker for s in paper.settlements()} == {f.ticker for f in paper.fills()}
     assert sum(f.count for f in paper.fills()) == sum(f.count for f in live.fills())
-    assert (tmp_path / "model" / "meta.json").exists()  # cached for the next run
+    assert (tmp_path / "var" / "model" / "meta.json").exists()  # cached for the next run
+    assert not any(p.is_file() and not p.is_symlink() for p in (tmp_path / "var" / "history").rglob("*.csv"))

@@ -64,14 +64,32 @@ async def _scans(
         await wiring.aclose()
 
 
+def _markets_by_event(bundle: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """event ticker -> {player name: market ticker}."""
+    by_event: dict[str, dict[str, str]] = {}
+    for market in bundle["markets"]:
+        by_event.setdefault(market["event_ticker"], {})[market["yes_sub_title"]] = market["ticker"]
+    return by_event
+
+
+def mispricings_traded(demo: DemoPlan, bundle: dict[str, Any], journal: Journal) -> tuple[int, int]:
+    """(seeded mispricings the trader bought into, seeded mispricings)."""
+    traded = {f.ticker.rsplit("-", 1)[0] for f in journal.fills()}
+    by_event = _markets_by_event(bundle)
+    seeded = [m for m in demo.matches if m.mispriced]
+    found = 0
+    for m in seeded:
+        event = next(e for e, n in by_event.items() if set(n) == {m.spec.player_a, m.spec.player_b})
+        found += event in traded
+    return found, len(seeded)
+
+
 def _determine(
     session: SimSession, demo: DemoPlan, bundle: dict[str, Any], seed: int
 ) -> list[tuple[str, str]]:
     """Draw each winner with the model's probability, then determine and settle both markets."""
     rng = random.Random(seed)
-    by_event: dict[str, dict[str, str]] = {}
-    for market in bundle["markets"]:
-        by_event.setdefault(market["event_ticker"], {})[market["yes_sub_title"]] = market["ticker"]
+    by_event = _markets_by_event(bundle)
     winners = []
     for m in demo.matches:
         a, b = m.spec.player_a, m.spec.player_b
@@ -151,6 +169,8 @@ async def run_demo(
     engine = make_engine(engine_url)
     results = [summarise(Journal(engine, mode)) for mode in ("paper", "live")]
     _print(console, results, winners)
+    found, seeded = mispricings_traded(demo, bundle, Journal(engine, "live"))
+    console.print(f"seeded mispricings traded: {found} of {seeded}")
     return results
 
 

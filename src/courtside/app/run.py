@@ -17,6 +17,7 @@ from courtside.app.trader import Predictor
 from courtside.app.wiring import Wiring, build
 from courtside.domain.clock import Clock
 from courtside.domain.errors import ConfigError
+from courtside.kalshi.auth import Credentials
 from courtside.kalshi.ws import KalshiWebSocket
 from courtside.markets.discovery import PlayerResolver
 
@@ -67,7 +68,7 @@ async def run_trade(
 
 async def _stream(wiring: Wiring, ov: Overrides) -> int:
     settings = wiring.settings
-    auth = ov.auth or wiring.data.auth
+    auth = ov.auth or wiring.data.auth or Credentials.from_env().auth()  # Kalshi's WebSocket needs a key
     headers = getattr(auth, "ws_headers", None)
 
     def connect() -> AbstractAsyncContextManager[KalshiWebSocket]:

@@ -110,6 +110,7 @@ class Trader:
             resting_tickers=frozenset(o.ticker for o in rec.resting),
             open_exposure=rec.exposure,
             realized_today=self.journal.realized_since(day_start),
+            unresolved=len(rec.unresolved),
         )
 
     async def _refresh(self, report: ScanReport) -> tuple[Discovery, dict[str, OrderBook], RiskView]:
@@ -121,6 +122,10 @@ class Trader:
         status = await self.data.get_exchange_status()
         disc = await discover(self.data, self.cfg.series, self.identifier)
         self._record_skips(report, disc)
+        note_fees = getattr(self.orders, "note_fees", None)  # the paper exchange charges the series' fees
+        if note_fees is not None:
+            for m in disc.matches:
+                note_fees(m.tickers, m.fees)
         own: dict[str, list[Order]] = {}
         if self.cfg.mode == "live":  # our own resting orders are in the real book: look past them
             for order in rec.resting:

@@ -91,7 +91,7 @@ class RunResult:
     model: str = ""
 
 
-def _row(spec: MatchSpec, quote: MatchQuote, fill: PaperFill, bankroll: Decimal) -> TradeRow:
+def _row(spec: MatchSpec, fill: PaperFill, bankroll: Decimal) -> TradeRow:
     for_a = fill.ticker == spec.ticker_a
     yes = yes_value(spec.a_won, spec.result, spec.fair_a, for_a=for_a)
     settled = settle_order(fill.contracts, fill.price, leg_value(yes, fill.outcome), maker=fill.maker)
@@ -144,7 +144,7 @@ def _day(
             continue
         result.traded.append((spec, p_a))
         for fill in fills:
-            row = _row(spec, quote, fill, bankroll)
+            row = _row(spec, fill, bankroll)
             exposure += row.contracts * row.price + row.fee
             rows.append(row)
     result.rows.extend(rows)

@@ -58,21 +58,27 @@ def as_of_predictions(matches: pd.DataFrame, start: date, train: TrainConfig) ->
     matches played on or after `start` (an event's Monday can be up to WINDOW_AFTER earlier)."""
     test_from = pd.Timestamp(start - WINDOW_AFTER - timedelta(days=1))
     walk = walk_forward(matches, test_from - EVENT_SPAN, test_from, config=train)
-    return walk.predictions[["tour", "tourney_id", "match_num", "p_winner"]]
+    return walk.predictions[[*KEY, "p_winner"]]
+
+
+KEY = ("tour", "tourney_id", "match_num", "winner_key", "loser_key")
 
 
 def link(
     predictions: pd.DataFrame, odds: pd.DataFrame, registry: PlayerRegistry, matches: pd.DataFrame
 ) -> dict[int, float]:
-    """odds row index -> as-of P(winner wins) of the Sackmann match the row joined to."""
+    """odds row index -> as-of P(winner wins) of the Sackmann match the row joined to.
+
+    Matches are keyed by tour, event, match_num and both players: match_num repeats within some
+    WTA events (qualifying and main draw share numbers), so it does not identify a match alone."""
     joined = join_odds(matches, odds, registry)
-    keys = zip(predictions["tour"].astype(str), predictions["tourney_id"].astype(str),
-               predictions["match_num"], predictions["p_winner"], strict=True)  # fmt: skip
-    lookup = {(t, tid, int(num)): float(p) for t, tid, num, p in keys}
+    cols = [predictions[c] for c in KEY]
+    lookup = {(str(t), str(e), int(n), str(w), str(lo)): float(p)
+              for t, e, n, w, lo, p in zip(*cols, predictions["p_winner"], strict=True)}  # fmt: skip
     out: dict[int, float] = {}
     ok = joined.loc[joined["join_status"] == "joined"]
-    for idx, tour, tourney, num in zip(ok.index, ok["tour"], ok["tourney_id"], ok["match_num"], strict=True):
-        p = lookup.get((str(tour), str(tourney), int(num)))
+    for idx, t, e, n, w, lo in zip(ok.index, *(ok[c] for c in KEY), strict=True):
+        p = lookup.get((str(t), str(e), int(n), str(w), str(lo)))
         if p is not None:
             out[int(idx)] = p
     return out

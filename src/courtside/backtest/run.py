@@ -21,7 +21,7 @@ from courtside.backtest.books import BookSpec, MarketSource
 from courtside.backtest.engine import MarketProbabilities, Probabilities, RunResult, run
 from courtside.backtest.matches import MatchSpec, match_specs
 from courtside.backtest.trader import ReplaySettings, StrategyTrader
-from courtside.data.sources import load_odds
+from courtside.data.odds import load_odds
 from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Tour
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from courtside.domain.errors import CourtsideError
 
 console = Console()
+DEMO_SEASONS = 5
 
 NO_DATA = """[bold red]The demo needs the tennis match history to build its model.[/]
 Point COURTSIDE_DATA at a folder holding tennis_atp/ and tennis_wta/ (Jeff Sackmann's layout;
@@ -21,29 +22,48 @@ see the README), for example:
     export COURTSIDE_DATA=/path/to/data      # or download it: courtside data sync
     make demo
 
-The model is built once (about a minute) and cached under {model}."""
+The demo model is built once (well under a minute) and cached under {model}."""
 
 
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
 
 
-def _model(model: Path, data: Path | None) -> None:
-    """Use the cached artifact, or build it from $COURTSIDE_DATA (exit 1 with instructions without)."""
-    if (model / "meta.json").exists():
-        return
+def recent_history(data: Path, into: Path, seasons: int = DEMO_SEASONS) -> Path:
+    """A view of the last `seasons` seasons of tour-level matches (symbolic links, never copies)."""
+    for tour in ("atp", "wta"):
+        source, folder = data / f"tennis_{tour}", into / f"tennis_{tour}"
+        folder.mkdir(parents=True, exist_ok=True)
+        years = sorted(p.name for p in source.glob(f"{tour}_matches_[0-9][0-9][0-9][0-9].csv"))[-seasons:]
+        for name in [f"{tour}_players.csv", *years]:
+            link = folder / name
+            if not link.exists():
+                link.symlink_to((source / name).resolve())
+    return into
+
+
+def _model(model: Path, data: Path | None, var: Path) -> Path:
+    """The full model if one is cached, else a demo model from recent seasons (built once, cached in
+    var/); without any match history, exit 1 with instructions."""
+    demo_model = var / "model"
+    for candidate in (model, demo_model):
+        if (candidate / "meta.json").exists():
+            return candidate
     from courtside.data.sync import DEFAULT_CACHE
 
     data = data or (DEFAULT_CACHE if (DEFAULT_CACHE / "tennis_atp").is_dir() else None)
     if data is None or not (data / "tennis_atp").is_dir():
-        console.print(NO_DATA.format(model=model))
+        console.print(NO_DATA.format(model=demo_model))
         raise typer.Exit(1)
     from courtside.model.training import train_artifact
 
-    console.print(f"building the model from {data} (cached in {model} for next time)...")
+    console.print(
+        f"building a demo model from the last {DEMO_SEASONS} seasons in {data} (cached in {demo_model})..."
+    )
     t0 = time.perf_counter()
-    train_artifact(data, model, progress=True)
+    train_artifact(recent_history(data, var / "history"), demo_model, progress=True)
     console.print(f"model built in {time.perf_counter() - t0:.0f} s")
+    return demo_model
 
 
 def demo(
@@ -62,9 +82,9 @@ def demo(
 
     t0 = time.perf_counter()
     try:
-        _model(model, data)
+        chosen = _model(model, data, var)
         setup_logging(var / "demo.log", console=False)
-        predictor, registry = load_model(model)
+        predictor, registry = load_model(chosen)
         asyncio.run(run_demo(predictor, registry, var, console, seed=seed))
     except CourtsideError as e:
         console.print(f"[bold red]demo failed:[/] {e}")

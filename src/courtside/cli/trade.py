@@ -150,9 +150,9 @@ def scan(
         table.add_row(
             " vs ".join(i.players),
             f"{i.p_model:.3f}" if i.p_model is not None else "-",
-            i.route,
-            str(i.price or "-"),
-            str(i.fee or "-"),
+            i.route.split("@")[0] + (f" {i.style}" if i.style else ""),
+            f"{i.price.normalize()}" if i.price is not None else "-",
+            f"{i.fee.normalize()}" if i.fee is not None else "-",
             f"{i.edge:.3f}" if i.edge is not None else "-",
             f"{i.ev:.3f}" if i.ev is not None else "-",
             str(i.size or "-"),

@@ -146,13 +146,14 @@ def _read_all(
 
 
 def _join(frames: dict[str, pd.DataFrame], steps: _Steps) -> pd.DataFrame:
-    """Odds joined to matches, resolving names among players who ever played a tour-level main draw."""
+    """Odds joined to matches; names resolve among players of tour-level main draws, with every name
+    they carried in any match file (married names, older spellings) as aliases."""
     task = steps.task("resolving names, joining odds", 1)
     matches = frames["matches"]
     tour_level = matches[matches["level"].isin(ODDS_LEVELS)]
     keys = pd.concat([tour_level["winner_key"], tour_level["loser_key"]]).unique()
     players = frames["players"][frames["players"]["key"].isin(keys)]
-    registry = PlayerRegistry.from_frames(players, tour_level)
+    registry = PlayerRegistry.from_frames(players, matches)
     joined = join_odds(tour_level, frames["odds"], registry)
     steps.advance(task)
     return joined

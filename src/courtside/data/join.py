@@ -79,11 +79,15 @@ def _in_window(m: _Played, day: date) -> bool:
     return m.day - WINDOW_BEFORE <= day <= m.day + WINDOW_AFTER
 
 
+_NAMES = ("winner_name", "loser_name")
+
+
 def _build_index(matches: pd.DataFrame) -> dict[str, _MatchIndex]:
     out: dict[str, _MatchIndex] = defaultdict(_MatchIndex)
     cols = ["tour", "tourney_date", "tourney_id", "match_num", "round", "winner_key", "loser_key"]
     days = matches["tourney_date"].dt.date
-    rows = zip(*(matches[c] for c in cols[2:]), matches["winner_name"], matches["loser_name"], strict=True)
+    names = [matches[c] if c in matches.columns else pd.Series("", index=matches.index) for c in _NAMES]
+    rows = zip(*(matches[c] for c in cols[2:]), *names, strict=True)
     for tour, day, (tid, num, rnd, wk, lk, wn, ln) in zip(matches["tour"], days, rows, strict=True):
         out[tour].add(_Played(day, str(tid), int(num), str(rnd), wk, lk), str(wn), str(ln))
     for index in out.values():
@@ -173,7 +177,9 @@ def _why_not(w: Resolution, lo: Resolution) -> str:
 
 def join_odds(matches: pd.DataFrame, odds: pd.DataFrame, registry: PlayerRegistry) -> pd.DataFrame:
     """The odds rows with tourney_id, match_num, winner_key, loser_key of their Sackmann match (or NaN)."""
-    joiner = _Joiner(_build_index(matches[matches["level"].isin(ODDS_LEVELS)]), registry)
+    if "level" in matches.columns:
+        matches = matches[matches["level"].isin(ODDS_LEVELS)]
+    joiner = _Joiner(_build_index(matches), registry)
     found: list[tuple[object, ...]] = []
     days = odds["date"].dt.date
     cols = zip(odds["tour"], days, odds["winner"], odds["loser"], odds["round"].fillna(""), strict=True)

@@ -1,4 +1,4 @@
-"""Readers for the Sackmann match/player/ranking files and the tennis-data.co.uk odds files.
+"""Readers for the Sackmann match/player/ranking files (and, re-exported, the tennis-data odds files).
 
 Each reader parses at the boundary: explicit dtypes, tolerant decoding, one normalised frame out,
 and the rows it had to drop counted with reasons in a `LoadReport`.
@@ -10,16 +10,37 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from courtside.data.csvio import LoadReport, read_csv, read_text, to_float, to_int_id
+from courtside.data.odds import ODDS_COLUMNS, empty_odds, load_odds, odds_files
 from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Level, Tour
+
+__all__ = [
+    "ATTRIBUTION",
+    "MATCH_COLUMNS",
+    "MATCH_KEY",
+    "ODDS_COLUMNS",
+    "ROUND_ORDER",
+    "STAT_COLUMNS",
+    "LoadReport",
+    "empty_odds",
+    "load_matches",
+    "load_odds",
+    "load_players",
+    "load_rankings",
+    "match_files",
+    "odds_files",
+    "read_csv",
+    "read_match_csv",
+    "score_outcome",
+    "score_outcomes",
+]
 
 ATTRIBUTION = (
     "Tennis databases, files, and algorithms by Jeff Sackmann / Tennis Abstract (CC BY-NC-SA 4.0); "
@@ -33,7 +54,6 @@ STAT_COLUMNS: tuple[str, ...] = tuple(
 )
 _PLAYER_FIELDS = ("id", "seed", "entry", "name", "hand", "ht", "ioc", "age", "rank", "rank_points")
 _FLOAT_FIELDS = ("ht", "age", "rank", "rank_points", "seed")
-ODDS_COLUMNS: tuple[str, ...] = ("PSW", "PSL", "B365W", "B365L", "MaxW", "MaxL", "AvgW", "AvgL")
 
 ROUND_ORDER: dict[str, int] = {
     "Q1": 1, "Q2": 2, "Q3": 3, "Q4": 4, "ER": 8, "RR": 9,
@@ -51,58 +71,6 @@ _WTA_LEVELS = {
     "W": Level.TOUR_250, "C": Level.CHALLENGER, "CC": Level.ITF,
 }  # fmt: skip
 _TOUR_LEVEL_CODES = {Level.GRAND_SLAM, Level.MASTERS, Level.TOUR_500, Level.TOUR_250, Level.TOUR_FINALS}
-
-
-@dataclass
-class LoadReport:
-    """What a loader read and what it dropped, with a reason per dropped row."""
-
-    files: int = 0
-    rows_read: int = 0
-    rows_kept: int = 0
-    rejected: Counter[str] = field(default_factory=Counter)
-
-    def reject(self, reason: str, count: int = 1) -> None:
-        if count:
-            self.rejected[reason] += count
-
-    @property
-    def rows_rejected(self) -> int:
-        return sum(self.rejected.values())
-
-    def merge(self, other: LoadReport) -> None:
-        self.files += other.files
-        self.rows_read += other.rows_read
-        self.rows_kept += other.rows_kept
-        self.rejected.update(other.rejected)
-
-
-def read_text(path: Path) -> str:
-    """The file's text: UTF-8, with lines that are not valid UTF-8 decoded as latin-1."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = "".join(_decode_line(line) for line in raw.splitlines(keepends=True))
-    return text.removeprefix("\ufeff")
-
-
-def _decode_line(line: bytes) -> str:
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode("latin-1")
-
-
-def read_csv(path: Path, dtype: dict[str, str] | None = None) -> pd.DataFrame:
-    """One CSV, read tolerantly (encoding, blank lines); every column as text unless dtype says."""
-    return pd.read_csv(
-        io.StringIO(read_text(path)),
-        dtype=dtype if dtype is not None else str,
-        keep_default_na=False,
-        na_values=[""],
-        skip_blank_lines=True,
-    )
 
 
 _MATCH_FLOATS = (
@@ -144,16 +112,6 @@ def match_files(
             if m and (years is None or int(m.group(1)) in years):
                 found.append((int(m.group(1)), source, path))
     return [(p, s) for _, s, p in sorted(found)]
-
-
-def _to_float(series: pd.Series) -> pd.Series:
-    if series.dtype == np.float64:
-        return series
-    return pd.to_numeric(series, errors="coerce").astype("float64")
-
-
-def _to_int_id(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("Int64")
 
 
 _OUTCOME_PATTERNS = (
@@ -204,7 +162,7 @@ def _normalise_matches(frame: pd.DataFrame, tour: Tour, source: str, report: Loa
     for col in ("tourney_id", "tourney_name", "tourney_level", "round", "score"):
         out[col] = frame.get(col)
     out["surface"] = frame["surface"].where(frame["surface"].isin(["Hard", "Clay", "Grass", "Carpet"]))
-    out["draw_size"] = _to_float(frame["draw_size"])
+    out["draw_size"] = to_float(frame["draw_size"])
     out["level"] = _map_level(frame, tour)
     out["tourney_date"] = pd.to_datetime(frame["tourney_date"], format="%Y%m%d", errors="coerce")
     out["match_num"] = pd.to_numeric(frame["match_num"], errors="coerce").fillna(0).astype("int64")
@@ -214,11 +172,11 @@ def _normalise_matches(frame: pd.DataFrame, tour: Tour, source: str, report: Loa
         for fld in _PLAYER_FIELDS:
             col = f"{side}_{fld}"
             values = frame.get(col, pd.Series(np.nan, index=frame.index))
-            out[col] = _to_float(values) if fld in _FLOAT_FIELDS else values
-        out[f"{side}_id"] = _to_int_id(out[f"{side}_id"])
-    out["minutes"] = _to_float(frame.get("minutes", pd.Series(np.nan, index=frame.index)))
+            out[col] = to_float(values) if fld in _FLOAT_FIELDS else values
+        out[f"{side}_id"] = to_int_id(out[f"{side}_id"])
+    out["minutes"] = to_float(frame.get("minutes", pd.Series(np.nan, index=frame.index)))
     for col in STAT_COLUMNS:
-        out[col] = _to_float(frame.get(col, pd.Series(np.nan, index=frame.index)))
+        out[col] = to_float(frame.get(col, pd.Series(np.nan, index=frame.index)))
     out["outcome"] = score_outcomes(out["score"])
     return _reject_bad_matches(out, tour, report)
 
@@ -322,7 +280,7 @@ def _load_player_file(data_dir: Path, tour: Tour, report: LoadReport) -> pd.Data
     raw = read_csv(path)
     report.files += 1
     report.rows_read += len(raw)
-    ids = _to_int_id(raw["player_id"])
+    ids = to_int_id(raw["player_id"])
     first = raw["name_first"].fillna("").str.strip()
     last = raw["name_last"].fillna("").str.strip()
     bad_id, no_name = ids.isna(), (first == "") & (last == "")
@@ -341,7 +299,7 @@ def _load_player_file(data_dir: Path, tour: Tour, report: LoadReport) -> pd.Data
             "hand": raw.loc[keep, "hand"].where(raw.loc[keep, "hand"].isin(["R", "L", "A"])),
             "dob": pd.to_datetime(raw.loc[keep, "dob"], format="%Y%m%d", errors="coerce").dt.date,
             "ioc": raw.loc[keep, "ioc"],
-            "height": _to_float(raw.loc[keep, "height"]),
+            "height": to_float(raw.loc[keep, "height"]),
         }
     )
     dup = out["key"].duplicated()
@@ -377,8 +335,8 @@ def _load_ranking_file(path: Path, tour: Tour, report: LoadReport) -> pd.DataFra
             "tour": tour.value,
             "ranking_date": pd.to_datetime(raw["ranking_date"], format="%Y%m%d", errors="coerce"),
             "rank": pd.to_numeric(raw["rank"], errors="coerce").astype("Int64"),
-            "player_id": _to_int_id(raw["player"]),
-            "points": _to_float(raw.get("points", pd.Series(np.nan, index=raw.index))),
+            "player_id": to_int_id(raw["player"]),
+            "points": to_float(raw.get("points", pd.Series(np.nan, index=raw.index))),
         }
     )
     bad = out["ranking_date"].isna() | out["rank"].isna() | out["player_id"].isna()
@@ -388,92 +346,3 @@ def _load_ranking_file(path: Path, tour: Tour, report: LoadReport) -> pd.DataFra
     out["player_id"] = out["player_id"].astype("int64")
     out["key"] = tour.value + ":" + out["player_id"].astype(str)
     return out
-
-
-_ODDS_FILE = re.compile(r"^(atp|wta)_(\d{4})\.csv$")
-
-
-def odds_files(data_dir: Path, tours: Iterable[Tour], years: range | None = None) -> list[tuple[Path, Tour]]:
-    """The tennis-data CSVs (atp_YYYY.csv, wta_YYYY.csv) of the given tours and years."""
-    folder = Path(data_dir) / "tennis_odds"
-    if not folder.is_dir():
-        raise ConfigError(f"no odds folder at {folder}: run `courtside data sync`")
-    wanted = {Tour(t).value for t in tours}
-    found: list[tuple[int, str, Path]] = []
-    for path in folder.iterdir():
-        m = _ODDS_FILE.match(path.name)
-        if m and m.group(1) in wanted and (years is None or int(m.group(2)) in years):
-            found.append((int(m.group(2)), m.group(1), path))
-    return [(p, Tour(t)) for _, t, p in sorted(found)]
-
-
-def load_odds(
-    data_dir: Path,
-    tours: Iterable[Tour] = (Tour.ATP, Tour.WTA),
-    years: range | None = None,
-    *,
-    report: LoadReport | None = None,
-) -> pd.DataFrame:
-    """The tennis-data.co.uk rows with closing odds, one per match, names as 'Surname I.'."""
-    report = report if report is not None else LoadReport()
-    frames = [_load_odds_file(p, t, report) for p, t in odds_files(Path(data_dir), tours, years)]
-    if not frames:
-        return empty_odds()
-    out = pd.concat(frames, ignore_index=True)
-    report.rows_kept += len(out)
-    return out
-
-
-_ODDS_OUT: tuple[str, ...] = (
-    "tour", "date", "location", "tournament", "series", "court", "surface", "round", "best_of",
-    "winner", "loser", "wrank", "lrank", "comment", *ODDS_COLUMNS,
-)  # fmt: skip
-
-
-def empty_odds() -> pd.DataFrame:
-    """An odds frame with no rows and the columns (and date dtype) of load_odds."""
-    out = pd.DataFrame({c: pd.Series(dtype=object) for c in _ODDS_OUT})
-    out["date"] = pd.Series(dtype="datetime64[us]")
-    for col in ("wrank", "lrank", *ODDS_COLUMNS):
-        out[col] = pd.Series(dtype="float64")
-    return out
-
-
-def _col(raw: pd.DataFrame, *names: str) -> pd.Series:
-    for name in names:
-        if name in raw.columns:
-            return raw[name]
-    return pd.Series(np.nan, index=raw.index, dtype=object)
-
-
-def _load_odds_file(path: Path, tour: Tour, report: LoadReport) -> pd.DataFrame:
-    raw = read_csv(path)
-    raw = raw.rename(columns=str.strip)
-    report.files += 1
-    report.rows_read += len(raw)
-    clean: Callable[[pd.Series], pd.Series] = lambda s: s.str.strip().str.replace(r"\s+", " ", regex=True)  # noqa: E731
-    out = pd.DataFrame(
-        {
-            "tour": tour.value,
-            "date": pd.to_datetime(_col(raw, "Date"), errors="coerce", format="mixed"),
-            "location": _col(raw, "Location"),
-            "tournament": _col(raw, "Tournament"),
-            "series": _col(raw, "Series", "Tier"),
-            "court": _col(raw, "Court"),
-            "surface": _col(raw, "Surface"),
-            "round": _col(raw, "Round").str.strip(),
-            "best_of": pd.to_numeric(_col(raw, "Best of"), errors="coerce").fillna(3).astype("int64"),
-            "winner": clean(_col(raw, "Winner").astype("str")),
-            "loser": clean(_col(raw, "Loser").astype("str")),
-            "wrank": _to_float(_col(raw, "WRank")),
-            "lrank": _to_float(_col(raw, "LRank")),
-            "comment": _col(raw, "Comment").fillna("").str.strip(),
-        }
-    )
-    for col in ODDS_COLUMNS:
-        out[col] = _to_float(_col(raw, col))
-    bad_date = out["date"].isna()
-    no_name = _col(raw, "Winner").isna() | _col(raw, "Loser").isna()
-    report.reject("bad date", int(bad_date.sum()))
-    report.reject("missing player name", int((no_name & ~bad_date).sum()))
-    return out.loc[~(bad_date | no_name), list(_ODDS_OUT)].reset_index(drop=True)

@@ -110,10 +110,16 @@ class PaperExchange:
         self.data = data
         self.clock = clock
         self.fees = fees or FeeSchedule()
+        self._fees_by_ticker: dict[str, FeeSchedule] = {}
         self._factory = session_factory(engine)
         with transaction(self._factory) as s:
             if s.get(PaperCashRow, 1) is None:
                 s.add(PaperCashRow(id=1, starting=starting_cash))
+
+    def note_fees(self, tickers: Sequence[str], fees: FeeSchedule) -> None:
+        """The series' (or event's) fee schedule for these markets; the default schedule otherwise."""
+        for ticker in tickers:
+            self._fees_by_ticker[ticker] = fees
 
     # ---- writes ----------------------------------------------------------------------------
     async def create_order(self, req: OrderRequest) -> OrderAck:
@@ -143,10 +149,12 @@ class PaperExchange:
                 maker_fees=ZERO,
                 taker_cost=ZERO,
                 maker_cost=ZERO,
+                crossed_seen=ZERO,
                 created_time=now,
             )
             s.add(row)
             levels = crossing(books[req.ticker], req.side, req.price)
+            row.crossed_seen = sum((lv.size for lv in levels), ZERO)
             if req.time_in_force is TimeInForce.FOK and sum((lv.size for lv in levels), ZERO) < req.count:
                 levels = []
             for level in levels:
@@ -179,7 +187,7 @@ class PaperExchange:
         taker: bool,
         now: datetime,
     ) -> None:
-        fee = kalshi_fee(count, yes_price, self.fees, maker=not taker)
+        fee = kalshi_fee(count, yes_price, self._fees_by_ticker.get(row.ticker, self.fees), maker=not taker)
         cost = _cost(row.side, yes_price, count)
         n = len(list(s.scalars(select(PaperFillRow.fill_id).where(PaperFillRow.order_id == row.order_id))))
         s.add(
@@ -227,8 +235,8 @@ class PaperExchange:
 
     # ---- the paper matching step -------------------------------------------------------------
     async def sync(self) -> int:
-        """Fill resting paper orders the real book now crosses, expire old ones, settle determined
-        markets. Returns the number of new fills."""
+        """Fill resting paper orders against real liquidity that newly crosses their price (what crossed
+        before was used already), expire old ones, settle determined markets. Returns new fills."""
         now = self.clock.now()
         resting = [to_order(r) for r in self._rows(status=OrderStatus.RESTING.value)]
         tickers = sorted({o.ticker for o in resting})
@@ -244,8 +252,9 @@ class PaperExchange:
                 book = books.get(row.ticker)
                 levels = crossing(book, BookSide(row.side), row.yes_price) if book else []
                 available = sum((lv.size for lv in levels), ZERO)
-                if available > 0:
-                    count = min(available, row.remaining_count)
+                fresh, row.crossed_seen = available - row.crossed_seen, available
+                if fresh > 0:
+                    count = min(fresh, row.remaining_count)
                     self._fill(s, row, row.yes_price, count, taker=False, now=now)
                     fills += 1
                     if row.remaining_count == 0:
@@ -388,6 +397,3 @@ class PaperExchange:
         held = sum((p.market_exposure for p in await self.get_positions()), ZERO)
         balance = start + revenue - spent - reserved
         return Balance(balance=balance, portfolio_value=held)
-
-    def tickers(self) -> Sequence[str]:
-        return sorted({r.ticker for r in self._rows()})

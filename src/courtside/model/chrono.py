@@ -74,6 +74,7 @@ class MatchArrays:
     level: list[str]
     day: list[int]
     share: list[float]
+    dominance: list[float]
     outcome: list[str]
     winner_rank: list[float]
     loser_rank: list[float]
@@ -131,6 +132,7 @@ def to_arrays(matches: pd.DataFrame) -> MatchArrays:
         level=matches["level"].astype(str).tolist(),
         day=day_numbers(matches["tourney_date"]).tolist(),
         share=share.tolist(),
+        dominance=dominance(matches, share).tolist(),
         outcome=matches["outcome"].astype(str).tolist(),
         winner_rank=_floats(matches, "winner_rank"),
         loser_rank=_floats(matches, "loser_rank"),
@@ -142,3 +144,18 @@ def _floats(matches: pd.DataFrame, column: str) -> list[float]:
     if column not in matches.columns:
         return [math.nan] * len(matches)
     return [float(x) for x in pd.to_numeric(matches[column], errors="coerce").to_numpy(dtype=float)]
+
+
+def dominance(matches: pd.DataFrame, share: np.ndarray) -> np.ndarray:
+    """Winner's share of points won mapped to [0, 1] (x6 around 0.5); games share (x3) when no stats."""
+    cols = ("w_svpt", "w_1stWon", "w_2ndWon", "l_svpt", "l_1stWon", "l_2ndWon")
+    if all(c in matches.columns for c in cols):
+        w_svpt, w_1, w_2, l_svpt, l_1, l_2 = (matches[c].to_numpy(dtype=float) for c in cols)
+        won = w_1 + w_2 + (l_svpt - l_1 - l_2)
+        total = w_svpt + l_svpt
+        with np.errstate(invalid="ignore", divide="ignore"):
+            points = np.where(total > 20, won / total, np.nan)
+    else:
+        points = np.full(len(matches), np.nan)
+    mapped = np.where(np.isfinite(points), 0.5 + (points - 0.5) * 6.0, 0.5 + (share - 0.5) * 3.0)
+    return np.clip(mapped, 0.02, 0.98)

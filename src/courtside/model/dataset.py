@@ -19,6 +19,7 @@ from courtside.model.features import CONTEXT_NAMES, DIFF_NAMES, FeatureState, Ma
 from courtside.model.ratings import PRE_COLUMNS, EloParams, EloState, RoundResult, outcome_weight
 
 MINUTES_PER_GAME = 6.0
+QUIT = frozenset({"retired", "walkover"})
 
 
 @dataclass(slots=True)
@@ -149,14 +150,14 @@ def build(
                     arrays.day[i],
                     arrays.share[i],
                     weight,
+                    arrays.dominance[i],
                 )
             )
         state.elo.update_round(results)
         for i in range(start, stop):
-            played = arrays.outcome[i] != "walkover"
-            state.features.record(
-                winners[i], losers[i], occasions[i], MatchResult(played, minutes[i], pre[i, 6])
-            )
+            outcome = arrays.outcome[i]
+            result = MatchResult(outcome != "walkover", minutes[i], pre[i, 6], outcome in QUIT)
+            state.features.record(winners[i], losers[i], occasions[i], result)
     return FeatureFrame(pre, diffs, context), state
 
 

@@ -24,9 +24,9 @@ from courtside.model.features import Occasion, Side
 
 IN_EVENT_DAYS = 16  # both players' latest event this recent: the match belongs to it
 TERM_GROUPS: dict[str, tuple[str, ...]] = {
-    "rating": ("elo_logit", "elo_all"),
+    "rating": ("elo_logit", "elo_all", "dominance"),
     "surface": ("elo_surf",),
-    "ranking": ("log_rank", "log_points", "unranked", "log_matches"),
+    "ranking": ("log_rank", "log_points", "unranked", "log_matches", "points_trend"),
     "form": ("form_winrate", "form_residual"),
     "fatigue": ("event_matches", "event_minutes", "prev_minutes", "recent_matches", "log_rest_days"),
     "h2h": ("h2h",),

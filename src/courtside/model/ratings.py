@@ -36,6 +36,7 @@ class EloParams:
     init_base: float = 1500.0
     init_slope: float = 50.0
     init_unranked: float = 1300.0
+    dominance_k: float = 6.0
     level_k: dict[str, float] = field(
         default_factory=lambda: {
             Level.GRAND_SLAM.value: 1.1,
@@ -75,10 +76,21 @@ class PreMatch:
     b_n: float
     p_elo: float  # P(A wins) from blended ratings, best-of adjusted
     diff: float  # blended rating difference A - B (exactly antisymmetric)
+    dom: float  # dominance rating difference A - B
 
     def row(self) -> tuple[float, ...]:
         """Values in PRE_COLUMNS order."""
-        return (self.a_all, self.b_all, self.a_surf, self.b_surf, self.a_n, self.b_n, self.p_elo, self.diff)
+        return (
+            self.a_all,
+            self.b_all,
+            self.a_surf,
+            self.b_surf,
+            self.a_n,
+            self.b_n,
+            self.p_elo,
+            self.diff,
+            self.dom,
+        )
 
 
 class EloState:
@@ -92,6 +104,8 @@ class EloState:
         self.r_surf: list[list[float]] = [[] for _ in SURFACES]
         self.n_surf: list[list[float]] = [[] for _ in SURFACES]
         self.last_day: list[int] = []
+        self.r_dom: list[float] = []  # dominance rating: share of points (or games) won
+        self.n_dom: list[float] = []
 
     def __len__(self) -> int:
         return len(self.r_all)
@@ -115,6 +129,8 @@ class EloState:
             self.r_surf[s].append(start)
             self.n_surf[s].append(0.0)
         self.last_day.append(-(10**6))
+        self.r_dom.append(start)
+        self.n_dom.append(0.0)
         return idx
 
     def rating(self, idx: int, surface: int) -> tuple[float, float]:
@@ -128,7 +144,9 @@ class EloState:
         b_all, b_s = self.rating(ib, surface)
         w = self.params.surface_weight if surface < NO_SURFACE else 0.0
         diff = (1.0 - w) * (a_all - b_all) + w * (a_s - b_s)
-        return PreMatch(a_all, b_all, a_s, b_s, self.n_all[ia], self.n_all[ib], odd_prob(diff, best_of), diff)
+        dom = self.r_dom[ia] - self.r_dom[ib]
+        n_a, n_b = self.n_all[ia], self.n_all[ib]
+        return PreMatch(a_all, b_all, a_s, b_s, n_a, n_b, odd_prob(diff, best_of), diff, dom)
 
     def _k(self, n: float, level: str) -> float:
         p = self.params
@@ -152,6 +170,10 @@ class EloState:
             self._decay(res.winner, res.day)
             self._decay(res.loser, res.day)
             deltas.extend(self._deltas(res))
+        dom = [d for res in results if res.dominance == res.dominance for d in self._dom_deltas(res)]
+        for idx, d in dom:
+            self.r_dom[idx] += d
+            self.n_dom[idx] += 1.0
         for idx, surface, d_all, d_surf in deltas:
             self.r_all[idx] += d_all
             self.n_all[idx] += 1.0
@@ -162,6 +184,16 @@ class EloState:
             if res.weight > 0.0:
                 self.last_day[res.winner] = max(self.last_day[res.winner], res.day)
                 self.last_day[res.loser] = max(self.last_day[res.loser], res.day)
+
+    def _dom_deltas(self, res: RoundResult) -> tuple[tuple[int, float], tuple[int, float]]:
+        """Dominance Elo: the 'score' is the mapped share of points won, not the win itself."""
+        w, lo = res.winner, res.loser
+        err = res.dominance - elo_prob(self.r_dom[w] - self.r_dom[lo])
+        k = self.params.dominance_k
+        return (w, k * self._k(self.n_dom[w], res.level) * err), (
+            lo,
+            -k * self._k(self.n_dom[lo], res.level) * err,
+        )
 
     def _deltas(self, res: RoundResult) -> Iterator[tuple[int, int, float, float]]:
         w, lo, s = res.winner, res.loser, res.surface
@@ -190,6 +222,7 @@ class RoundResult:
     day: int
     share: float  # winner's games share, NaN when unknown
     weight: float  # 1 completed, retired_weight for retirements, 0 for walkovers
+    dominance: float = math.nan  # winner's mapped points (or games) share in [0, 1], NaN if unknown
 
 
 def odd_prob(diff: float, best_of: int) -> float:
@@ -234,6 +267,7 @@ PRE_COLUMNS = (
     "elo_l_n",
     "p_elo_w",
     "elo_diff",
+    "dom_diff",
 )
 
 
@@ -261,6 +295,7 @@ def build_ratings(
                     arrays.day[i],
                     arrays.share[i],
                     weight,
+                    arrays.dominance[i],
                 )
             )
         state.update_round(results)

@@ -1,0 +1,1 @@
+"""Tables and plots shared by `courtside backtest` and `courtside report`; journal scoring."""

@@ -8,6 +8,7 @@ its value per YES contract (kalshi-api.md §5.4).
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,12 +126,43 @@ def exposure_series(fills: Sequence[JournalFill]) -> tuple[list[datetime], list[
     return times, amounts
 
 
+FILL_COLUMNS = (
+    "ts",
+    "ticker",
+    "side",
+    "price",
+    "count",
+    "fee",
+    "taker",
+    "p_model",
+    "start_mid",
+    "value",
+    "pnl",
+)
+
+
+def write_fills(path: Path, fills: Sequence[JournalFill]) -> None:
+    """fills.csv: one row per fill, the leg bought, its price and payout; pnl empty while open."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FILL_COLUMNS)
+        for f in fills:
+            pnl = f.pnl
+            writer.writerow([
+                f.ts.isoformat(), f.ticker, f.outcome.value, f.price, f.count, f.fee,
+                "true" if f.is_taker else "false", "" if f.p_model is None else repr(f.p_model),
+                "" if f.close is None else f.close, "" if f.value is None else f.value,
+                "" if pnl is None else pnl,
+            ])  # fmt: skip
+
+
 def write_journal_report(
     journal: Journal, folder: Path, bankroll: Decimal, *, seed: int = 7
 ) -> dict[str, Any]:
-    """summary.json and the backtest's plots (plus open exposure) for one journal mode."""
+    """fills.csv, summary.json and the backtest's plots (plus open exposure) for one journal mode."""
     folder.mkdir(parents=True, exist_ok=True)
     fills = journal_fills(journal)
+    write_fills(folder / "fills.csv", fills)
     bets = bets_of(fills)
     summary = summarise(bets, bankroll, seed=seed)
     open_fills = [f for f in fills if f.value is None]

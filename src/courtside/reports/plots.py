@@ -6,6 +6,7 @@ its path. Shared by `courtside backtest` and `courtside report`.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -25,8 +26,10 @@ ATTRIBUTION = "Data: Jeff Sackmann / Tennis Abstract (CC BY-NC-SA 4.0); odds: te
 
 
 def _finish(fig: Figure, path: Path, note: str) -> Path:
-    fig.text(0.01, 0.005, note, fontsize=6, color="grey")
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    width = int(fig.get_figwidth() * 20)
+    lines = textwrap.wrap(note, width) if note else []
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=6, color="grey", va="bottom")
+    fig.tight_layout(rect=(0, 0.015 + 0.02 * len(lines), 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -74,7 +77,7 @@ def calibration(
     probs: Sequence[float], values: Sequence[float], path: Path, *, title: str, note: str = ATTRIBUTION
 ) -> Path:
     """Reliability diagram: predicted probability of the bought leg against its realised payout."""
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = plt.subplots(figsize=(6, 6))
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
     rows = calibration_bins(probs, values)
     if rows:
@@ -87,7 +90,7 @@ def calibration(
     ax.set_ylim(0, 1)
     ax.set_xlabel("model probability of the leg bought")
     ax.set_ylabel("realised payout")
-    ax.set_title(title)
+    ax.set_title(title, fontsize=9)
     return _finish(fig, path, note)
 
 

@@ -51,6 +51,7 @@ class RiskView:
     orders_this_scan: int = 0
     open_exposure: Decimal = Decimal(0)
     realized_today: Decimal = Decimal(0)
+    unresolved: int = 0  # orders of unknown outcome not yet found by client_order_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,12 @@ def check_state(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
         return f"trading HALTED{': ' + v.state_reason if v.state_reason else ''}"
     if v.state is TradingState.REDUCING:
         return "trading REDUCING: no new positions"
+    return None
+
+
+def check_unresolved(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    if v.unresolved:
+        return f"{v.unresolved} order(s) of unknown outcome not resolved yet: no new orders"
     return None
 
 
@@ -139,6 +146,7 @@ def check_daily_loss(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
 
 ALL_CHECKS: tuple[Check, ...] = (
     check_state,
+    check_unresolved,
     check_exchange,
     check_one_per_match,
     check_time,

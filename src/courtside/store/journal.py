@@ -258,6 +258,8 @@ class PaperOrderRow(Base):
     maker_fees: Mapped[Decimal] = mapped_column(Money())
     taker_cost: Mapped[Decimal] = mapped_column(Money())
     maker_cost: Mapped[Decimal] = mapped_column(Money())
+    # crossing size already used: the paper fill must not reuse real liquidity it saw before
+    crossed_seen: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     created_time: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

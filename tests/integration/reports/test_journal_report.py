@@ -1,5 +1,6 @@
 """`courtside report` over a journal written through the journal's own API (store.trading.Journal)."""
 
+import csv
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
@@ -71,5 +72,8 @@ def test_report_scores_the_journal(tmp_path: Path) -> None:
     assert summary["fills_with_clv"] == 1
     assert abs(summary["mean_clv"] - 0.02) < 1e-9  # start mid 0.53 - 0.51 paid
     assert summary["hit_rate"] == 2 / 3
+    with (out / "fills.csv").open() as fh:
+        fills = list(csv.DictReader(fh))
+    assert [f["pnl"] for f in fills] == ["4.7250", "-2.0840", "0.3307", ""]
     for name in ("equity.png", "calibration.png", "exposure.png"):
         assert (out / name).stat().st_size > 1000

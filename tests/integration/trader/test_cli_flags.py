@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import typer
+from trader_sim import FixedModel, registry
 from typer.testing import CliRunner
 
-from conftest import FixedModel, registry  # type: ignore[import-not-found]
 from courtside.app.run import Overrides
 from courtside.cli import trade as trade_cli
 from courtside.data.registry import PlayerRegistry

@@ -112,3 +112,25 @@ async def test_settlement_pays_the_winner_and_closes_the_position() -> None:
     assert await paper.get_positions() == []
     bal = await paper.get_balance()
     assert bal.balance == D(100) - D("5.20") - D("0.1748") + D(10)
+
+
+async def test_paper_fills_pay_the_series_fee_schedule() -> None:
+    from courtside.domain.market import FeeSchedule
+
+    paper, _, _ = _paper()
+    paper.note_fees([T], FeeSchedule(multiplier=D("0.5")))
+    await paper.create_order(_req("0.52", 10, tif=TimeInForce.IOC))
+    (fill,) = await paper.get_fills()
+    assert fill.fee == D("0.0874")  # 0.5 x 0.07 x 10 x 0.52 x 0.48 = 0.08736, rounded up
+
+
+async def test_the_same_real_liquidity_is_never_used_twice() -> None:
+    paper, data, _ = _paper()
+    await paper.create_order(_req("0.51"))
+    data.books[T] = book(T, yes=[("0.49", "5")], no=[("0.49", "4")])  # 4 offered at 0.51
+    assert await paper.sync() == 1
+    assert await paper.sync() == 0  # the same 4 are still there: already used
+    data.books[T] = book(T, yes=[("0.49", "5")], no=[("0.49", "7")])  # 3 more arrive
+    assert await paper.sync() == 1
+    (order,) = await paper.get_orders()
+    assert (order.fill_count, order.remaining_count) == (7, 3)

@@ -51,6 +51,7 @@ def test_a_clean_order_passes() -> None:
         (_view(state=TradingState.REDUCING), RiskLimits(), "REDUCING"),
         (_view(kill_switch=True), RiskLimits(kill_file=Path("var/KILL")), "kill switch"),
         (RiskView(now=NOW), RiskLimits(), "exchange status unknown"),
+        (_view(unresolved=1), RiskLimits(), "unknown outcome"),
         (_view(exchange=ExchangeStatus(True, True, (ShardStatus(3, True, False),))), RiskLimits(), "shard 3"),
         (_view(exchange=ExchangeStatus(True, False)), RiskLimits(), "not trading"),
         (

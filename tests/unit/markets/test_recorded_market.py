@@ -1,0 +1,48 @@
+"""The real recorded tennis market (Kalshi demo, WTA 125K Modena) through the wire parser and then
+the match parser: the sibling market is the recorded one with its player swapped, as Kalshi lists it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from courtside.domain.tennis import Level, Surface, Tour
+from courtside.kalshi.parse import parse_event
+from courtside.markets.match import parse_match
+from trader_factories import series
+
+
+def _sibling(market: dict[str, Any]) -> dict[str, Any]:
+    other = dict(market)
+    name = "Ana Sofia Jimenez Kasintseva"
+    other["ticker"] = market["event_ticker"] + "-JIM"
+    other["yes_sub_title"] = other["no_sub_title"] = name
+    other["title"] = f"Will {name} win the Jimenez Kasintseva vs Lepchenko: Round Of 16 match?"
+    other["rules_primary"] = market["rules_primary"].replace("Varvara Lepchenko", name)
+    other["custom_strike"] = {"tennis_competitor": "00000000-0000-4000-8000-000000000001"}
+    return other
+
+
+def test_recorded_modena_market(recorded_dir: Path) -> None:
+    market = json.loads((recorded_dir / "markets__unauth_single.json").read_text())["market"]
+    event = {
+        "event_ticker": market["event_ticker"],
+        "series_ticker": "KXWTACHALLENGERMATCH",
+        "title": "Jimenez Kasintseva vs Lepchenko",
+        "sub_title": "Jimenez Kasintseva vs Lepchenko (Jun 11)",
+        "mutually_exclusive": True,
+        "product_metadata": {"competition": "WTA 125K Modena", "competition_scope": "Game"},
+        "markets": [_sibling(market), market],
+    }
+    m = parse_match(parse_event(event), series("KXWTACHALLENGERMATCH"))
+    assert (m.a.name, m.b.name) == ("Ana Sofia Jimenez Kasintseva", "Varvara Lepchenko")
+    assert m.b.competitor_id == "367dcce8-d796-4ed5-80ff-ddec69845a41"
+    assert (m.tour, m.level, m.surface, m.round, m.best_of) == (
+        Tour.WTA,
+        Level.CHALLENGER,
+        Surface.CLAY,
+        "R16",
+        3,
+    )
+    assert m.start.isoformat() == "2026-06-11T19:00:00+00:00"
