@@ -35,16 +35,17 @@ def main() -> int:
         trader=ReplaySettings(strategy=StrategyParams(order_style=OrderStyle.TAKER)),
     )
     for label, config in (("model", cfg), ("control", replace(cfg, control=True))):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result, _ = replay(config)
         t1 = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
             write_report(Path(tmp), result, config.as_dict(), title=label)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         print(
             f"{args.year} {label:8s}: {result.matches} matches, {len(result.rows)} trades, "
-            f"replay {t1 - t0:.1f} s, report {t2 - t1:.1f} s, total {t2 - t0:.1f} s "
-            f"({result.matches / (t2 - t0):.0f} matches/s)"
+            f"load+model+replay {t1 - t0:.1f} s, report {t2 - t1:.1f} s, total {t2 - t0:.1f} s wall, "
+            f"{c2 - c0:.1f} s CPU ({result.matches / (t2 - t0):.0f} matches/s); load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
     return 0
 

@@ -103,6 +103,7 @@ class Day:
     thin: dict[str, Listing] = field(default_factory=dict)
     unknown_player: dict[str, Listing] = field(default_factory=dict)
     malformed: dict[str, str] = field(default_factory=dict)  # event -> what is wrong with it
+    garbled: set[str] = field(default_factory=set)  # malformed events whose fields the server garbles
     distractors: dict[str, str] = field(default_factory=dict)  # event -> series
     tamper: dict[str, Callable[[Json], None]] = field(default_factory=dict)  # market ticker -> edit
 
@@ -287,8 +288,7 @@ class TamperingProxy:
 
     @property
     def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/trade-api/v2"
+        return f"http://127.0.0.1:{self.server.server_port}/trade-api/v2"
 
     def __enter__(self) -> TamperingProxy:
         self._thread.start()
@@ -340,6 +340,10 @@ def _misprice(control: SimControl, maker: str, day: Day, lst: Listing, p: float,
         quote(control, maker, ticker, mid)
     day.p_model[lst.event_ticker] = p
     day.cheap_side[lst.event_ticker] = tickers[0] if p >= 0.5 else lst.ticker(lst.b)
+
+
+def _event(ticker: str) -> str:
+    return ticker.rsplit("-", 1)[0]
 
 
 def _volume(control: SimControl, maker: str, tape: str, tickers: list[str], count: int) -> None:
@@ -505,6 +509,7 @@ def _malformed(control: SimControl, maker: str, tape: str, day: Day, h: datetime
     )
     for ticker in t:
         day.tamper[ticker] = drop("price_ranges")
+    day.garbled.add(_event(t[0]))
     t = bad(
         Listing(
             "x2",
@@ -519,6 +524,7 @@ def _malformed(control: SimControl, maker: str, tape: str, day: Day, h: datetime
         "yes_sub_title missing",
     )
     day.tamper[t[0]] = drop("yes_sub_title", "no_sub_title")
+    day.garbled.add(_event(t[0]))
     ruud, rune = _p("Casper Ruud", "Ruud", "RUU"), _p("Holger Rune", "Rune", "RUN")
     bad(
         Listing("x3", atp, ruud, rune, "ATP Halle", "Round Of 16", h + timedelta(hours=5), "old"),
@@ -546,6 +552,7 @@ def _malformed(control: SimControl, maker: str, tape: str, day: Day, h: datetime
     )
     for ticker in t:
         day.tamper[ticker] = set_fields(occurrence_datetime="TBD", expected_expiration_time="soon")
+    day.garbled.add(_event(t[0]))
     mmoh, tiafoe = _p("Michael Mmoh", "Mmoh", "MMO"), _p("Frances Tiafoe", "Tiafoe", "TIA")
     bad(
         Listing("x6", atp, mmoh, tiafoe, US_MEN, "Round Of 64", h + timedelta(hours=5), "old"),

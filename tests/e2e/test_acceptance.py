@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -134,6 +135,7 @@ class Session:
     trader_user: str
     exchange: Any
     key_pem: Path
+    key_id: str
     home: dict[str, Path] = field(default_factory=dict)  # mode -> the user's working directory
     runs: dict[str, Run] = field(default_factory=dict)
     live_orders_after: dict[str, list[Any]] = field(default_factory=dict)
@@ -172,7 +174,7 @@ def session(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         now = sim.exchange.now()
         day = build_day(sim.control, sim.mm_user_id, tape, now, model_probability(model_dir, now.date()))
         with TamperingProxy(server.base_url.removesuffix("/trade-api/v2"), day.tamper) as proxy:
-            s = Session(day, proxy.base_url, sim.user_id, sim.exchange, sim.private_key_path)
+            s = Session(day, proxy.base_url, sim.user_id, sim.exchange, sim.private_key_path, sim.key_id)
             env = {k: v for k, v in os.environ.items() if not k.startswith(("COURTSIDE_", "KALSHI_"))} | {
                 "KALSHI_API_KEY_ID": sim.key_id,
                 "KALSHI_PRIVATE_KEY_PATH": str(sim.private_key_path),
@@ -180,14 +182,18 @@ def session(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                 "COLUMNS": "200",
             }
             common = ["--env", s.base_url, "--model", str(model_dir)]
-            for mode in ("scan", "dry", "live"):
+            for mode in ("scan", "dry", "live", "refuse"):
                 s.home[mode] = tmp / mode
                 s.home[mode].mkdir()
-            s.runs["scan"] = _run(
-                "scan", [str(COURTSIDE), "scan", "--json", *common, *FLAGS], s.home["scan"], env
-            )
             trade = [str(PYTHON), str(RUN_AUTO_TRADER), "--once", *common, *FLAGS]
-            s.runs["dry1"] = _run("dry1", [*trade, "--dry-run"], s.home["dry"], env)
+            first = {  # independent of each other and of the exchange's orders: run side by side
+                "scan": ([str(COURTSIDE), "scan", "--json", *common, *FLAGS], "scan"),
+                "dry1": ([*trade, "--dry-run"], "dry"),
+                "refuse": ([*trade, "--live"], "refuse"),
+            }
+            with ThreadPoolExecutor(len(first)) as pool:
+                futures = {n: pool.submit(_run, n, a, s.home[h], env) for n, (a, h) in first.items()}
+                s.runs |= {n: f.result() for n, f in futures.items()}
             s.runs["dry2"] = _run("dry2", [*trade, "--dry-run"], s.home["dry"], env)
             s.live_orders_after["dry"] = _trader_orders(sim.exchange, sim.user_id)
             s.runs["live1"] = _run("live1", [*trade, "--live", "--confirm-live"], s.home["live"], env)
@@ -216,7 +222,7 @@ def test_each_command_exits_cleanly(session: Session, name: str) -> None:
 
 
 def test_the_key_never_reaches_output_or_log(session: Session) -> None:
-    secret_bits = ["BEGIN PRIVATE KEY", session.key_pem.read_text().splitlines()[1]]
+    secret_bits = ["BEGIN PRIVATE KEY", session.key_pem.read_text().splitlines()[1], session.key_id]
     for mode in ("dry", "live"):
         text = session.log(mode) + "".join(r.stdout + r.stderr for r in session.runs.values())
         for bit in secret_bits:
@@ -252,15 +258,8 @@ def test_scan_identifies_the_right_brother_and_sister(session: Session) -> None:
         assert abs(row["p_model"] - session.day.p_model[event]) < 0.03, (row, session.day.p_model[event])
 
 
-def test_scan_shows_every_skip_with_its_reason(session: Session) -> None:
-    """Malformed, out-of-window, thin and unidentifiable matches each get a line with a reason."""
+def _assert_skip_lines(session: Session, expected: dict[str, str]) -> None:
     rows = {r["event_ticker"]: r for r in session.scan_rows()}
-    expected = {
-        **session.day.malformed,
-        **{e: "starts beyond --max-hours" for e in session.day.out_of_window},
-        **{e: "below --min-volume" for e in session.day.thin},
-        **{e: "player unknown to the model" for e in session.day.unknown_player},
-    }
     missing = {e: why for e, why in expected.items() if e not in rows}
     assert not missing, f"no scan --json line for: {missing}"
     for event in expected:
@@ -268,6 +267,30 @@ def test_scan_shows_every_skip_with_its_reason(session: Session) -> None:
         assert row["decision"] != "taken", row
         assert row["reasons"], row
         assert all(r.strip() for r in row["reasons"]), row
+
+
+def test_scan_shows_each_unusable_listing_with_its_reason(session: Session) -> None:
+    """One market, three markets, a suffix naming neither player, a player the model does not know:
+    each gets a scan --json line that says why it is not traded."""
+    day = session.day
+    expected = {e: why for e, why in day.malformed.items() if e not in day.garbled}
+    expected |= {e: "player unknown to the model" for e in day.unknown_player}
+    _assert_skip_lines(session, expected)
+
+
+def test_scan_shows_each_garbled_market_with_its_reason(session: Session) -> None:
+    """A server that leaves out price_ranges or yes_sub_title, or sends occurrence_datetime "TBD":
+    the match is skipped (not traded), and the user can see it and why in scan --json."""
+    day = session.day
+    _assert_skip_lines(session, {e: day.malformed[e] for e in day.garbled})
+
+
+def test_log_names_every_skipped_event_with_its_reason(session: Session) -> None:
+    """The trader's log (dry-run) says which listings it skipped and why, one line each."""
+    lines = session.log("dry").splitlines()
+    for event, what in {**session.day.malformed, **session.day.unknown_player}.items():
+        hits = [ln for ln in lines if event in ln and re.search(r"skip", ln, re.I)]
+        assert hits, f"no skip line for {event} ({what})"
 
 
 def test_scan_reasons_name_the_window_and_the_volume(session: Session) -> None:
@@ -360,6 +383,14 @@ def test_live_second_once_places_no_duplicate(session: Session) -> None:
     first, second = session.live_orders_after["live1"], session.live_orders_after["live2"]
     assert len(second) == len(first), [(o.ticker, o.price, o.initial_count) for o in second]
     assert len({_event_of(o.ticker) for o in second}) == len(second)
+    assert all(o.status.value == "resting" for o in second), [(o.ticker, o.status) for o in second]
+
+
+def test_live_without_confirmation_refuses_and_says_how(session: Session) -> None:
+    run = session.runs["refuse"]
+    assert run.returncode != 0, run.explain()
+    assert "--confirm-live" in run.stdout + run.stderr, run.explain()
+    assert session.live_orders_after["dry"] == []
 
 
 def test_live_log_has_the_lines_a_user_reads(session: Session) -> None:

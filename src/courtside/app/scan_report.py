@@ -17,8 +17,8 @@ class ScanItem:
     """One match of one scan, as `courtside scan --json` prints it."""
 
     event_ticker: str
-    tickers: tuple[str, str]
-    players: tuple[str, str]
+    tickers: tuple[str, ...]
+    players: tuple[str, ...]
     p_model: float | None
     decision: str  # taken | refused | holding | skipped
     reasons: tuple[str, ...]

@@ -196,11 +196,18 @@ class Trader:
         report.events, report.skipped = disc.events, len(disc.skipped)
         for skip in disc.skipped:
             log.info("skip %s: %s", skip.event_ticker, skip.reason)
+            report.items.append(
+                ScanItem(skip.event_ticker, skip.tickers, skip.players, None, "skipped", (skip.reason,))
+            )
             self.journal.record_decision(
                 DecisionRow(
                     scan_id=report.scan_id,
                     ts=now,
                     event_ticker=skip.event_ticker,
+                    ticker_a=_nth(skip.tickers, 0),
+                    ticker_b=_nth(skip.tickers, 1),
+                    player_a=_nth(skip.players, 0),
+                    player_b=_nth(skip.players, 1),
                     decision="skipped",
                     reasons=skip.reason,
                 )
@@ -370,3 +377,7 @@ class Trader:
             if once or (max_scans is not None and scans >= max_scans):
                 return scans
             await asyncio.sleep(interval)
+
+
+def _nth(values: tuple[str, ...], i: int) -> str:
+    return values[i] if len(values) > i else ""

@@ -49,7 +49,7 @@ def evaluate(
     learner: Annotated[str, typer.Option(help="logistic or gbm")] = "logistic",
     calibrator: Annotated[str, typer.Option(help="temperature, isotonic or none")] = "temperature",
     refit: Annotated[str, typer.Option(help="learner refit schedule: monthly, quarterly, none")] = "monthly",
-    train_years: Annotated[int, typer.Option(help="years of history the learner sees")] = 12,
+    train_years: Annotated[int, typer.Option(help="years of history the learner sees")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print report.json")] = False,
 ) -> None:
     """Train up to --train-until, then predict every test match before learning its result."""
@@ -82,7 +82,7 @@ def train(
     until: Annotated[str | None, typer.Option("--until", help="last match date used (default: all)")] = None,
     learner: Annotated[str, typer.Option(help="logistic or gbm")] = "logistic",
     calibrator: Annotated[str, typer.Option(help="temperature, isotonic or none")] = "temperature",
-    train_years: Annotated[int, typer.Option(help="years of history the learner sees")] = 12,
+    train_years: Annotated[int, typer.Option(help="years of history the learner sees")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print meta.json")] = False,
 ) -> None:
     """Build ratings and features over the whole history and fit the learner: a model artifact."""

@@ -212,23 +212,33 @@ def _upsert(
     conn: Connection, table: Table, frame: pd.DataFrame, key: Sequence[str], steps: _Steps, label: str
 ) -> TableCounts:
     """Insert rows whose key is new, replace rows whose hash changed, count the rest unchanged."""
-    frame = frame.assign(row_hash=_row_hashes(frame))
-    pk = next(iter(table.primary_key.columns)).name
-    cols = [table.c[k] for k in key]
-    rows = [tuple(r) for r in conn.execute(select(*cols, table.c.row_hash, table.c[pk].label("_pk")))]
-    existing = pd.DataFrame.from_records(rows, columns=[*key, "_old_hash", "_pk"])
-    merged = frame.merge(_key_text(existing, key), on=list(key), how="left") if len(existing) else frame
-    if not len(existing):
-        merged = merged.assign(_old_hash=np.nan, _pk=None)
-    new = merged["_old_hash"].isna()
-    changed = ~new & (merged["_old_hash"] != merged["row_hash"])
-    if changed.any():
-        stale = [v for v in merged.loc[changed, "_pk"].tolist()]
+    hashes = _row_hashes(frame)
+    old = _existing(conn, table, key)
+    if old.empty:
+        new = pd.Series(True, index=frame.index)
+        changed = ~new
+    else:
+        probe = frame[list(key)].assign(row_hash=hashes).merge(old, on=list(key), how="left", validate="m:1")
+        probe.index = frame.index
+        new = probe["_old_hash"].isna()
+        changed = ~new & (probe["_old_hash"] != probe["row_hash"])
+        stale = probe.loc[changed, "_pk"].tolist()
         for start in range(0, len(stale), CHUNK):
-            conn.execute(delete(table).where(table.c[pk].in_(stale[start : start + CHUNK])))
-    to_write = merged.loc[new | changed].drop(columns=["_old_hash", "_pk"])
-    _bulk_insert(conn, table, to_write, steps, label)
+            conn.execute(delete(table).where(table.c[_pk_name(table)].in_(stale[start : start + CHUNK])))
+    _bulk_insert(conn, table, frame.loc[new | changed].assign(row_hash=hashes[new | changed]), steps, label)
     return TableCounts(int(new.sum()), int(changed.sum()), int((~new & ~changed).sum()))
+
+
+def _pk_name(table: Table) -> str:
+    return str(next(iter(table.primary_key.columns)).name)
+
+
+def _existing(conn: Connection, table: Table, key: Sequence[str]) -> pd.DataFrame:
+    """Natural key, row hash and primary key of every stored row."""
+    cols = [table.c[k] for k in key]
+    query = select(*cols, table.c.row_hash, table.c[_pk_name(table)].label("_pk"))
+    rows = [tuple(r) for r in conn.execute(query)]
+    return _key_text(pd.DataFrame.from_records(rows, columns=[*key, "_old_hash", "_pk"]), key)
 
 
 def _key_text(existing: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:

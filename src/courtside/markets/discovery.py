@@ -16,8 +16,9 @@ from typing import Protocol
 
 from courtside.data.registry import Resolution
 from courtside.domain.errors import DataError
-from courtside.domain.market import Series
+from courtside.domain.market import Event, Series
 from courtside.domain.tennis import PlayerRef, Tour
+from courtside.markets.listing import Malformed, open_events
 from courtside.markets.match import Side, Skip, TennisMatch, parse_match
 from courtside.markets.ports import MarketData
 
@@ -48,6 +49,8 @@ class PlayerResolver(Protocol):
 class Skipped:
     event_ticker: str
     reason: str
+    tickers: tuple[str, ...] = ()
+    players: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,20 +124,29 @@ async def discover(data: MarketData, wanted: Sequence[str], identifier: Identifi
     listed = await data.get_series_list(category="Sports", tags=["Tennis"])
     out = Discovery(series=wanted_series(listed, wanted))
     for series in out.series:
-        events = data.iter_events(series_ticker=series.ticker, status="open", with_nested_markets=True)
-        async for event in events:
+        async for event in open_events(data, series.ticker):
             out.events += 1
-            try:
-                match = parse_match(event, series)
-            except DataError as e:
-                reason = e.reason if isinstance(e, Skip) else str(e)
-                out.skipped.append(Skipped(event.event_ticker, reason))
+            if isinstance(event, Malformed):
+                out.skipped.append(Skipped(event.event_ticker, event.reason))
                 continue
-            found = identifier.identify(match)
-            if isinstance(found, list):
-                out.unmatched.extend(found)
-                names = ", ".join(f"{u.name} ({u.status})" for u in found)
-                out.skipped.append(Skipped(event.event_ticker, f"player not identified: {names}"))
-                continue
-            out.matches.append(found)
+            _add(out, event, series, identifier)
     return out
+
+
+def _add(out: Discovery, event: Event, series: Series, identifier: Identifier) -> None:
+    """Parse and identify one event into `out`: a match, or a skip with its reason."""
+    tickers = tuple(m.ticker for m in event.markets)
+    players = tuple(m.yes_sub_title for m in event.markets)
+    try:
+        match = parse_match(event, series)
+    except DataError as e:
+        reason = e.reason if isinstance(e, Skip) else str(e)
+        out.skipped.append(Skipped(event.event_ticker, reason, tickers, players))
+        return
+    found = identifier.identify(match)
+    if isinstance(found, list):
+        out.unmatched.extend(found)
+        names = ", ".join(f"{u.name} ({u.status})" for u in found)
+        out.skipped.append(Skipped(event.event_ticker, f"player not identified: {names}", tickers, players))
+        return
+    out.matches.append(found)

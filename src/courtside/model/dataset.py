@@ -19,7 +19,6 @@ from courtside.model.features import CONTEXT_NAMES, DIFF_NAMES, FeatureState, Ma
 from courtside.model.ratings import PRE_COLUMNS, EloParams, EloState, RoundResult, outcome_weight
 
 MINUTES_PER_GAME = 6.0
-QUIT = frozenset({"retired", "walkover"})
 
 
 @dataclass(slots=True)
@@ -155,8 +154,7 @@ def build(
             )
         state.elo.update_round(results)
         for i in range(start, stop):
-            outcome = arrays.outcome[i]
-            result = MatchResult(outcome != "walkover", minutes[i], pre[i, 6], outcome in QUIT)
+            result = MatchResult(arrays.outcome[i] != "walkover", minutes[i], pre[i, 6])
             state.features.record(winners[i], losers[i], occasions[i], result)
     return FeatureFrame(pre, diffs, context), state
 

@@ -37,8 +37,6 @@ DIFF_NAMES: tuple[str, ...] = (
     "age",
     "height",
     "home",
-    "recent_injury",
-    "points_trend",
     "h2h",
 )
 CONTEXT_NAMES: tuple[str, ...] = (
@@ -63,8 +61,7 @@ LEVEL_CODES: dict[str, int] = {
     "itf": 9,
 }
 UNRANKED = 2000.0
-INJURY_DAYS = 45
-TREND_DAYS = 91
+
 FORM_WINDOW = 20
 RESIDUAL_ALPHA = 0.1
 MINUTES_PER_GAME = 6.0
@@ -91,8 +88,6 @@ class PlayerForm:
     ioc: str = ""
     age: float = math.nan
     age_day: int = 0
-    quit_day: int = -(10**6)  # last retirement or walkover given
-    points_seen: deque[tuple[int, float]] = field(default_factory=lambda: deque(maxlen=12))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +164,6 @@ class FeatureState:
             age,
             height,
             1.0 if occ.country and ioc == occ.country else 0.0,
-            1.0 if 0 <= occ.day - st.quit_day <= INJURY_DAYS else 0.0,
-            _trend(st, occ.day, points),
         ]
 
     def pair(self, a: Side, b: Side, occ: Occasion, pre: np.ndarray) -> tuple[list[float], list[float]]:
@@ -203,8 +196,6 @@ class FeatureState:
                 st.last_event, st.last_event_day = occ.event, occ.day
                 st.event_matches, st.event_minutes = 0, 0.0
             _remember_static(st, side, occ.day)
-            if result.quit and not won:
-                st.quit_day = occ.day
             if not result.played:
                 continue
             st.event_matches += 1
@@ -225,22 +216,9 @@ class MatchResult:
     played: bool
     minutes: float
     p_winner: float
-    quit: bool = False  # the loser retired or gave a walkover
-
-
-def _trend(st: PlayerForm, day: int, points: float) -> float:
-    """Change in log ranking points since the oldest reading of the last TREND_DAYS (0 if none)."""
-    if not points >= 0:
-        return 0.0
-    for seen_day, seen in st.points_seen:
-        if day - TREND_DAYS <= seen_day < day:
-            return math.log1p(points) - seen
-    return 0.0
 
 
 def _remember_static(st: PlayerForm, side: Side, day: int) -> None:
-    if side.points >= 0 and (not st.points_seen or st.points_seen[-1][0] != day):
-        st.points_seen.append((day, math.log1p(side.points)))
     if side.rank > 0:
         st.rank = side.rank
         st.points = side.points

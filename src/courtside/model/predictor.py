@@ -26,7 +26,7 @@ IN_EVENT_DAYS = 16  # both players' latest event this recent: the match belongs 
 TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "rating": ("elo_logit", "elo_all", "dominance"),
     "surface": ("elo_surf",),
-    "ranking": ("log_rank", "log_points", "unranked", "log_matches", "points_trend"),
+    "ranking": ("log_rank", "log_points", "unranked", "log_matches"),
     "form": ("form_winrate", "form_residual"),
     "fatigue": ("event_matches", "event_minutes", "prev_minutes", "recent_matches", "log_rest_days"),
     "h2h": ("h2h",),

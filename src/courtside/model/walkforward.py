@@ -33,7 +33,7 @@ class TrainConfig:
 
     learner: str = "logistic"
     calibrator: str = "temperature"
-    train_years: int = 12
+    train_years: int = 20
     calibration_months: int = 12
     levels: frozenset[str] = field(default=TRAIN_LEVELS)
     refit: str = "monthly"

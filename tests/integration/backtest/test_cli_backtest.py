@@ -5,6 +5,7 @@ import csv
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,11 +16,12 @@ from courtside.cli.registry import register
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 
 
-def invoke(*args: str) -> dict[str, object]:
+def invoke(*args: str) -> dict[str, Any]:
     register(app)
     res = CliRunner().invoke(app, ["backtest", *args, "--json"])
     assert res.exit_code == 0, res.output
-    return json.loads(res.stdout[res.stdout.index("{") :])
+    summary: dict[str, Any] = json.loads(res.stdout[res.stdout.index("{") :])
+    return summary
 
 
 def test_backtest_writes_every_report_file(data_dir: Path, tmp_path: Path) -> None:
@@ -31,14 +33,14 @@ def test_backtest_writes_every_report_file(data_dir: Path, tmp_path: Path) -> No
     for name in ("trades.csv", "summary.json", "equity.png", "calibration.png", "pnl_by_bucket.png"):
         assert (out / name).is_file(), name
     assert summary["matches_priced"] > 500  # the model priced most matches with odds
-    assert summary["config"]["market"] == "average"  # type: ignore[index]
-    assert summary["fee_schedule"]["fee_type"] == "quadratic_with_maker_fees"  # type: ignore[index]
+    assert summary["config"]["market"] == "average"
+    assert summary["fee_schedule"]["fee_type"] == "quadratic_with_maker_fees"
     assert str(summary["model"]).startswith("walk_forward")
     with (out / "trades.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == summary["trades"]
     assert sum(Decimal(r["pnl"]) for r in rows) == Decimal(str(summary["pnl"]))
-    assert set(summary["by"]) == {"tour", "level", "surface", "edge"}  # type: ignore[arg-type]
+    assert set(summary["by"]) == {"tour", "level", "surface", "edge"}
 
 
 def test_control_through_the_cli_trades_nothing(data_dir: Path, tmp_path: Path) -> None:

@@ -53,6 +53,7 @@ def test_evaluate_writes_exact_csv_and_a_report_beside_the_market(slice_dir: Pat
     out = _invoke(
         "evaluate", "--data", str(slice_dir), "--train-until", "2020-12-31", "--test-from", "2021-01-01",
         "--test-to", "2021-03-31", "--predictions", str(pred), "--report", str(rep), "--json",
+        "--refit", "quarterly",
     )  # fmt: skip
     with pred.open() as fh:
         rows = list(csv.reader(fh))

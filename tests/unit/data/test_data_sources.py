@@ -152,3 +152,31 @@ def test_real_files_load_whole(data_dir: Path) -> None:
     assert 2600 < len(odds) < 2800
     assert odds["PSW"].notna().mean() > 0.95
     assert isinstance(odds["date"].iloc[0], pd.Timestamp)
+
+
+def test_load_odds_reads_both_layouts_and_rejects_bad_rows(tmp_path: Path) -> None:
+    odds = tmp_path / "tennis_odds"
+    odds.mkdir()
+    (odds / "wta_2011.csv").write_text(
+        "WTA,Location,Tournament,Date,Tier,Court,Surface,Round,Best of,Winner,Loser,WRank,LRank,"
+        "Comment,B365W,B365L,PSW,PSL\n"
+        "1,Auckland,ASB Classic,2011-01-03,International,Outdoor,Hard,1st Round,3,Wozniak A. ,"
+        "Kuznetsova  S.,40,N/A,Completed,1.5,2.5,1.55,2.6\n"
+        "1,Auckland,ASB Classic,not a date,International,Outdoor,Hard,1st Round,3,A B.,C D.,1,2,"
+        "Completed,1.5,2.5,1.55,2.6\n"
+        "1,Auckland,ASB Classic,2011-01-04,International,Outdoor,Hard,1st Round,3,,C D.,1,2,"
+        "Walkover,,,,\n",
+        encoding="utf-8",
+    )
+    (odds / "atp_2011.csv").write_text("ATP,Date,Winner,Loser,Comment,MaxW,MaxL\n", encoding="utf-8")
+    report = LoadReport()
+    frame = load_odds(tmp_path, [Tour.WTA], report=report)
+    assert report.rejected == {"bad date": 1, "missing player name": 1}
+    row = frame.iloc[0]
+    assert (row["winner"], row["loser"]) == ("Wozniak A.", "Kuznetsova S.")
+    assert row["series"] == "International"
+    assert row["round"] == "1st Round"
+    assert row["PSW"] == pytest.approx(1.55)
+    assert pd.isna(row["MaxW"])  # a bookmaker column the file lacks is NaN, not an error
+    assert pd.isna(row["lrank"])
+    assert load_odds(tmp_path, [Tour.ATP]).empty

@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from courtside.domain.market import Event
 from courtside.domain.tennis import Level, Surface, Tour
 from courtside.kalshi.parse import parse_event
+from courtside.markets.listing import Malformed, open_events
 from courtside.markets.match import parse_match
 from trader_factories import series
 
@@ -46,3 +48,41 @@ def test_recorded_modena_market(recorded_dir: Path) -> None:
         3,
     )
     assert m.start.isoformat() == "2026-06-11T19:00:00+00:00"
+
+
+class RawPages:
+    """A venue that serves raw event pages (the shape of GET /events?with_nested_markets=true)."""
+
+    def __init__(self, events: list[dict[str, Any]]) -> None:
+        self.events = events
+
+    async def pages(self, path: str, params: dict[str, Any], key: str):  # type: ignore[no-untyped-def]
+        assert (path, key, params["series_ticker"], params["status"]) == (
+            "events",
+            "events",
+            "KXWTACHALLENGERMATCH",
+            "open",
+        )
+        yield self.events
+
+
+async def test_a_garbled_listing_comes_back_with_its_reason(recorded_dir: Path) -> None:
+    market = json.loads((recorded_dir / "markets__unauth_single.json").read_text())["market"]
+    good = {
+        "event_ticker": market["event_ticker"],
+        "series_ticker": "KXWTACHALLENGERMATCH",
+        "title": "Jimenez Kasintseva vs Lepchenko",
+        "sub_title": "",
+        "markets": [_sibling(market), market],
+    }
+    broken_market = {k: v for k, v in market.items() if k != "price_ranges"}
+    broken_market["ticker"] = broken_market["event_ticker"] = "KXWTACHALLENGERMATCH-26JUN11AAABBB"
+    broken = {**good, "event_ticker": "KXWTACHALLENGERMATCH-26JUN11AAABBB", "markets": [broken_market]}
+    got = [e async for e in open_events(RawPages([good, broken, "junk"]), "KXWTACHALLENGERMATCH")]  # type: ignore[arg-type]
+    assert isinstance(got[0], Event)
+    assert isinstance(got[1], Malformed)
+    assert got[1].event_ticker == "KXWTACHALLENGERMATCH-26JUN11AAABBB"
+    assert "price_ranges" in got[1].reason
+    assert got[2] == Malformed(
+        "<no event_ticker>", "malformed listing: event: expected a JSON object, got str"
+    )
