@@ -133,3 +133,10 @@ def test_unmatched_lists_players_the_registry_does_not_know(cli: Any, harness: A
     rows = [json.loads(line) for line in cli("unmatched", "--json").output.splitlines()]
     assert {r["name"] for r in rows} >= {"Karen Khachanov", "Felix Auger-Aliassime"}
     assert all(r["status"] == "unknown" for r in rows)
+
+
+def test_stream_once_runs_one_interval_over_the_websocket(cli: Any, harness: Any) -> None:
+    result = cli("trade", "--stream", "--once", "--scan-interval", "1", "--live", "--confirm-live")
+    assert result.exit_code == 0, result.output
+    assert len(_orders(harness)) == 1
+    assert len(_journal(harness, "live").scans()) == 1
