@@ -75,7 +75,8 @@ class Market:
     tick_grid: TickGrid
     open_time: datetime | None
     close_time: datetime | None
-    occurrence_time: datetime | None  # the scheduled start (occurrence_datetime, else expected_expiration_time)
+    # the scheduled start: occurrence_datetime, else expected_expiration_time
+    occurrence_time: datetime | None
     result: str = ""
     settlement_value: Decimal | None = None
     competitor_id: str | None = None  # custom_strike.tennis_competitor
@@ -86,7 +87,7 @@ class Market:
     def code(self) -> str:
         """The market's suffix after the event ticker (e.g. 'LEP'); never halve the event code."""
         prefix = self.event_ticker + "-"
-        return self.ticker[len(prefix):] if self.ticker.startswith(prefix) else ""
+        return self.ticker[len(prefix) :] if self.ticker.startswith(prefix) else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,9 +84,7 @@ class TickGrid:
         """True when 0 < price < 1 and price sits on its band's grid."""
         if not ZERO < price < ONE:
             return False
-        return any(
-            b.start <= price <= b.end and (price - b.start) % b.step == 0 for b in self.bands
-        )
+        return any(b.start <= price <= b.end and (price - b.start) % b.step == 0 for b in self.bands)
 
     def round_down(self, price: Decimal) -> Decimal | None:
         """The highest valid price <= price, or None."""

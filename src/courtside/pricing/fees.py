@@ -35,7 +35,9 @@ def kalshi_fee(count: Decimal, price: Decimal, schedule: FeeSchedule, *, maker: 
     return ceil_to(raw, CENTICENT)
 
 
-def fee_per_contract(count: Decimal, price: Decimal, schedule: FeeSchedule, *, maker: bool = False) -> Decimal:
+def fee_per_contract(
+    count: Decimal, price: Decimal, schedule: FeeSchedule, *, maker: bool = False
+) -> Decimal:
     """The all-in fee per contract for an order of `count`, rounding included (small orders pay more)."""
     if count <= 0:
         raise ValueError("count must be positive")

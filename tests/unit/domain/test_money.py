@@ -19,7 +19,8 @@ def test_linear_cent_accepts_whole_cents_only() -> None:
     grid = TickGrid(LINEAR_CENT)
     assert grid.is_valid(D("0.52"))
     assert not grid.is_valid(D("0.515"))  # the recorded invalid_price case
-    assert not grid.is_valid(D("0")) and not grid.is_valid(D("1"))
+    assert not grid.is_valid(D("0"))
+    assert not grid.is_valid(D("1"))
 
 
 def test_rounding_snaps_to_the_grid() -> None:
