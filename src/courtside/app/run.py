@@ -57,6 +57,7 @@ async def run_trade(
     wiring = build(settings, clock=ov.clock, predictor=ov.predictor, resolver=ov.resolver, auth=ov.auth)
     try:
         await wiring.trader.start()
+        await wiring.trader.check_collateral()
         if settings.stream:
             return await _stream(wiring, ov)
         return await wiring.trader.run(

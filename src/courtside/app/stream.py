@@ -12,8 +12,9 @@ from dataclasses import replace
 
 from courtside.app.scan_report import ScanItem
 from courtside.app.trader import Trader
+from courtside.domain.errors import ExchangeError
 from courtside.domain.market import OrderBook
-from courtside.kalshi.ws import KalshiWebSocket
+from courtside.kalshi.ws import BOOK_CHANNEL, KalshiWebSocket
 from courtside.kalshi.ws_messages import BookUpdated, WsEvent
 
 log = logging.getLogger("courtside.trader")
@@ -29,6 +30,43 @@ def _books(trader: Trader, ws: KalshiWebSocket, ticker: str) -> dict[str, OrderB
         return None
     now = trader.clock.now()
     return {t: replace(ws.book(t), ts=now) for t in pm.match.tickers}
+
+
+class BookWatch:
+    """One orderbook_delta subscription for every watched market: new markets are added to it and
+    gone ones deleted from it (update_subscription, kalshi-api.md §3), never a second subscription."""
+
+    def __init__(self, ws: KalshiWebSocket) -> None:
+        self.ws = ws
+        self.tickers: set[str] = set()
+
+    async def follow(self, wanted: set[str]) -> None:
+        """Make the subscription cover exactly `wanted`; a failure is logged and retried next scan."""
+        try:
+            await self._follow(wanted)
+        except ExchangeError as e:
+            log.warning("websocket subscription not updated (will retry after the next scan): %s", e)
+
+    async def _follow(self, wanted: set[str]) -> None:
+        sid = self.ws.sid_of(BOOK_CHANNEL)
+        if sid is None:
+            if self.tickers:  # subscribed, but reconnecting: the client resubscribes by itself
+                return
+            if wanted:
+                await self.ws.subscribe([BOOK_CHANNEL], sorted(wanted))
+                self.tickers = set(wanted)
+            return
+        if not wanted:
+            await self.ws.unsubscribe([sid])
+            self.tickers = set()
+            return
+        new, gone = wanted - self.tickers, self.tickers - wanted
+        if new:
+            await self.ws.update_subscription(sid, sorted(new), "add_markets")
+            self.tickers |= new
+        if gone:
+            await self.ws.update_subscription(sid, sorted(gone), "delete_markets")
+            self.tickers -= gone
 
 
 async def _next(events: AsyncIterator[WsEvent], timeout: float) -> WsEvent | None:
@@ -51,9 +89,8 @@ async def run_stream(
     await trader.scan()
     placed = 0
     async with connect() as ws:
-        watched = set(trader.watched_tickers)
-        if watched:
-            await ws.subscribe(["orderbook_delta"], sorted(watched))
+        watch = BookWatch(ws)
+        await watch.follow(set(trader.watched_tickers))
         events = ws.events()
         next_scan = time.monotonic() + interval
         while max_seconds is None or time.monotonic() - started < max_seconds:
@@ -64,10 +101,7 @@ async def run_stream(
             if event is None:
                 if time.monotonic() >= next_scan:
                     await trader.scan()
-                    new = set(trader.watched_tickers) - watched
-                    if new:
-                        await ws.subscribe(["orderbook_delta"], sorted(new))
-                        watched |= new
+                    await watch.follow(set(trader.watched_tickers))
                     next_scan = time.monotonic() + interval
                 continue
             if isinstance(event, BookUpdated):

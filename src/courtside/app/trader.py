@@ -13,9 +13,9 @@ from typing import Protocol
 
 from courtside.app.scan_report import ScanItem, ScanReport, scan_item
 from courtside.domain.clock import Clock
-from courtside.domain.errors import CourtsideError, DataError, ModelError
+from courtside.domain.errors import CourtsideError, DataError, ExchangeError, ModelError
 from courtside.domain.market import ExchangeStatus, OrderBook
-from courtside.domain.orders import Order
+from courtside.domain.orders import TENNIS_SHARD, Order, order_collateral
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
 from courtside.execution.executor import Executor
 from courtside.execution.manage import outcome_price, stale_reason, without_own
@@ -92,8 +92,35 @@ class Trader:
         self._holding: set[str] = set()  # events with an order of ours still open
 
     async def start(self) -> Reconciled:
-        """Reconcile before anything else: unknown orders are resolved by client_order_id."""
-        return await reconcile(self.orders, self.executor, self.journal, self.clock)
+        """Reconcile before anything else: unknown orders are resolved by client_order_id (re-sent
+        with the same id when unseen, unless this run places nothing or trading is halted)."""
+        halted = kill_switch_on(self.cfg.risk.kill_file) or self.journal.state()[0] != TradingState.ACTIVE
+        resend = self.cfg.place_orders and not halted
+        return await reconcile(self.orders, self.executor, self.journal, self.clock, resend=resend)
+
+    async def check_collateral(self) -> Decimal | None:
+        """Live: warn when the tennis shard holds less than one full-size order needs, since orders
+        there fail for insufficient balance otherwise (kalshi-api.md §0.7). Journalled for status."""
+        if self.cfg.mode != "live":
+            return None
+        try:
+            cash = (await self.orders.get_balance()).on_shard(TENNIS_SHARD)
+        except ExchangeError as e:
+            log.warning("could not read the balance of the tennis shard %d: %s", TENNIS_SHARD, e)
+            return None
+        need = order_collateral(self.cfg.strategy.sizing.max_size)
+        self.journal.record_shard_cash(TENNIS_SHARD, cash, need, self.clock.now())
+        if cash < need:
+            log.warning(
+                "tennis shard %d holds $%s, less than the $%s one order of %s contracts can need: orders "
+                "will fail for insufficient balance; move cash with `courtside fund --amount %s`",
+                TENNIS_SHARD,
+                cash,
+                need,
+                self.cfg.strategy.sizing.max_size,
+                need - cash,
+            )
+        return cash
 
     def _view(self, rec: Reconciled, status: ExchangeStatus | None) -> RiskView:
         now = self.clock.now()

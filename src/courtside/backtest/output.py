@@ -75,6 +75,13 @@ def summary_dict(result: RunResult, config: Mapping[str, Any], summary: Summary)
         "start_bankroll": str(result.start_bankroll),
         "end_bankroll": str(result.end_bankroll),
         "by": {name: _bucket_json(rows) for name, rows in buckets(result.rows).items()},
+        "trades_csv": "one row per fill (an order walking two book levels gives two rows); "
+        "pnl = contracts x (settlement_value - price) - fee, fee = kalshi_fee(contracts, price, "
+        "schedule, maker=maker), all Decimal; side and price refer to the leg bought",
+        "books": "per market: YES bids from round_down(fair - half_spread) and YES asks from "
+        "round_up(fair + half_spread) on the cent grid, `levels` levels of `depth_per_level` contracts, "
+        "one tick apart; decided 1 h before a noon-UTC start; the closing book is the only book, so "
+        "resting (maker) orders never fill",
         "columns": COLUMN_HELP,
         "attribution": plots.ATTRIBUTION,
     }

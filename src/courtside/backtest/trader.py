@@ -38,7 +38,7 @@ class ReplaySettings:
     volume: Decimal = Decimal(10_000)  # assumed contracts traded in each market before the decision
 
 
-def _market(ticker: str, event: str, name: str, spec: MatchSpec, start: datetime, volume: Decimal) -> Market:
+def _market(ticker: str, event: str, name: str, start: datetime, volume: Decimal) -> Market:
     return Market(
         ticker=ticker, event_ticker=event, status=MarketStatus.ACTIVE, yes_sub_title=name,
         title=f"{name} wins", rules_primary="", rules_secondary="", yes_bid=None, yes_ask=None,
@@ -52,8 +52,8 @@ def tennis_match(spec: MatchSpec, quote: MatchQuote, settings: ReplaySettings) -
     """The historical match dressed as the TennisMatch the trader builds from a Kalshi event."""
     start = datetime.combine(spec.day, START_TIME)
     event = spec.event_ticker
-    market_a = _market(spec.ticker_a, event, spec.player_a, spec, start, settings.volume)
-    market_b = _market(spec.ticker_b, event, spec.player_b, spec, start, settings.volume)
+    market_a = _market(spec.ticker_a, event, spec.player_a, start, settings.volume)
+    market_b = _market(spec.ticker_b, event, spec.player_b, start, settings.volume)
     return TennisMatch(
         event_ticker=event, series_ticker=event.split("-")[0], title=spec.title, tour=spec.tour,
         a=Side(spec.player_a, spec.player_a.split(" ")[0], market_a, None),

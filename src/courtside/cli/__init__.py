@@ -6,6 +6,8 @@ know which concrete exchange, store and clock are wired in.
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 app = typer.Typer(
@@ -20,7 +22,7 @@ def _register() -> None:
     """Attach every command group; imported lazily so `courtside --help` stays fast."""
     from courtside.cli import registry
 
-    registry.register(app)
+    registry.register_for(app, sys.argv[1:])
 
 
 def main() -> None:

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from courtside.app.settings import load_settings
 from courtside.domain.clock import SystemClock
 from courtside.domain.errors import ConfigError
+from courtside.domain.orders import order_collateral
 from courtside.kalshi.auth import Credentials
 from courtside.kalshi.doctor import Check, Verdict, failed, run_doctor
 from courtside.kalshi.env import resolve_env
 from courtside.kalshi.rest import KalshiClient
 
 STYLE = {Verdict.OK: "green", Verdict.WARN: "yellow", Verdict.FAIL: "bold red", Verdict.SKIP: "dim"}
+
+
+def _order_need() -> Decimal:
+    """What one full-size order can tie up, from the trader's settings (COURTSIDE_MAX_SIZE, .env)."""
+    try:
+        return order_collateral(load_settings(None).max_size)
+    except ConfigError:
+        return Decimal(0)
 
 
 async def _run(env: str, public: bool) -> list[Check]:
@@ -36,7 +47,7 @@ async def _run(env: str, public: bool) -> list[Check]:
                 )
             )
     async with KalshiClient(endpoints, auth=auth, max_attempts=2) as client:
-        checks.extend(await run_doctor(client, SystemClock(), with_auth=auth is not None))
+        checks.extend(await run_doctor(client, SystemClock(), with_auth=auth is not None, need=_order_need()))
     if not public and auth is None:
         checks = [c for c in checks if not (c.name == "credentials" and c.verdict is Verdict.SKIP)]
     return checks

@@ -1,26 +1,33 @@
-"""`courtside trade | scan | unmatched | kill | resume | status`: the AutoTrader's commands."""
+"""`courtside trade | scan | unmatched | kill | resume | status | fund`: the AutoTrader's commands."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from courtside.app.logs import setup_logging
-from courtside.app.run import Overrides, run_scan, run_trade, stdin_is_tty
-from courtside.app.run import confirm_live as require_confirmation
 from courtside.app.settings import TraderSettings, load_settings
 from courtside.domain.errors import CourtsideError
+from courtside.domain.orders import TENNIS_SHARD
+from courtside.kalshi.auth import Credentials
+from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.types import TransferResult
 from courtside.risk.checks import TradingState
 from courtside.store.db import make_engine
 from courtside.store.trading import Journal
+
+if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only by trade and scan
+    from courtside.app.run import Overrides
 
 console = Console()
 err_console = Console(stderr=True)
@@ -48,6 +55,7 @@ def register(app: typer.Typer) -> None:
     app.command("kill")(kill)
     app.command("resume")(resume)
     app.command("status")(status)
+    app.command("fund")(fund)
 
 
 def _fail(e: CourtsideError) -> typer.Exit:
@@ -83,6 +91,9 @@ def trade(
     stream: Annotated[bool | None, Opt("--stream", help="react to WebSocket book changes")] = None,
 ) -> None:
     """Run the AutoTrader: scan, price, decide, check risk and place limit orders (dry-run by default)."""
+    from courtside.app.run import confirm_live as require_confirmation
+    from courtside.app.run import run_trade, stdin_is_tty
+
     s = _settings(
         config,
         live=live,
@@ -124,6 +135,8 @@ def scan(
     model: Annotated[Path | None, Opt(help="predictor artifact")] = None,
 ) -> None:
     """Price every open match once and show the decision; never places an order."""
+    from courtside.app.run import run_scan
+
     s = _settings(
         config,
         live=False,
@@ -247,6 +260,7 @@ def status(
         "settled_markets": len(settled),
         "realized_pnl": str(pnl),
         "last_scan": scans[-1].started_at.isoformat() if scans else None,
+        **_shard_summary(journal),
     }
     if json_out:
         typer.echo(json.dumps(summary))
@@ -254,6 +268,14 @@ def status(
     console.print(
         f"[bold]{state}[/bold] {reason}  kill switch: {summary['kill_switch']}  mode: {journal.mode}"
     )
+    if summary["tennis_shard_cash"] is not None:
+        line = (
+            f"tennis shard {TENNIS_SHARD}: ${summary['tennis_shard_cash']} "
+            f"(one order needs ${summary['one_order_needs']}, seen {summary['tennis_shard_seen']})"
+        )
+        if summary["tennis_shard_low"]:
+            line = f"[bold yellow]WARNING[/bold yellow] {line}: too little to trade; run `courtside fund`"
+        console.print(line)
     table = Table("client_order_id", "ticker", "status", "price", "count", "filled")
     for o in orders:
         table.add_row(
@@ -265,3 +287,67 @@ def status(
         ptable.add_row(p.ticker, str(p.position), str(p.exposure), str(p.fees_paid))
     console.print(ptable)
     console.print(f"settled markets: {len(settled)}, realized P&L after fees: {pnl}")
+
+
+def _shard_summary(journal: Journal) -> dict[str, Any]:
+    """The tennis shard's cash as the trader last saw it at startup (live only)."""
+    row = journal.shard_cash()
+    if row is None:
+        return {"tennis_shard_cash": None, "one_order_needs": None, "tennis_shard_low": None}
+    return {
+        "tennis_shard_cash": str(row.cash),
+        "one_order_needs": str(row.needed),
+        "tennis_shard_low": row.cash < row.needed,
+        "tennis_shard_seen": row.ts.isoformat(),
+    }
+
+
+def _dollars(text: str) -> Decimal:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as e:
+        raise typer.BadParameter(f"--amount must be dollars such as 250 or 12.50, got {text!r}") from e
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.0001")):
+        raise typer.BadParameter(f"--amount must be positive with at most 4 decimals, got {text!r}")
+    return amount
+
+
+async def _transfer(
+    s: TraderSettings, amount: Decimal, source: int, dest: int
+) -> tuple[TransferResult, Decimal]:
+    overrides = STATE.overrides
+    auth = overrides.auth if overrides is not None and overrides.auth is not None else None
+    async with KalshiClient(s.env, auth=auth or Credentials.from_env().auth(), timeout=s.http_timeout) as c:
+        result = await c.intra_exchange_transfer(amount, source_shard=source, destination_shard=dest)
+        return result, (await c.get_balance()).on_shard(dest)
+
+
+def fund(
+    amount: Annotated[str, Opt("--amount", help="dollars to move, e.g. 250 or 12.50")],
+    from_shard: Annotated[int, Opt("--from-shard", help="exchange shard to take cash from")] = 0,
+    to_shard: Annotated[int, Opt("--to-shard", help="exchange shard to fund (tennis: 3)")] = TENNIS_SHARD,
+    env: EnvOpt = None,
+    yes: Annotated[bool, Opt("--yes", help="skip the confirmation (required without a terminal)")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Move collateral between exchange shards: tennis orders need cash on shard 3 (kalshi-api.md §0.7)."""
+    dollars = _dollars(amount)
+    if from_shard == to_shard or min(from_shard, to_shard) < 0:
+        raise typer.BadParameter("--from-shard and --to-shard must be two different shards")
+    s = _settings(config, env=env)
+    question = f"Move ${dollars} from shard {from_shard} to shard {to_shard} on {s.env}?"
+    if not yes:
+        if not sys.stdin.isatty():
+            err_console.print("[red]error:[/red] refusing to move money without a terminal: pass --yes")
+            raise typer.Exit(2)
+        if not typer.confirm(question):
+            console.print("nothing moved")
+            raise typer.Exit(1)
+    try:
+        result, cash = asyncio.run(_transfer(s, dollars, from_shard, to_shard))
+    except CourtsideError as e:
+        raise _fail(e) from e
+    console.print(
+        f"transfer {result.transfer_id}: ${dollars} shard {from_shard} -> {to_shard} "
+        f"(completes asynchronously); shard {to_shard} shows ${cash}"
+    )

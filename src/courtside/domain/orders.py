@@ -163,6 +163,14 @@ class Settlement:
     value: Decimal | None = None  # payout of one YES contract in dollars
 
 
+TENNIS_SHARD = 3  # tennis events trade on exchange shard 3; collateral must sit there (kalshi-api.md §0.7)
+
+
+def order_collateral(count: Decimal) -> Decimal:
+    """The most one buy of `count` contracts can tie up: price plus fee stay within $1 a contract."""
+    return count * Decimal(1)
+
+
 @dataclass(frozen=True, slots=True)
 class Balance:
     balance: Decimal  # dollars, full precision from balance_dollars

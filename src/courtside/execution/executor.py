@@ -15,7 +15,7 @@ from courtside.domain.errors import (
     OutcomeUnknownError,
     RetryableError,
 )
-from courtside.domain.orders import Order, OrderAck, OrderRequest, OrderStatus, TimeInForce
+from courtside.domain.orders import BookSide, Order, OrderAck, OrderRequest, OrderStatus, TimeInForce
 from courtside.execution.coid import client_order_id
 from courtside.execution.ports import OrderPort
 from courtside.store.journal import OrderRow
@@ -43,6 +43,20 @@ def _status_after_ack(ack: OrderAck, tif: TimeInForce) -> str:
     if ack.remaining_count > 0 and tif is TimeInForce.GTC:
         return OrderStatus.RESTING.value
     return OrderStatus.EXECUTED.value if ack.fill_count > 0 else OrderStatus.CANCELED.value
+
+
+def request_of(row: OrderRow) -> OrderRequest:
+    """The exchange request for a journalled order (the same one on every retry)."""
+    tif = TimeInForce(row.time_in_force)
+    return OrderRequest(
+        ticker=row.ticker,
+        side=BookSide(row.side),
+        count=row.count,
+        price=row.yes_price,
+        time_in_force=tif,
+        client_order_id=row.client_order_id,
+        expiration_time=row.expiration if tif is TimeInForce.GTC else None,
+    )
 
 
 class Executor:
@@ -73,20 +87,24 @@ class Executor:
         )
 
     async def place(self, intent: OrderIntent, decision_id: int | None = None) -> Placed:
-        """Journal the intent, send it, journal the answer. Never raises for a venue refusal."""
+        """Journal the intent, send it, journal the answer. Never raises for a venue refusal.
+
+        While an earlier order of this match is not confirmed gone (intent or unknown), no new
+        attempt id is minted: that order is re-sent under its own client_order_id instead."""
+        pending = self.journal.orders(statuses=PENDING, event_ticker=intent.event_ticker)
+        if pending:
+            return await self.retry(pending[-1])
         row = self.journal.record_intent(self._new_order(intent, decision_id), self.clock.now())
         if row.status != "intent":
             return Placed(row.client_order_id, "duplicate-skip", row.order_id, row.fill_count)
-        req = OrderRequest(
-            ticker=intent.ticker,
-            side=intent.side,
-            count=intent.count,
-            price=intent.yes_price,
-            time_in_force=intent.time_in_force,
-            client_order_id=row.client_order_id,
-            expiration_time=intent.expiration if intent.time_in_force is TimeInForce.GTC else None,
-        )
-        return await self._send(row, req)
+        return await self._send(row, request_of(row))
+
+    async def retry(self, row: OrderRow) -> Placed:
+        """Send a journalled order again with the SAME client_order_id: Kalshi answers 409 if the first
+        send landed (the client then resolves it to that order), so a retry never makes a second one
+        (kalshi-api.md §0.8, §2.10)."""
+        log.info("re-sending %s with the same client_order_id", row.client_order_id)
+        return await self._send(row, request_of(row))
 
     async def _send(self, row: OrderRow, req: OrderRequest) -> Placed:
         coid, now = row.client_order_id, self.clock.now
@@ -117,8 +135,9 @@ class Executor:
         if not live:
             self.journal.unmark_traded(event_ticker)
 
-    async def resolve_pending(self) -> list[str]:
-        """Look up every intent/unknown order by client_order_id; returns the ids still unresolved."""
+    async def resolve_pending(self, *, resend: bool = True) -> list[str]:
+        """Look up every intent/unknown order by client_order_id; one not visible is re-sent with the
+        same id (never a new one), or, with resend=False, left pending. Returns the ids unresolved."""
         unresolved: list[str] = []
         for row in self.journal.orders(statuses=PENDING):
             try:
@@ -127,13 +146,23 @@ class Executor:
                 log.warning("cannot resolve %s yet: %s", row.client_order_id, e)
                 unresolved.append(row.client_order_id)
                 continue
-            if found is None:
-                log.info("order %s never reached the exchange", row.client_order_id)
-                self.journal.update_order(row.client_order_id, self.clock.now(), status="not_placed")
-                self._free_if_untouched(row.event_ticker)
-                continue
-            self.record_order(row, found)
+            if found is not None:
+                self.record_order(row, found)
+            elif not await self._resend_unseen(row, resend):
+                unresolved.append(row.client_order_id)
         return unresolved
+
+    async def _resend_unseen(self, row: OrderRow, resend: bool) -> bool:
+        """An order the exchange does not show (yet): True once its fate is settled."""
+        if row.expiration is not None and row.expiration <= self.clock.now():
+            log.info("order %s not seen and expired: it can no longer rest", row.client_order_id)
+            self.journal.update_order(row.client_order_id, self.clock.now(), status="not_placed")
+            return True
+        if not resend:
+            log.info("order %s not seen on the exchange; left pending", row.client_order_id)
+            return False
+        placed = await self.retry(row)
+        return placed.status != "unknown"
 
     def record_order(self, row: OrderRow, order: Order) -> None:
         self.journal.update_order(

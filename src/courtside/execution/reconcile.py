@@ -51,9 +51,9 @@ async def _sync_orders(port: OrderPort, executor: Executor, journal: Journal) ->
                 journal.update_order(row.client_order_id, now, fill_count=live.fill_count, fees=live.fees)
             continue
         found = await port.find_order_by_client_id(row.client_order_id, ticker=row.ticker)
-        if found is None:
-            log.warning("journalled resting order %s is unknown to the exchange", row.client_order_id)
-            journal.update_order(row.client_order_id, now, status="canceled", detail="unknown to exchange")
+        if found is None:  # not seen is not gone: resolved (never replaced) by client_order_id later
+            log.warning("journalled resting order %s is not visible on the exchange", row.client_order_id)
+            journal.update_order(row.client_order_id, now, status="unknown", detail="not visible on exchange")
         elif found.status is not OrderStatus.RESTING:
             executor.record_order(row, found)
     for order in resting:  # orders placed elsewhere still occupy their match
@@ -61,9 +61,12 @@ async def _sync_orders(port: OrderPort, executor: Executor, journal: Journal) ->
     return resting
 
 
-async def reconcile(port: OrderPort, executor: Executor, journal: Journal, clock: Clock) -> Reconciled:
-    """Bring the journal in line with the exchange; the exchange is the truth for what exists."""
-    unresolved = await executor.resolve_pending()
+async def reconcile(
+    port: OrderPort, executor: Executor, journal: Journal, clock: Clock, *, resend: bool = True
+) -> Reconciled:
+    """Bring the journal in line with the exchange; the exchange is the truth for what exists.
+    resend=False (scan-only, halted) leaves unseen orders pending instead of re-sending them."""
+    unresolved = await executor.resolve_pending(resend=resend)
     resting = await _sync_orders(port, executor, journal)
     seen = journal.fills()
     since = seen[-1].ts - LOOKBACK if seen else None

@@ -15,9 +15,9 @@ from enum import StrEnum
 
 from courtside.domain.clock import Clock
 from courtside.domain.errors import AuthenticationError, ExchangeError, ParseError
+from courtside.domain.orders import TENNIS_SHARD
 from courtside.kalshi.rest import KalshiClient
 
-TENNIS_SHARD = 3
 MATCH_SERIES = (
     "KXATPMATCH",
     "KXWTAMATCH",
@@ -106,8 +106,8 @@ def check_clock(server_date: datetime | None, clock: Clock) -> Check:
     return Check("clock", Verdict.OK, detail)
 
 
-async def check_credentials(client: KalshiClient) -> tuple[Check, Check]:
-    """A signed balance call, then the cash on the tennis shard."""
+async def check_credentials(client: KalshiClient, need: Decimal = Decimal(0)) -> tuple[Check, Check]:
+    """A signed balance call, then the cash on the tennis shard against what one order needs."""
     try:
         balance = await client.get_balance()
     except AuthenticationError as e:
@@ -119,13 +119,14 @@ async def check_credentials(client: KalshiClient) -> tuple[Check, Check]:
         fail = Check("credentials", Verdict.FAIL, f"balance call failed: {e}", "retry; check the --env URL")
         return fail, Check("tennis shard", Verdict.SKIP, "needs a balance")
     ok = Check("credentials", Verdict.OK, f"signed balance call accepted; balance ${balance.balance}")
-    shard_cash = balance.by_shard.get(TENNIS_SHARD, Decimal(0)) if balance.by_shard else balance.balance
-    if shard_cash <= 0:
+    shard_cash = balance.on_shard(TENNIS_SHARD)
+    if shard_cash <= 0 or shard_cash < need:
         return ok, Check(
             "tennis shard",
             Verdict.WARN,
-            f"${shard_cash} on shard {TENNIS_SHARD} (tennis markets trade there)",
-            "move cash: POST /portfolio/intra_exchange_instance_transfer (0 -> 3)",
+            f"${shard_cash} on shard {TENNIS_SHARD}, below the ${need} one order needs"
+            " (tennis markets trade there)",
+            f"move cash from shard 0: courtside fund --amount {max(need - shard_cash, Decimal(1))}",
         )
     return ok, Check("tennis shard", Verdict.OK, f"${shard_cash} on shard {TENNIS_SHARD}")
 
@@ -149,7 +150,9 @@ async def check_series(client: KalshiClient) -> Check:
     )
 
 
-async def run_doctor(client: KalshiClient, clock: Clock, *, with_auth: bool) -> list[Check]:
+async def run_doctor(
+    client: KalshiClient, clock: Clock, *, with_auth: bool, need: Decimal = Decimal(0)
+) -> list[Check]:
     """Every check in order; never raises for a venue problem (it becomes a FAIL line)."""
     checks = [await check_exchange(client)]
     if checks[0].verdict is Verdict.FAIL and client.last_server_date is None:
@@ -157,7 +160,7 @@ async def run_doctor(client: KalshiClient, clock: Clock, *, with_auth: bool) -> 
     else:
         checks.append(check_clock(client.last_server_date, clock))
     if with_auth:
-        checks.extend(await check_credentials(client))
+        checks.extend(await check_credentials(client, need))
     else:
         checks.append(Check("credentials", Verdict.SKIP, "no credentials checked (--public)"))
     checks.append(await check_series(client))

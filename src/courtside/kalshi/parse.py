@@ -110,7 +110,7 @@ def parse_market(data: Any) -> Market:
         ticker=w.string("ticker"),
         event_ticker=w.string("event_ticker"),
         status=_status(w),
-        yes_sub_title=w.text("yes_sub_title"),
+        yes_sub_title=w.req_text("yes_sub_title"),
         title=w.text("title"),
         rules_primary=w.text("rules_primary"),
         rules_secondary=w.text("rules_secondary"),

@@ -62,6 +62,13 @@ class Wire:
         """An optional free-text field ('' when absent)."""
         return self.opt_string(key) or ""
 
+    def req_text(self, key: str) -> str:
+        """A free-text field we rely on: it must be present (ParseError naming it), may be empty."""
+        value = self._get(key)
+        if not isinstance(value, str):
+            raise self.fail(key, f"is not a string: {value!r}")
+        return value
+
     def dec(self, key: str) -> Decimal:
         return self._to_dec(key, self._get(key))
 

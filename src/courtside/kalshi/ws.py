@@ -297,6 +297,10 @@ class KalshiWebSocket:
         if BOOK_CHANNEL in sub.sids:
             self.keeper.track(sub.market_tickers, sub.sids[BOOK_CHANNEL])
 
+    def sid_of(self, channel: str) -> int | None:
+        """The server's current sid for `channel` (None before its reply, or while reconnecting)."""
+        return next((sub.sids[channel] for sub in self._subs if channel in sub.sids), None)
+
     async def unsubscribe(self, sids: Sequence[int]) -> None:
         await self._command("unsubscribe", {"sids": list(sids)}, replies=len(sids))
         gone = set(sids)

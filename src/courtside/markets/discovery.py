@@ -12,15 +12,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from courtside.data.registry import Resolution
 from courtside.domain.errors import DataError
 from courtside.domain.market import Event, Series
 from courtside.domain.tennis import PlayerRef, Tour
 from courtside.markets.listing import Malformed, open_events
 from courtside.markets.match import Side, Skip, TennisMatch, parse_match
 from courtside.markets.ports import MarketData
+
+if TYPE_CHECKING:  # the registry pulls in pandas; the journal commands never need it
+    from courtside.data.registry import Resolution
 
 log = logging.getLogger("courtside.markets")
 

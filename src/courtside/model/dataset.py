@@ -88,11 +88,13 @@ def _occasions(matches: pd.DataFrame, arrays: MatchArrays) -> list[Occasion]:
     ids = matches["tourney_id"].astype(str).tolist()
     rounds = matches["round_order"].astype(int).tolist()
     wta = (matches["tour"].astype(str) == "wta").astype(int).tolist()
+    names = _strs(matches, "tourney_name")
+    columns = zip(
+        events, ids, arrays.day, arrays.best_of, arrays.level, rounds, arrays.surface, wta, names, strict=True
+    )
     return [
-        Occasion(ev, d, hosts.get(tid, ""), bo, lv, ro, s, t)
-        for ev, tid, d, bo, lv, ro, s, t in zip(
-            events, ids, arrays.day, arrays.best_of, arrays.level, rounds, arrays.surface, wta, strict=True
-        )
+        Occasion(ev, d, hosts.get(tid, ""), bo, lv, ro, s, t, nm)
+        for ev, tid, d, bo, lv, ro, s, t, nm in columns
     ]
 
 

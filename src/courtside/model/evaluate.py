@@ -26,6 +26,7 @@ from courtside.domain.tennis import Tour
 from courtside.model.metrics import paired_log_loss_diff, scores
 from courtside.model.ratings import EloParams
 from courtside.model.walkforward import TRAIN_LEVELS, TrainConfig, walk_forward
+from courtside.pricing.devig import shin
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +126,6 @@ def market_frame(data_dir: Path, pred: pd.DataFrame, matches: pd.DataFrame) -> p
 
 
 def _shin_column(frame: pd.DataFrame, w: str, lo: str) -> np.ndarray:
-    from courtside.pricing.devig import shin
-
     out = np.full(len(frame), np.nan)
     for i, (a, b) in enumerate(zip(frame[w].to_numpy(float), frame[lo].to_numpy(float), strict=True)):
         if a > 1.0 and b > 1.0 and math.isfinite(a) and math.isfinite(b):

@@ -94,6 +94,8 @@ class GBMLearner:
 
     def logit_terms(self, diffs: np.ndarray, context: np.ndarray) -> dict[str, np.ndarray]:
         """Per-feature log-odds contributions (TreeSHAP), antisymmetrised like the prediction."""
+        if self.booster is None:
+            raise ModelError("learner is not fitted")
         d = clean_diffs(diffs)
         fwd = self.booster.predict(np.hstack([d, context]), pred_contrib=True)
         rev = self.booster.predict(np.hstack([-d, context]), pred_contrib=True)

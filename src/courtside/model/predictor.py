@@ -75,21 +75,32 @@ class ArtifactPredictor:
         age = (day - dob).days / 365.25 if dob is not None else math.nan
         return Side(key, math.nan, math.nan, "", math.nan, "", age)
 
-    def occasion(self, ka: str, kb: str, ctx: MatchContext) -> Occasion:
-        """The match as the feature state sees it: same event as the players' latest, or a new one."""
-        monday = ctx.match_date - timedelta(days=ctx.match_date.weekday())
-        fa, fb = self.state.features.form(ka), self.state.features.form(kb)
+    def _current_event(self, keys: tuple[str, str], ctx: MatchContext) -> tuple[str, int] | None:
+        """(event id, Monday day number) when a player's latest event is this one (same name, recent)."""
         day_now = (ctx.match_date - EPOCH.date()).days
-        same = fa.last_event and fa.last_event == fb.last_event
-        if same and 0 <= day_now - fa.last_event_day <= IN_EVENT_DAYS:
-            event, day = fa.last_event, fa.last_event_day
+        wanted = _norm(ctx.tourney_name or "")
+        for key in keys:
+            form = self.state.features.form(key)
+            seen = _norm(self.state.features.event_names.get(form.last_event, ""))
+            recent = 0 <= day_now - form.last_event_day <= IN_EVENT_DAYS
+            if recent and wanted and seen and (wanted in seen or seen in wanted):
+                return form.last_event, form.last_event_day
+        return None
+
+    def occasion(self, ka: str, kb: str, ctx: MatchContext) -> Occasion:
+        """The match as the feature state sees it: a later round of the players' event, or a new one."""
+        monday = ctx.match_date - timedelta(days=ctx.match_date.weekday())
+        current = self._current_event((ka, kb), ctx)
+        if current is not None:
+            event, day = current
         else:
             event, day = f"live:{ctx.tourney_name or ''}@{monday}", (monday - EPOCH.date()).days
         surface = SURFACE_INDEX.get(ctx.surface.value, NO_SURFACE) if ctx.surface else NO_SURFACE
         level = (ctx.level or Level.TOUR_250).value
         round_order = ROUND_ORDER.get(ctx.round or "", 12)
         wta = 1 if ctx.tour == Tour.WTA else 0
-        return Occasion(event, day, ctx.country or "", ctx.best_of, level, round_order, surface, wta)
+        name = ctx.tourney_name or ""
+        return Occasion(event, day, ctx.country or "", ctx.best_of, level, round_order, surface, wta, name)
 
     def features(self, a: PlayerRef | str, b: PlayerRef | str, ctx: MatchContext) -> tuple[np.ndarray, ...]:
         """(differences, context) rows of shape (1, k) for the pair, as of now."""
@@ -112,6 +123,10 @@ class ArtifactPredictor:
         terms = self.model.learner.logit_terms(diffs, context)
         scale = self.model.calibrator.a if isinstance(self.model.calibrator, Temperature) else 1.0
         return {g: scale * sum(float(terms[n][0]) for n in names) for g, names in TERM_GROUPS.items()}
+
+
+def _norm(name: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
 def _dobs(art: artifact_io.Artifact) -> dict[str, date]:

@@ -26,7 +26,7 @@ _LOG10 = math.log(10.0)
 class EloParams:
     """Elo hyper-parameters; defaults from a coordinate search on 2015-2021 tour-level log loss."""
 
-    k_a: float = 200.0
+    k_a: float = 160.0
     k_b: float = 3.0
     k_c: float = 0.4
     surface_weight: float = 0.3

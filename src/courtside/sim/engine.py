@@ -177,6 +177,7 @@ def place(ex: SimExchange, user: SimUser, spec: OrderSpec) -> Placement:
         remaining_count=count,
         last_update_time=now,
         priority=seq,
+        hidden_until_ms=ex.now_ms() + ex.config.new_order_lag_ms if ex.config.new_order_lag_ms > 0 else 0,
     )
     if spec.client_order_id is not None:
         user.client_order_ids.add(spec.client_order_id)
@@ -332,6 +333,11 @@ def cancel(ex: SimExchange, order: SimOrder, reason: str) -> Decimal:
     ex.emit(OrderEvent(order))
     ex.emit(TickerEvent(order.ticker))
     return reduced
+
+
+def hidden(ex: SimExchange, order: SimOrder) -> bool:
+    """True while a new order is still missing from order reads (new_order_lag_ms)."""
+    return ex.now_ms() < order.hidden_until_ms
 
 
 def visible(ex: SimExchange, order: SimOrder) -> SimOrder:

@@ -36,6 +36,7 @@ class SimConfig:
     max_open_orders: int = 200_000
     auto_settle: bool = True  # settle `settlement_timer_seconds` after determination
     stale_reads_ms: int = 0  # > 0: order reads show the pre-cancel state this long (recorded race)
+    new_order_lag_ms: int = 0  # > 0: a new order is missing from order reads this long (lagging replica)
 
 
 @dataclass(slots=True)
@@ -146,6 +147,7 @@ class SimOrder:
     reserved: Decimal = ZERO  # collateral held back for the resting remainder
     stale_view: SimOrder | None = None  # what reads still show until `stale_until_ms`
     stale_until_ms: int = 0
+    hidden_until_ms: int = 0  # order reads do not show the order before this (new_order_lag_ms)
 
     @property
     def unit_cost(self) -> Decimal:

@@ -119,6 +119,7 @@ async def orders_list(request: Request, user_id: str) -> Response:
             and (events is None or ex.markets[o.ticker].event_ticker in events)
             and (not q.get("status") or o.status.value == q["status"])
             and in_window(o.created_time, low, high)
+            and not engine.hidden(ex, o)
         ]
         page, cursor = paginate(rows, q, limit)
         orders = [serialize.order_json(engine.visible(ex, o)) for o in page]
@@ -131,7 +132,7 @@ async def order_one(request: Request, user_id: str) -> Response:
     with ex.lock:
         ex.tick()
         order = ex.orders.get(request.path_params["order_id"])
-        if order is None or order.user_id != user_id:
+        if order is None or order.user_id != user_id or engine.hidden(ex, order):
             raise NotFoundError("not found", status=404, code="not_found")
         return JSONResponse({"order": serialize.order_json(engine.visible(ex, order))})
 

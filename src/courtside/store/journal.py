@@ -239,6 +239,17 @@ class TradingStateRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ShardCashRow(Base):
+    """The cash last seen on the tennis shard and what one order needs (shown by `courtside status`)."""
+
+    __tablename__ = "trader_shard_cash"
+    mode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer)
+    cash: Mapped[Decimal] = mapped_column(Money())
+    needed: Mapped[Decimal] = mapped_column(Money())
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PaperOrderRow(Base):
     """The paper exchange's own book of our orders (dry-run)."""
 

@@ -21,6 +21,7 @@ from courtside.store.journal import (
     PositionRow,
     ScanRow,
     SettlementRow,
+    ShardCashRow,
     StartPriceRow,
     TradedEventRow,
     TradingStateRow,
@@ -333,6 +334,18 @@ class Journal:
         with self._factory() as s:
             row = s.get(TradingStateRow, 1)
             return ("ACTIVE", "") if row is None else (row.state, row.reason)
+
+    def record_shard_cash(self, shard: int, cash: Decimal, needed: Decimal, now: datetime) -> None:
+        with transaction(self._factory) as s:
+            row = s.get(ShardCashRow, self.mode)
+            if row is None:
+                s.add(ShardCashRow(mode=self.mode, shard=shard, cash=cash, needed=needed, ts=now))
+            else:
+                row.shard, row.cash, row.needed, row.ts = shard, cash, needed, now
+
+    def shard_cash(self) -> ShardCashRow | None:
+        with self._factory() as s:
+            return s.get(ShardCashRow, self.mode)
 
     def set_state(self, state: str, reason: str, now: datetime) -> None:
         with transaction(self._factory) as s:

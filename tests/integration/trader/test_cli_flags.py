@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,6 +16,9 @@ from typer.testing import CliRunner
 from courtside.app.run import Overrides
 from courtside.cli import trade as trade_cli
 from courtside.data.registry import PlayerRegistry
+from courtside.domain.clock import SystemClock
+from courtside.kalshi.doctor import Verdict, run_doctor
+from courtside.kalshi.rest import KalshiClient
 from courtside.store.db import make_engine
 from courtside.store.trading import Journal
 
@@ -42,6 +46,8 @@ def cli(harness: Any) -> Any:
         ]
         if args[0] in ("kill", "resume", "status", "unmatched"):
             common = ["--db", f"sqlite:///{harness.tmp / 'j.db'}", "--config", str(config)]
+        if args[0] == "fund":
+            common = ["--env", harness.sim.base_url, "--config", str(config)]
         return runner.invoke(app, [*args, *common])
 
     yield invoke
@@ -50,6 +56,23 @@ def cli(harness: Any) -> Any:
 
 def _orders(h: Any) -> list[Any]:
     return asyncio.run(h.exchange_orders())
+
+
+def _shards(h: Any) -> dict[int, Decimal]:
+    async def read() -> dict[int, Decimal]:
+        async with KalshiClient(h.sim.base_url, auth=h.auth) as client:
+            balance = await client.get_balance()
+            return {shard: balance.on_shard(shard) for shard in (0, 3)}
+
+    return asyncio.run(read())
+
+
+def _move(h: Any, amount: str, source: int, dest: int) -> None:
+    async def send() -> None:
+        async with KalshiClient(h.sim.base_url, auth=h.auth) as client:
+            await client.intra_exchange_transfer(Decimal(amount), source_shard=source, destination_shard=dest)
+
+    asyncio.run(send())
 
 
 def _journal(h: Any, mode: str) -> Journal:
@@ -140,3 +163,47 @@ def test_stream_once_runs_one_interval_over_the_websocket(cli: Any, harness: Any
     assert result.exit_code == 0, result.output
     assert len(_orders(harness)) == 1
     assert len(_journal(harness, "live").scans()) == 1
+
+
+def test_fund_moves_cash_to_the_tennis_shard(cli: Any, harness: Any) -> None:
+    before = _shards(harness)
+    result = cli("fund", "--amount", "25.50", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "transfer" in result.output
+    after = _shards(harness)
+    assert after[3] - before[3] == Decimal("25.50")
+    assert before[0] - after[0] == Decimal("25.50")
+
+
+def test_fund_without_a_terminal_refuses_unless_yes(cli: Any, harness: Any) -> None:
+    before = _shards(harness)
+    result = cli("fund", "--amount", "10", "--from-shard", "0", "--to-shard", "3")
+    assert result.exit_code == 2
+    assert "--yes" in result.output
+    assert _shards(harness) == before
+    assert cli("fund", "--amount", "-3", "--yes").exit_code != 0
+    assert _shards(harness) == before
+
+
+def test_a_thin_tennis_shard_is_reported_at_startup_in_status_and_doctor(cli: Any, harness: Any) -> None:
+    _move(harness, "999.50", 3, 0)  # $0.50 left on shard 3: not enough for one 3-lot
+    result = cli("trade", "--once", "--live", "--confirm-live", "--max-size", "3")
+    assert result.exit_code == 0, result.output
+    log = (harness.tmp / "auto_trader.log").read_text()
+    assert "tennis shard 3 holds $0.5" in log
+    assert "courtside fund" in log
+    status = json.loads(cli("status", "--live", "--json").output)
+    assert (Decimal(status["tennis_shard_cash"]), status["tennis_shard_low"]) == (Decimal("0.5"), True)
+    assert "WARNING" in cli("status", "--live").output
+
+    async def doctor() -> dict[str, Any]:
+        async with KalshiClient(harness.sim.base_url, auth=harness.auth) as client:
+            checks = await run_doctor(client, SystemClock(), with_auth=True, need=Decimal(3))
+            return {c.name: c for c in checks}
+
+    shard = asyncio.run(doctor())["tennis shard"]
+    assert shard.verdict is Verdict.WARN
+    assert "courtside fund" in shard.fix
+    _move(harness, "10", 0, 3)
+    assert cli("trade", "--once", "--live", "--confirm-live", "--max-size", "3").exit_code == 0
+    assert json.loads(cli("status", "--live", "--json").output)["tennis_shard_low"] is False

@@ -103,6 +103,24 @@ async def test_exchange_down_for_the_whole_scan_places_nothing_and_loses_nothing
     await _agree(harness, journal)
 
 
+async def test_order_that_lands_unseen_then_restart_is_never_placed_twice(harness) -> None:  # type: ignore[no-untyped-def]
+    lag_ms = 120_000
+    harness.sim.control.configure(new_order_lag_ms=lag_ms)  # new orders missing from reads for 2 min
+    harness.sim.control.fault(method="POST", path_regex=ORDERS_PATH, drop_after_send=True)
+    _, journal = await _scan(harness)  # the order lands; the answer is lost; lookups find nothing
+    assert [r.status for r in journal.orders()] == ["unknown"]
+    for _ in range(2):  # restarts while the exchange still hides it: the same id is sent again (409)
+        report, journal = await _scan(harness)
+        assert report.orders == 0
+        assert [r.status for r in journal.orders()] == ["unknown"]
+    harness.sim.control.configure(new_order_lag_ms=0)
+    harness.sim.control.advance(lag_ms)
+    assert len(await harness.exchange_orders()) == 1
+    _, journal = await _scan(harness)  # visible at last: resolved to the one order
+    await _agree(harness, journal)
+    assert len(journal.orders()) == 1
+
+
 async def test_malformed_market_data_never_leads_to_an_order(harness) -> None:  # type: ignore[no-untyped-def]
     now = harness.sim.exchange.now()
     bad = MatchSpec(

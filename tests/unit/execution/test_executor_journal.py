@@ -99,15 +99,27 @@ async def test_lost_answer_is_resolved_by_client_order_id_on_reconcile() -> None
     assert rec.exposure == intent.count * intent.quote.price
 
 
-async def test_an_intent_that_never_reached_the_exchange_frees_the_match() -> None:
+async def test_an_intent_that_never_reached_the_exchange_is_sent_with_the_same_id() -> None:
     _, journal, paper, clock, intent = _setup()
     ex = Executor(paper, journal, clock)
-    journal.record_intent(ex._new_order(intent, None), NOW)  # crash before the send
+    row = journal.record_intent(ex._new_order(intent, None), NOW)  # crash before the send
     await reconcile(paper, ex, journal, clock)
-    assert [r.status for r in journal.orders()] == ["not_placed"]
-    assert journal.traded_events() == set()
-    placed = await ex.place(intent)  # a new attempt gets a new id
-    assert placed.client_order_id.endswith("-r1")
+    (order,) = await paper.get_orders()
+    assert order.client_order_id == row.client_order_id
+    assert [(r.status, r.order_id) for r in journal.orders()] == [("resting", order.order_id)]
+    assert journal.traded_events() == {intent.event_ticker}
+
+
+async def test_a_pending_order_is_retried_not_replaced_by_a_new_attempt() -> None:
+    _, journal, paper, clock, intent = _setup()
+    ex = Executor(paper, journal, clock)
+    row = journal.record_intent(ex._new_order(intent, None), NOW)
+    await reconcile(paper, ex, journal, clock, resend=False)  # scan-only: left pending, not sent
+    assert [r.status for r in journal.orders()] == ["intent"]
+    assert await paper.get_orders() == []
+    placed = await ex.place(intent)
+    assert placed.client_order_id == row.client_order_id
+    assert len(await paper.get_orders()) == 1
 
 
 async def test_a_refused_order_frees_the_match_and_says_why() -> None:

@@ -275,6 +275,7 @@ def test_new_shape_fields_parse() -> None:
         "ticker",
         "event_ticker",
         "status",
+        "yes_sub_title",
         "yes_ask_dollars",
         "yes_bid_size_fp",
         "price_ranges",
@@ -294,7 +295,13 @@ def test_missing_market_field_is_a_parse_error_naming_market_and_field(recorded:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("yes_bid_dollars", "abc"), ("status", "weird"), ("open_time", "yesterday"), ("price_ranges", [])],
+    [
+        ("yes_bid_dollars", "abc"),
+        ("status", "weird"),
+        ("open_time", "yesterday"),
+        ("price_ranges", []),
+        ("yes_sub_title", 7),
+    ],
 )
 def test_malformed_market_field_is_a_parse_error(recorded: Any, field: str, value: Any) -> None:
     raw = dict(recorded.body("markets__unauth_single")["market"])

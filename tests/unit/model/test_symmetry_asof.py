@@ -99,3 +99,13 @@ def test_walkover_leaves_form_untouched() -> None:
     state.record(a, b, occ, MatchResult(True, 90.0, 0.6))
     assert list(state.form("atp:1").results) == [1]
     assert state.h2h == {("atp:1", "atp:2"): 1}
+
+
+def test_feature_state_survives_pickling_unchanged() -> None:
+    import pickle
+
+    matches = synthetic_matches(n_weeks=20)
+    _, state = build(matches)
+    copy = pickle.loads(pickle.dumps(state.features))
+    assert copy.h2h == state.features.h2h
+    assert copy.players == state.features.players

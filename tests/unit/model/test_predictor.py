@@ -1,0 +1,56 @@
+"""Live prediction sees exactly the features the training pass saw, and explains itself."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.unit.model.synth import synthetic_matches
+
+from courtside.domain.tennis import Level, MatchContext, PlayerRef, Surface, Tour
+from courtside.model.artifact import Artifact
+from courtside.model.dataset import build
+from courtside.model.features import DIFF_NAMES
+from courtside.model.predictor import ArtifactPredictor, UnknownPlayerError
+from courtside.model.walkforward import TrainConfig, fit_model
+
+
+def _predictor(history: pd.DataFrame) -> ArtifactPredictor:
+    ff, state = build(history)
+    model = fit_model(
+        history, ff, history["tourney_date"].max(), TrainConfig(train_years=5, calibration_months=3)
+    )
+    players = pd.DataFrame({"key": sorted(state.elo.index), "dob": None})
+    return ArtifactPredictor(Artifact(state, model, players, {"model_version": "test"}))
+
+
+def test_live_features_match_the_training_pass_for_the_next_event() -> None:
+    matches = synthetic_matches(n_weeks=40)
+    last_week = matches["tourney_date"] == matches["tourney_date"].max()
+    history = matches[~last_week].reset_index(drop=True)
+    predictor = _predictor(history)
+    full, _ = build(matches)
+    first_round = matches.index[last_week & (matches["round"] == "R16")]
+    keep = [j for j, name in enumerate(DIFF_NAMES) if name != "age"]  # live age comes from dob
+    for i in first_round:
+        row = matches.loc[i]
+        ctx = MatchContext(
+            Tour.ATP, row["tourney_date"].date(), Surface(row["surface"]), Level.TOUR_250, "R16", 3
+        )
+        diffs, context = predictor.features(row["winner_key"], row["loser_key"], ctx)
+        np.testing.assert_allclose(diffs[0, keep], full.diffs[i, keep], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(context[0], full.context[i], rtol=1e-12)
+
+
+def test_prediction_is_symmetric_explained_and_refuses_strangers() -> None:
+    predictor = _predictor(synthetic_matches(n_weeks=30))
+    ctx = MatchContext(Tour.ATP, pd.Timestamp("2015-08-03").date(), Surface.CLAY, Level.GRAND_SLAM, "R32", 5)
+    a, b = PlayerRef("atp:1000", "Player 0"), "atp:1001"
+    pa = predictor.predict(a, b, ctx)
+    assert pa.p_a + predictor.predict(b, a, ctx).p_a == 1.0
+    assert set(pa.contributions) >= {"rating", "surface", "form", "fatigue", "h2h"}
+    assert pa.model_version == "test"
+    with pytest.raises(UnknownPlayerError) as err:
+        predictor.predict("atp:999999", b, ctx)
+    assert isinstance(err.value, KeyError)
+    assert "atp:999999" in str(err.value)
