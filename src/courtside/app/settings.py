@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from courtside.domain.errors import ConfigError
-from courtside.markets.discovery import DEFAULT_SERIES
+from courtside.markets.ports import DEFAULT_SERIES
 from courtside.pricing.edge import EdgeParams
 from courtside.risk.checks import RiskLimits
 from courtside.strategy.decide import OrderStyle, StrategyParams

@@ -19,15 +19,13 @@ from courtside.app.logs import setup_logging
 from courtside.app.settings import TraderSettings, load_settings
 from courtside.domain.errors import CourtsideError
 from courtside.domain.orders import TENNIS_SHARD
-from courtside.kalshi.auth import Credentials
-from courtside.kalshi.rest import KalshiClient
-from courtside.kalshi.types import TransferResult
 from courtside.risk.checks import TradingState
 from courtside.store.db import make_engine
 from courtside.store.trading import Journal
 
 if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only by trade and scan
     from courtside.app.run import Overrides
+    from courtside.kalshi.types import TransferResult
 
 console = Console()
 err_console = Console(stderr=True)
@@ -315,6 +313,9 @@ def _dollars(text: str) -> Decimal:
 async def _transfer(
     s: TraderSettings, amount: Decimal, source: int, dest: int
 ) -> tuple[TransferResult, Decimal]:
+    from courtside.kalshi.auth import Credentials
+    from courtside.kalshi.rest import KalshiClient
+
     overrides = STATE.overrides
     auth = overrides.auth if overrides is not None and overrides.auth is not None else None
     async with KalshiClient(s.env, auth=auth or Credentials.from_env().auth(), timeout=s.http_timeout) as c:

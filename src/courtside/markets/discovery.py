@@ -19,6 +19,7 @@ from courtside.domain.market import Event, Series
 from courtside.domain.tennis import PlayerRef, Tour
 from courtside.markets.listing import Malformed, open_events
 from courtside.markets.match import Side, Skip, TennisMatch, parse_match
+from courtside.markets.ports import DEFAULT_SERIES as DEFAULT_SERIES
 from courtside.markets.ports import MarketData
 
 if TYPE_CHECKING:  # the registry pulls in pandas; the journal commands never need it
@@ -26,14 +27,6 @@ if TYPE_CHECKING:  # the registry pulls in pandas; the journal commands never ne
 
 log = logging.getLogger("courtside.markets")
 
-DEFAULT_SERIES: tuple[str, ...] = (
-    "KXATPMATCH",
-    "KXWTAMATCH",
-    "KXATPCHALLENGERMATCH",
-    "KXWTACHALLENGERMATCH",
-    "KXITFMATCH",
-    "KXITFWMATCH",
-)
 NOT_SINGLES_WINNER = re.compile(
     r"DOUBLES|SETWINNER|GTOTAL|GSPREAD|SSPREAD|TOTALSETS|EXACT|ADVANCE|STAGE|GRANDSLAM|TOURNWIN"
     r"|FINALSQUAL|1RANK|^KXTT|TABLETENNIS|PICKLEBALL",

@@ -7,6 +7,16 @@ from typing import Protocol
 
 from courtside.domain.market import Event, ExchangeStatus, Market, OrderBook, Series
 
+# The match-winner series traded by default (kalshi-api.md §5.1); here so settings need not load discovery.
+DEFAULT_SERIES: tuple[str, ...] = (
+    "KXATPMATCH",
+    "KXWTAMATCH",
+    "KXATPCHALLENGERMATCH",
+    "KXWTACHALLENGERMATCH",
+    "KXITFMATCH",
+    "KXITFWMATCH",
+)
+
 
 class MarketData(Protocol):
     """Public market data: exchange status, series, events with nested markets, books."""

@@ -107,6 +107,8 @@ def score_groups(pred: pd.DataFrame) -> list[dict[str, Any]]:
 
 def market_frame(data_dir: Path, pred: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     """Test predictions of completed matches joined to their odds rows (Pinnacle and average)."""
+    if pred.empty:
+        return pd.DataFrame()
     years = range(int(pred["tourney_date"].dt.year.min()), int(pred["tourney_date"].dt.year.max()) + 2)
     try:
         odds = load_odds(data_dir, (Tour.ATP, Tour.WTA), years=years)

@@ -95,3 +95,25 @@ def test_train_artifact_round_trip_load_time_and_roll_forward(slice_dir: Path, t
     later = later[later["tourney_date"] > "2021-06-30"]
     rolled = ArtifactPredictor(roll_forward(load(art_dir), later))
     assert rolled.predict(djokovic, alcaraz, ctx).p_a != first.p_a
+
+
+def test_evaluate_without_odds_files_and_past_the_data_end(slice_dir: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for tour in ("atp", "wta"):
+        (bare / f"tennis_{tour}").symlink_to(slice_dir / f"tennis_{tour}")
+    pred, rep = tmp_path / "pred.csv", tmp_path / "report"
+    out = _invoke(
+        "evaluate", "--data", str(bare), "--train-until", "2021-06-30", "--test-from", "2021-07-01",
+        "--predictions", str(pred), "--report", str(rep), "--refit", "none", "--json",
+    )  # fmt: skip
+    report = json.loads(out[out.index("{") :])
+    assert report["market"] == []
+    assert report["counts"]["test_matches"] > 100
+    late = tmp_path / "late.csv"
+    out = _invoke(
+        "evaluate", "--data", str(bare), "--train-until", "2021-06-30", "--test-from", "2030-01-01",
+        "--predictions", str(late), "--report", str(tmp_path / "late"), "--json",
+    )  # fmt: skip
+    assert json.loads(out[out.index("{") :])["counts"]["test_matches"] == 0
+    assert late.read_text().strip() == ",".join(PREDICTION_COLUMNS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,18 +26,21 @@ def _predictor(history: pd.DataFrame) -> ArtifactPredictor:
     return ArtifactPredictor(Artifact(state, model, players, {"model_version": "test"}))
 
 
-def test_live_features_match_the_training_pass_for_the_next_event() -> None:
+@pytest.mark.parametrize(("rnd", "known"), [("R16", ()), ("QF", ("R16",))])
+def test_live_features_match_the_training_pass(rnd: str, known: tuple[str, ...]) -> None:
+    """The next event's first round, and a later round once the earlier one is rolled in."""
     matches = synthetic_matches(n_weeks=40)
     last_week = matches["tourney_date"] == matches["tourney_date"].max()
-    history = matches[~last_week].reset_index(drop=True)
+    history = matches[~last_week | matches["round"].isin(known)].reset_index(drop=True)
     predictor = _predictor(history)
     full, _ = build(matches)
-    first_round = matches.index[last_week & (matches["round"] == "R16")]
+    rows = matches.index[last_week & (matches["round"] == rnd)]
     keep = [j for j, name in enumerate(DIFF_NAMES) if name != "age"]  # live age comes from dob
-    for i in first_round:
+    for i in rows:
         row = matches.loc[i]
+        day = row["tourney_date"].date() + timedelta(days=2 if known else 0)
         ctx = MatchContext(
-            Tour.ATP, row["tourney_date"].date(), Surface(row["surface"]), Level.TOUR_250, "R16", 3
+            Tour.ATP, day, Surface(row["surface"]), Level.TOUR_250, rnd, 3, tourney_name=row["tourney_name"]
         )
         diffs, context = predictor.features(row["winner_key"], row["loser_key"], ctx)
         np.testing.assert_allclose(diffs[0, keep], full.diffs[i, keep], rtol=1e-12, atol=1e-12)
