@@ -56,7 +56,8 @@ def host_countries(matches: pd.DataFrame) -> dict[str, str]:
         return {}
     wcs = pd.concat(parts)
     counts = wcs.groupby(["event", "ioc"]).size().reset_index(name="n")
-    counts = counts.sort_values("n", ascending=False).drop_duplicates("event")
+    # a stable, fully ordered tie-break: the choice must not depend on how much later data is loaded
+    counts = counts.sort_values(["n", "ioc"], ascending=[False, True], kind="stable").drop_duplicates("event")
     counts = counts[counts["n"] >= 2]
     return dict(zip(counts["event"], counts["ioc"], strict=True))
 
