@@ -6,6 +6,7 @@ import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from rich.console import Console
 from rich.logging import RichHandler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -23,7 +24,11 @@ def setup_logging(log_file: Path, *, console: bool = True, level: int = logging.
     file_handler.setFormatter(logging.Formatter(FORMAT))
     handlers: list[logging.Handler] = [file_handler]
     if console:
-        handlers.append(RichHandler(show_path=False, rich_tracebacks=False, markup=False))
+        # stderr, so that `--json` output on stdout stays machine-readable
+        console_handler = RichHandler(
+            console=Console(stderr=True), show_path=False, rich_tracebacks=False, markup=False
+        )
+        handlers.append(console_handler)
     for handler in handlers:
         handler._courtside = True  # type: ignore[attr-defined]
         root.addHandler(handler)

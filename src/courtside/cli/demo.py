@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Annotated
@@ -42,12 +43,26 @@ def recent_history(data: Path, into: Path, seasons: int = DEMO_SEASONS) -> Path:
     return into
 
 
+def _usable(candidate: Path) -> bool:
+    """An artifact folder this version of courtside can load (an older cached one is rebuilt)."""
+    from courtside.model.artifact import FORMAT_VERSION, META
+
+    try:
+        meta = json.loads((candidate / META).read_text())
+    except (OSError, ValueError):
+        return False
+    if meta.get("format_version") == FORMAT_VERSION:
+        return True
+    console.print(f"[yellow]ignoring {candidate}: model format {meta.get('format_version')} is outdated[/]")
+    return False
+
+
 def _model(model: Path, data: Path | None, var: Path) -> Path:
     """The full model if one is cached, else a demo model from recent seasons (built once, cached in
     var/); without any match history, exit 1 with instructions."""
     demo_model = var / "model"
     for candidate in (model, demo_model):
-        if (candidate / "meta.json").exists():
+        if _usable(candidate):
             return candidate
     from courtside.data.sync import DEFAULT_CACHE
 

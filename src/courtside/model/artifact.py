@@ -25,7 +25,8 @@ from courtside.domain.errors import ModelError
 from courtside.model.dataset import ModelState, build
 from courtside.model.walkforward import FittedModel, TrainConfig
 
-FORMAT_VERSION = 1
+# bump whenever the pickled state changes shape: an older artifact is then refused with "retrain"
+FORMAT_VERSION = 2
 META = "meta.json"
 STATE = "state.pkl"
 
@@ -103,12 +104,19 @@ def load(path: Path) -> Artifact:
         raise ModelError(f"no readable model artifact at {path}: {e}") from e
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelError(
-            f"artifact {path} has format {meta.get('format_version')}, expected {FORMAT_VERSION}"
+            f"artifact {path} has format {meta.get('format_version')}, expected {FORMAT_VERSION}: "
+            "retrain it with `courtside model train`"
         )
     if hashlib.sha256(blob).hexdigest() != meta.get("state_sha256"):
         raise ModelError(f"artifact {path}: {STATE} does not match the checksum in {META}")
     # the checksum above ties state.pkl to the meta.json we wrote, so this is our own pickle
-    state, model, players = pickle.loads(blob)  # noqa: S301
+    try:
+        state, model, players = pickle.loads(blob)  # noqa: S301
+    except (pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError, ImportError) as e:
+        raise ModelError(
+            f"artifact {path} was written by an incompatible courtside ({e!r}): "
+            "retrain it with `courtside model train`"
+        ) from e
     return Artifact(state, model, players, meta)
 
 

@@ -59,7 +59,7 @@ def test_cli_unreachable_host_exits_nonzero_with_json() -> None:
         app, ["doctor", "--env", "http://127.0.0.1:9/trade-api/v2", "--public", "--json"]
     )
     assert result.exit_code == 1
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     verdicts = {c["name"]: c["verdict"] for c in report["checks"]}
     assert verdicts["exchange"] == "fail"
     assert verdicts["credentials"] == "skip"

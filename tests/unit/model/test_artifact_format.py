@@ -1,0 +1,31 @@
+"""An artifact from an older courtside is refused with a message that says to retrain."""
+
+import hashlib
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from courtside.domain.errors import ModelError
+from courtside.model.artifact import FORMAT_VERSION, META, STATE, load
+
+
+def _write(path: Path, version: int, blob: bytes) -> Path:
+    path.mkdir()
+    (path / STATE).write_bytes(blob)
+    meta = {"format_version": version, "state_sha256": hashlib.sha256(blob).hexdigest()}
+    (path / META).write_text(json.dumps(meta))
+    return path
+
+
+def test_an_older_format_is_refused_with_retrain_advice(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "old", FORMAT_VERSION - 1, pickle.dumps(("s", "m", "p")))
+    with pytest.raises(ModelError, match="retrain"):
+        load(folder)
+
+
+def test_a_state_that_does_not_unpack_is_refused_with_retrain_advice(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "bad", FORMAT_VERSION, pickle.dumps(("only", "two")))
+    with pytest.raises(ModelError, match="retrain"):
+        load(folder)
