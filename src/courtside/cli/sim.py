@@ -59,7 +59,7 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port (0 = any free port)")] = 8765,
     host: Annotated[str, typer.Option(help="loopback address to bind")] = "127.0.0.1",
     seed: Annotated[int, typer.Option(help="seed for ids, the slate and liquidity")] = 0,
-    matches: Annotated[int, typer.Option(help="random tennis matches to list at start")] = 0,
+    matches: Annotated[int, typer.Option(help="random tennis matches to list at start")] = 24,
     key_file: Annotated[Path | None, typer.Option(help="public key PEM to register as a trader")] = None,
     key_id: Annotated[str | None, typer.Option(help="API key id for --key-file")] = None,
     balance: Annotated[str, typer.Option(help="trader balance per shard (0 and 3), dollars")] = "1000",
