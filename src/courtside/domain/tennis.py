@@ -77,3 +77,14 @@ class Prediction:
     @property
     def p_b(self) -> float:
         return 1.0 - self.p_a
+
+
+# The singles match-winner series (kalshi-api.md §5.1): one event per match, one market per player.
+MATCH_WINNER_SERIES: tuple[str, ...] = (
+    "KXATPMATCH",
+    "KXWTAMATCH",
+    "KXATPCHALLENGERMATCH",
+    "KXWTACHALLENGERMATCH",
+    "KXITFMATCH",
+    "KXITFWMATCH",
+)

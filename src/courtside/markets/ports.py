@@ -6,16 +6,10 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from courtside.domain.market import Event, ExchangeStatus, Market, OrderBook, Series
+from courtside.domain.tennis import MATCH_WINNER_SERIES
 
 # The match-winner series traded by default (kalshi-api.md §5.1); here so settings need not load discovery.
-DEFAULT_SERIES: tuple[str, ...] = (
-    "KXATPMATCH",
-    "KXWTAMATCH",
-    "KXATPCHALLENGERMATCH",
-    "KXWTACHALLENGERMATCH",
-    "KXITFMATCH",
-    "KXITFWMATCH",
-)
+DEFAULT_SERIES: tuple[str, ...] = MATCH_WINNER_SERIES
 
 
 class MarketData(Protocol):

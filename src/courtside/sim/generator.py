@@ -18,18 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 from courtside.domain.money import CENT, ONE, ZERO
-from courtside.domain.tennis import Tour
+from courtside.domain.tennis import MATCH_WINNER_SERIES, Tour
 from courtside.sim import players
 
 Json = dict[str, Any]
-MATCH_SERIES = (
-    "KXATPMATCH",
-    "KXWTAMATCH",
-    "KXATPCHALLENGERMATCH",
-    "KXWTACHALLENGERMATCH",
-    "KXITFMATCH",
-    "KXITFWMATCH",
-)
+MATCH_SERIES = MATCH_WINNER_SERIES
 SERIES_TITLES = {
     "KXATPMATCH": "ATP Tennis Match",
     "KXWTAMATCH": "WTA Tennis Match",
