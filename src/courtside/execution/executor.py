@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from courtside.domain.clock import Clock
@@ -23,6 +24,8 @@ from courtside.store.trading import Journal, NewOrder
 from courtside.strategy.decide import OrderIntent
 
 log = logging.getLogger("courtside.trader")
+# an unresolved order is re-sent (same client_order_id) only this soon after its decision
+RESEND_MAX_AGE = timedelta(minutes=10)
 PENDING = ("intent", "unknown")
 
 
@@ -161,6 +164,17 @@ class Executor:
         if not resend:
             log.info("order %s not seen on the exchange; left pending", row.client_order_id)
             return False
+        if self.clock.now() - row.created_at > RESEND_MAX_AGE:
+            # reads catch up within seconds, so an order unseen this long never landed; its price is
+            # stale, so the match is freed for a fresh decision instead of re-sending the old one
+            log.warning(
+                "order %s unseen %s after it was sent: not placed", row.client_order_id, RESEND_MAX_AGE
+            )
+            self.journal.update_order(
+                row.client_order_id, self.clock.now(), status="not_placed", detail="unseen; stale price"
+            )
+            self._free_if_untouched(row.event_ticker)
+            return True
         placed = await self.retry(row)
         return placed.status != "unknown"
 

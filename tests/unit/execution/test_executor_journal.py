@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import create_engine
 from courtside.domain.clock import ManualClock
 from courtside.domain.errors import InsufficientBalanceError, OutcomeUnknownError
 from courtside.domain.orders import OrderAck, OrderRequest
-from courtside.execution.executor import Executor
+from courtside.execution.executor import RESEND_MAX_AGE, Executor
 from courtside.execution.paper import PaperExchange
 from courtside.execution.reconcile import reconcile
 from courtside.markets.match import parse_match
@@ -128,3 +129,15 @@ async def test_a_refused_order_frees_the_match_and_says_why() -> None:
     assert placed.status == "rejected"
     assert "insufficient" in journal.orders()[0].detail
     assert journal.traded_events() == set()
+
+
+async def test_an_order_unseen_for_long_is_not_resent_at_a_stale_price() -> None:
+    _, journal, paper, clock, intent = _setup()
+    ex = Executor(paper, journal, clock)
+    journal.record_intent(ex._new_order(intent, None), NOW)  # crash before the send
+    clock.advance(RESEND_MAX_AGE + timedelta(minutes=1))  # a long outage before the restart
+    rec = await reconcile(paper, ex, journal, clock)
+    assert await paper.get_orders() == []
+    assert [r.status for r in journal.orders()] == ["not_placed"]
+    assert rec.unresolved == ()
+    assert journal.traded_events() == set()  # free for a fresh decision at today's prices
