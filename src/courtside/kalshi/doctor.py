@@ -16,16 +16,10 @@ from enum import StrEnum
 from courtside.domain.clock import Clock
 from courtside.domain.errors import AuthenticationError, ExchangeError, ParseError
 from courtside.domain.orders import TENNIS_SHARD
+from courtside.domain.tennis import MATCH_WINNER_SERIES
 from courtside.kalshi.rest import KalshiClient
 
-MATCH_SERIES = (
-    "KXATPMATCH",
-    "KXWTAMATCH",
-    "KXATPCHALLENGERMATCH",
-    "KXWTACHALLENGERMATCH",
-    "KXITFMATCH",
-    "KXITFWMATCH",
-)
+MATCH_SERIES = MATCH_WINNER_SERIES
 SKEW_WARN_S = 2.0
 SKEW_FAIL_S = 10.0
 
