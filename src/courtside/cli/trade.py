@@ -331,7 +331,7 @@ def fund(
     yes: Annotated[bool, Opt("--yes", help="skip the confirmation (required without a terminal)")] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Move collateral between exchange shards: tennis orders need cash on shard 3 (kalshi-api.md §0.7)."""
+    """Move collateral between exchange shards: tennis orders need cash on shard 3 (exchange sharding)."""
     dollars = _dollars(amount)
     if from_shard == to_shard or min(from_shard, to_shard) < 0:
         raise typer.BadParameter("--from-shard and --to-shard must be two different shards")
