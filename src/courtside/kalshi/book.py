@@ -128,6 +128,14 @@ class BookKeeper:
         self._seq[sid] = seq
         return expected is None or seq == expected + 1
 
+    def note_reply_seq(self, data: dict[str, Any]) -> None:
+        """A command reply that carries `sid` and `seq` (Kalshi's `ok` to update_subscription,
+        `unsubscribed`) may take a number in that sid's sequence: count it so the next data frame
+        is not mistaken for a gap. A reply echoing the last seq changes nothing."""
+        sid, seq = data.get("sid"), data.get("seq")
+        if isinstance(sid, int) and isinstance(seq, int) and seq > self._seq.get(sid, 0):
+            self._seq[sid] = seq
+
     def mark_stale(self, tickers: Iterable[str], reason: str) -> list[BookStale]:
         events = []
         for ticker in tickers:

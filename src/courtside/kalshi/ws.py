@@ -78,14 +78,19 @@ class Subscription:
 
 
 class KalshiWebSocket:
-    """`async with KalshiWebSocket("demo", headers=auth.ws_headers) as ws: await ws.subscribe(...)`."""
+    """`async with KalshiWebSocket("demo", headers=auth.ws_headers) as ws: await ws.subscribe(...)`.
+
+    Book subscriptions always send `use_yes_price` explicitly. The default is False (NO levels in
+    NO-leg prices, as in REST and as Kalshi answers when the parameter is unknown or ignored), so
+    a server that does not honour the newer parameter still gives a correct book.
+    """
 
     def __init__(
         self,
         env: str | Endpoints = "prod",
         *,
         headers: HeaderFactory | None = None,
-        use_yes_price: bool = True,
+        use_yes_price: bool = False,
         now: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -358,6 +363,7 @@ class KalshiWebSocket:
             self._emit(PARSERS[kind](data.get("msg")))
 
     def _on_reply(self, cid: int, data: dict[str, Any]) -> None:
+        self.keeper.note_reply_seq(data)
         entry = self._pending.get(cid)
         if entry is None:
             return

@@ -385,12 +385,16 @@ async def _until(predicate: Any, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
-async def test_ws_book_equals_rest_after_deltas_and_after_a_gap(s: SimSession) -> None:
+@pytest.mark.parametrize("yes_price", [False, True])
+async def test_ws_book_equals_rest_after_deltas_and_after_a_gap(s: SimSession, yes_price: bool) -> None:
     t = list_match(s)[0]
     mm_quote(s, t, "bid", "0.47", 3)
     mm_quote(s, t, "ask", "0.52", 3)
     auth = KalshiAuth(s.key_id, s.private_key)
-    async with trader(s) as c, KalshiWebSocket(s.base_url, headers=auth.ws_headers, reply_timeout=2.0) as ws:
+    ws_client = KalshiWebSocket(
+        s.base_url, headers=auth.ws_headers, reply_timeout=2.0, use_yes_price=yes_price
+    )
+    async with trader(s) as c, ws_client as ws:
         sids = await ws.subscribe(["orderbook_delta", "fill"], [t])
         assert set(sids) == {"orderbook_delta", "fill"}
         await _until(lambda: not ws.is_stale(t))
