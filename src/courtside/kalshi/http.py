@@ -2,6 +2,8 @@
 
 GETs are retried on 429 / 5xx / network errors with jittered exponential backoff (no
 Retry-After is sent, kalshi-api.md §1.3); writes are never retried here (see writes.py).
+Every request first takes tokens from a client-side read or write bucket: Basic-tier sizes
+until the first signed request, which reads GET /account/limits once and resizes them.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import httpx
 from courtside.domain.errors import DataError, ExchangeError, NetworkError, OutcomeUnknownError, ParseError
 from courtside.kalshi.env import Endpoints, resolve_env
 from courtside.kalshi.errors import error_for
-from courtside.kalshi.parse import page_cursor
-from courtside.kalshi.ratelimit import RateLimiter, Sleep
+from courtside.kalshi.parse import page_cursor, parse_account_limits
+from courtside.kalshi.ratelimit import BASIC, AccountLimits, RateLimiter, Sleep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,6 +42,7 @@ class KalshiHttp:
         auth: httpx.Auth | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         limiter: RateLimiter | None = None,
+        rate_limit: bool = True,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         max_attempts: int = 5,
@@ -49,7 +52,9 @@ class KalshiHttp:
     ) -> None:
         self.endpoints = env if isinstance(env, Endpoints) else resolve_env(env)
         self.auth = auth
-        self.limiter = limiter
+        # Basic-tier buckets unless told; an explicit limiter (or none) is never resized.
+        self.limiter = limiter if limiter is not None or not rate_limit else RateLimiter(BASIC, sleep=sleep)
+        self._size_from_account = limiter is None and rate_limit
         self._sleep = sleep
         self._rng = rng or random.Random(0)
         self.max_attempts = max(1, max_attempts)
@@ -89,6 +94,8 @@ class KalshiHttp:
         Raises NetworkError if the request never left, OutcomeUnknownError if it may have executed.
         """
         rel = path.lstrip("/")
+        if self._size_from_account and self.auth is not None:
+            await self._size_buckets()
         if self.limiter is not None:
             await self.limiter.acquire(method, "/" + rel.split("?")[0], orders=orders)
         clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
@@ -116,6 +123,24 @@ class KalshiHttp:
             return resp.json()
         except ValueError as e:
             raise ParseError(f"{method} /{rel}", "response body is not JSON") from e
+
+    async def _size_buckets(self) -> AccountLimits | None:
+        """Once, before the first signed request: size the buckets from GET /account/limits.
+        If that fails the Basic-tier buckets stay (the failure itself surfaces on the real call)."""
+        self._size_from_account = False
+        try:
+            limits = parse_account_limits(await self.send("GET", "account/limits"))
+        except (ExchangeError, ParseError) as e:
+            log.warning("GET /account/limits failed (%s); pacing at Basic-tier rates", type(e).__name__)
+            return None
+        self.limiter = RateLimiter(limits, sleep=self._sleep)
+        log.info(
+            "rate limits: %s tier, read %d/s, write %d/s",
+            limits.usage_tier,
+            limits.read.refill_rate,
+            limits.write.refill_rate,
+        )
+        return limits
 
     def _note_date(self, resp: httpx.Response) -> None:
         date = resp.headers.get("date")

@@ -269,7 +269,9 @@ class KalshiClient(OrderWrites):
         return parse_account_limits(await self.get("account/limits"))
 
     async def use_account_limits(self) -> AccountLimits:
-        """Read GET /account/limits and pace every later request with buckets of that size."""
+        """Read GET /account/limits now and pace every later request with buckets of that size
+        (a signed client does this by itself before its first signed request)."""
+        self._size_from_account = False
         limits = await self.get_account_limits()
         self.limiter = RateLimiter(limits, sleep=self._sleep)
         return limits

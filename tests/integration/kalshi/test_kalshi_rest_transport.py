@@ -250,7 +250,8 @@ async def test_signed_requests_exclude_the_query(rsa_key: Any) -> None:
 
     async with client(handler, auth=KalshiAuth("kid", rsa_key, now_ms=lambda: 1000)) as c:
         assert await c.get_fills(ticker=LEP) == []
-    req = seen[0]
+    req = seen[-1]  # (seen[0] is the GET /account/limits a signed client makes first)
+    assert req.url.path.endswith("/portfolio/fills")
     assert req.url.query  # the request had a query string...
     pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
     rsa_key.public_key().verify(
