@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from rich.console import Console
 from rich.progress import Progress
 
 from courtside.domain.errors import CourtsideError
+from courtside.kalshi.auth import load_private_key
 from courtside.sim import catalog, generator
 from courtside.sim.server import SimServer, require_loopback
 
@@ -25,8 +27,19 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sim_app, name="sim")
 
 
-def _register_key(server: SimServer, key_file: Path, key_id: str, balance: Decimal) -> str:
+def public_pem_of(key_file: Path) -> str:
+    """The public key PEM of a key file: a public key as is, or the public half of a private key
+    (the KALSHI_PRIVATE_KEY_PATH file). Nothing of the private key is kept or printed."""
     pem = key_file.expanduser().read_text()
+    if "PRIVATE KEY" not in pem:
+        return pem
+    key = load_private_key(key_file.expanduser())
+    public = key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    return public.decode()
+
+
+def _register_key(server: SimServer, key_file: Path, key_id: str, balance: Decimal) -> str:
+    pem = public_pem_of(key_file)
     result = catalog.register_user(
         server.exchange,
         {"key_id": key_id, "public_key_pem": pem, "balances": {"0": str(balance), "3": str(balance)}},
@@ -40,7 +53,7 @@ def _list_matches(server: SimServer, matches: int, seed: int) -> int:
     maker = ex.add_user({0: Decimal("100000000"), 3: Decimal("100000000")}).user_id
     slate = generator.random_matches(matches, ex.now(), seed=seed)
     chunk = 100
-    with Progress(console=console, transient=True) as progress:
+    with Progress(console=Console(stderr=True), transient=True) as progress:  # stdout stays JSON
         task = progress.add_task("listing markets", total=len(slate))
         for start in range(0, len(slate), chunk):
             part = slate[start : start + chunk]
@@ -60,8 +73,16 @@ def serve(
     host: Annotated[str, typer.Option(help="loopback address to bind")] = "127.0.0.1",
     seed: Annotated[int, typer.Option(help="seed for ids, the slate and liquidity")] = 0,
     matches: Annotated[int, typer.Option(help="random tennis matches to list at start")] = 24,
-    key_file: Annotated[Path | None, typer.Option(help="public key PEM to register as a trader")] = None,
-    key_id: Annotated[str | None, typer.Option(help="API key id for --key-file")] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="key PEM to register as a trader: public, or your private key (only its public half is used)"
+        ),
+    ] = None,
+    key_id: Annotated[
+        str | None,
+        typer.Option(help="API key id for --key-file", envvar="KALSHI_API_KEY_ID", show_envvar=True),
+    ] = None,
     balance: Annotated[str, typer.Option(help="trader balance per shard (0 and 3), dollars")] = "1000",
     as_json: Annotated[bool, typer.Option("--json", help="print the endpoints as JSON")] = False,
 ) -> None:
@@ -69,8 +90,8 @@ def serve(
     try:
         require_loopback(host)
         amount = Decimal(balance)
-        if (key_file is None) != (key_id is None):
-            raise typer.BadParameter("--key-file and --key-id go together")
+        if key_file is not None and key_id is None:
+            raise typer.BadParameter("--key-file needs --key-id (or KALSHI_API_KEY_ID)")
         server = SimServer(host=host, port=port, seed=seed, log_level="warning")
         user = _register_key(server, key_file, key_id, amount) if key_file and key_id else None
         listed = _list_matches(server, matches, seed) if matches > 0 else 0
@@ -90,11 +111,15 @@ def serve(
     else:
         console.print(f"[bold]courtside sim[/bold] on {server.base_url}  (WebSocket {server.ws_url})")
         console.print(f"{listed} markets listed" + (f"; key {key_id} registered" if user else ""))
-        console.print(
-            "Register a key:  curl -X POST " + server.root_url + "/_sim/users -H 'content-type: "
-            'application/json\' -d \'{"key_id": "ID", "public_key_pem": "...", '
-            '"balances": {"3": "1000"}}\''
-        )
+        if not user:
+            console.print(
+                "No API key registered: signed calls answer 401 NOT_FOUND. Restart with\n"
+                "  courtside sim serve --key-file $KALSHI_PRIVATE_KEY_PATH --key-id $KALSHI_API_KEY_ID\n"
+                "or register one while it runs: POST "
+                + server.root_url
+                + '/_sim/users {"key_id": ..., "public_key_pem": ..., "balances": {"3": "1000"}}'
+            )
+        console.print(f"Check it:  courtside doctor --env {server.base_url}")
     sys.stdout.flush()
     try:
         while True:

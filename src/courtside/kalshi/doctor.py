@@ -42,12 +42,20 @@ class Check:
         return {k: str(v) for k, v in asdict(self).items()}
 
 
-def explain_auth(err: AuthenticationError) -> str:
-    """The fix for a 401, from its body (bad signature, unknown key id, clock skew)."""
+SIM_REGISTER = "courtside sim serve --key-file $KALSHI_PRIVATE_KEY_PATH --key-id $KALSHI_API_KEY_ID"
+
+
+def explain_auth(err: AuthenticationError, *, local: bool = False) -> str:
+    """The fix for a 401, from its body (bad signature, unknown key id, clock skew); `local` when
+    the environment is a base URL (a simulator), where keys are registered at its start."""
     key = err.details or err.code or ""
     if key == "INCORRECT_API_KEY_SIGNATURE":
+        if local:
+            return f"this key id is registered with another public key: restart with {SIM_REGISTER}"
         return "the private key does not match the key id (or prod/demo keys are mixed): check the pair"
     if key == "NOT_FOUND":
+        if local:
+            return f"this key id is not registered with the simulator: restart it with {SIM_REGISTER}"
         return "unknown API key id: check KALSHI_API_KEY_ID and that it belongs to this --env (prod vs demo)"
     if key == "header_timestamp_expired":
         return "the clock is off by more than Kalshi tolerates: enable NTP (timedatectl set-ntp true)"
@@ -106,7 +114,10 @@ async def check_credentials(client: KalshiClient, need: Decimal = Decimal(0)) ->
         balance = await client.get_balance()
     except AuthenticationError as e:
         fail = Check(
-            "credentials", Verdict.FAIL, f"signed GET /portfolio/balance refused: {e}", explain_auth(e)
+            "credentials",
+            Verdict.FAIL,
+            f"signed GET /portfolio/balance refused: {e}",
+            explain_auth(e, local=client.endpoints.name not in ("prod", "demo")),
         )
         return fail, Check("tennis shard", Verdict.SKIP, "needs working credentials")
     except (ExchangeError, ParseError) as e:

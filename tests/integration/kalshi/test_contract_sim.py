@@ -10,6 +10,7 @@ import time
 from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -528,13 +529,16 @@ async def test_public_reads_and_account_limits(s: SimSession) -> None:
     assert series.fees == MAKER_FEES
 
 
-def test_doctor_cli_against_the_simulator(s: SimSession, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doctor_cli_against_the_simulator(
+    s: SimSession, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import json
 
     import typer
     from typer.testing import CliRunner
 
     from courtside.cli import doctor
+    from courtside.sim.testing import new_rsa_key, write_private_pem
 
     list_match(s)
     app = typer.Typer()
@@ -549,6 +553,19 @@ def test_doctor_cli_against_the_simulator(s: SimSession, monkeypatch: pytest.Mon
     bad = CliRunner().invoke(app, ["doctor", "--env", s.base_url])
     assert bad.exit_code == 1
     assert "unknown API key id" in bad.output
+    unknown = CliRunner().invoke(app, ["doctor", "--env", s.base_url, "--json"])
+    creds = next(c for c in json.loads(unknown.output)["checks"] if c["name"] == "credentials")
+    assert "sim serve --key-file" in creds["fix"]  # the fix names how to register a key
+    monkeypatch.setenv("KALSHI_API_KEY_ID", s.key_id)
+    monkeypatch.setenv(
+        "KALSHI_PRIVATE_KEY_PATH", str(write_private_pem(new_rsa_key(), tmp_path / "wrong.pem"))
+    )
+    wrong = CliRunner().invoke(app, ["doctor", "--env", s.base_url, "--json"])
+    assert wrong.exit_code == 1
+    creds = next(c for c in json.loads(wrong.output)["checks"] if c["name"] == "credentials")
+    assert creds["verdict"] == "fail"
+    assert "INCORRECT_API_KEY_SIGNATURE" in creds["detail"]
+    assert "registered with another public key" in creds["fix"]
 
 
 async def test_ws_subscription_management(s: SimSession) -> None:
