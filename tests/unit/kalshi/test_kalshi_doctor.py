@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -64,3 +65,36 @@ def test_cli_unreachable_host_exits_nonzero_with_json() -> None:
     assert verdicts["exchange"] == "fail"
     assert verdicts["credentials"] == "skip"
     assert all(c["fix"] for c in report["checks"] if c["verdict"] == "fail")
+
+
+def _balance_venue(total: str, shard3: str) -> Any:
+    """A venue whose balance has no per-shard breakdown: the sum, or one shard with ?exchange_index."""
+    import httpx
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        assert req.url.path == "/trade-api/v2/portfolio/balance"
+        dollars = shard3 if req.url.params.get("exchange_index") == "3" else total
+        cents = int(Decimal(dollars) * 100)
+        return httpx.Response(200, json={"balance": cents, "balance_dollars": dollars, "portfolio_value": 0})
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize(("shard3", "verdict"), [("0.0000", Verdict.WARN), ("50.0000", Verdict.OK)])
+async def test_tennis_shard_is_asked_for_when_the_balance_has_no_breakdown(
+    shard3: str, verdict: Verdict, rsa_key: Any
+) -> None:
+    """$50 in total is not $50 on shard 3: without a breakdown, doctor asks for shard 3 itself."""
+    from courtside.kalshi.auth import KalshiAuth
+    from courtside.kalshi.doctor import check_credentials
+    from courtside.kalshi.rest import KalshiClient
+
+    transport = _balance_venue("50.0000", shard3)
+    auth = KalshiAuth("kid", rsa_key)
+    async with KalshiClient(
+        "http://v.test/trade-api/v2", auth=auth, transport=transport, rate_limit=False
+    ) as c:
+        creds, shard = await check_credentials(c, Decimal(1))
+    assert creds.verdict is Verdict.OK
+    assert shard.verdict is verdict
+    assert f"${shard3} on shard 3" in shard.detail
