@@ -171,18 +171,45 @@ def _side_for(market: Market, a: str, b: str) -> tuple[str, Side]:
     return surname, Side(market.yes_sub_title.strip(), surname, market, market.competitor_id)
 
 
+def _suffix_number(code: str) -> int:
+    digits = re.search(r"\d+$", code)
+    return int(digits.group()) if digits else 1
+
+
+def _same_surname_sides(event: Event, surname: str) -> tuple[Side, Side]:
+    """'Cerundolo vs Cerundolo': each market's full name says who it pays on, its suffix (CER, CER2)
+    must abbreviate that surname; the unnumbered suffix is the player named first, as the event code
+    CERCER2 reads (kalshi-api.md §5.2). Identical names or suffixes cannot be told apart."""
+    sides = []
+    for market in event.markets:
+        if not market.yes_sub_title.strip() or not market.code:
+            raise Skip(f"{market.ticker}: no player name or ticker suffix to tell the two {surname}s apart")
+        _check_market_names(market)
+        name = market.yes_sub_title.strip()
+        if not _ends_with_surname(name, surname) or not code_matches(market.code, surname, name):
+            raise Skip(f"{market.ticker}: {name!r} with suffix {market.code} is not one of the {surname}s")
+        sides.append(Side(name, surname, market, market.competitor_id))
+    first, second = sorted(sides, key=lambda s: _suffix_number(s.market.code))
+    if fold(first.name) == fold(second.name) or _suffix_number(first.market.code) == _suffix_number(
+        second.market.code
+    ):
+        raise Skip(f"{event.event_ticker}: cannot tell the two {surname}s apart")
+    return first, second
+
+
 def match_sides(event: Event) -> tuple[Side, Side]:
     """Both sides in event-title order, or Skip."""
     if len(event.markets) != 2:
         raise Skip(f"{event.event_ticker}: {len(event.markets)} markets, a match has 2")
     a, b = event_players(event)
-    if fold(a) == fold(b) and not all(m.code for m in event.markets):
-        raise Skip(f"{event.event_ticker}: both players are called {a}")
-    first, second = (_side_for(m, a, b) for m in event.markets)
-    if first[0] == second[0]:
-        raise Skip(f"{event.event_ticker}: both markets name {first[0]}")
-    by_surname = dict((first, second))
-    side_a, side_b = by_surname[a], by_surname[b]
+    if fold(a) == fold(b):
+        side_a, side_b = _same_surname_sides(event, a)
+    else:
+        first, second = (_side_for(m, a, b) for m in event.markets)
+        if first[0] == second[0]:
+            raise Skip(f"{event.event_ticker}: both markets name {first[0]}")
+        by_surname = dict((first, second))
+        side_a, side_b = by_surname[a], by_surname[b]
     if side_a.competitor_id and side_a.competitor_id == side_b.competitor_id:
         raise Skip(f"{event.event_ticker}: both markets carry competitor {side_a.competitor_id}")
     return side_a, side_b

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from courtside.domain.market import MarketStatus
+from courtside.domain.market import Event, MarketStatus
 from courtside.domain.tennis import Level, Surface, Tour
 from courtside.markets.discovery import DEFAULT_SERIES, wanted_series
 from courtside.markets.match import Skip, code_matches, parse_match
@@ -64,8 +64,8 @@ def test_hard_names(a: str, ac: str, asur: str, b: str, bc: str, bsur: str) -> N
     assert (m.a.market.code, m.b.market.code) == (ac, bc)
 
 
-def test_same_surname_pair_is_told_apart_by_the_ticker_suffix() -> None:
-    ev = event(
+def _kim_vs_kim(**kw: object) -> Event:
+    return event(
         "Soo Kim",
         "KIM",
         "Kim",
@@ -76,9 +76,49 @@ def test_same_surname_pair_is_told_apart_by_the_ticker_suffix() -> None:
         competition="W35 Goyang",
         tournament="W35 Goyang",
         round_="Round of 16",
+        **kw,
     )
-    with pytest.raises(Skip, match="cannot tell"):
-        parse_match(ev, series("KXITFWMATCH"))
+
+
+@pytest.mark.parametrize("old_titles", [False, True])
+def test_same_surname_pair_is_told_apart_by_the_ticker_suffix(old_titles: bool) -> None:
+    """KXITFWMATCH-26SEP01KIMKIM2 (kalshi-api.md §5.2): each market keeps its own player, whatever
+    order the event lists them in; the unnumbered suffix is the player named first."""
+    ev = _kim_vs_kim(old_titles=old_titles)
+    for markets in (ev.markets, tuple(reversed(ev.markets))):
+        m = parse_match(replace(ev, markets=markets), series("KXITFWMATCH"))
+        assert (m.a.name, m.a.market.code) == ("Soo Kim", "KIM")
+        assert (m.b.name, m.b.market.code) == ("Dabin Kim", "KIM2")
+
+
+def test_brothers_playing_each_other_keep_their_own_markets() -> None:
+    ev = event(
+        "Juan Manuel Cerúndolo",
+        "CER",
+        "Cerundolo",
+        "Francisco Cerúndolo",
+        "CER2",
+        "Cerundolo",
+        old_titles=True,
+    )
+    m = parse_match(ev, series())
+    assert (m.a.name, m.b.name) == ("Juan Manuel Cerúndolo", "Francisco Cerúndolo")
+    assert m.b.market.ticker.endswith("-CER2")
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "reason"),
+    [
+        ("KIM2", "Soo Kim", "cannot tell the two Kims apart"),  # both markets name Soo Kim
+        ("KIM", "Dabin Kim", "cannot tell the two Kims apart"),  # both suffixes are KIM
+        ("LEE", "Dabin Kim", "not one of the Kims"),  # the suffix abbreviates someone else
+    ],
+)
+def test_same_surname_pair_that_cannot_be_told_apart_is_skipped(code: str, name: str, reason: str) -> None:
+    ev = _kim_vs_kim()
+    other = market(ev.event_ticker, code, name, "Kim", "Kim", tournament="W35 Goyang", round_="Round of 16")
+    with pytest.raises(Skip, match=reason):
+        parse_match(replace(ev, markets=(ev.markets[0], other)), series("KXITFWMATCH"))
 
 
 def test_suffix_that_does_not_abbreviate_the_player_is_refused() -> None:
