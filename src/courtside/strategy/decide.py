@@ -164,7 +164,7 @@ def decide(
         return NoTrade(tuple(reasons), best, quotes)
     reasons = _thresholds(chosen, priced, params) + list(filter(None, [timing]))
     if reasons:
-        return NoTrade(tuple(reasons), chosen, quotes)
+        return _refusal(chosen, reasons, quotes, priced, params, timing)
     sized = size(chosen, params.sizing, state.bankroll, state.open_exposure)
     final = _at_count(chosen, sized.count, priced, books, params) if sized.count > 0 else None
     if final is None:
@@ -174,6 +174,24 @@ def decide(
         return NoTrade(tuple(f"at {sized.count} contracts: {r}" for r in again), final, quotes)
     tif, expiry = _tif(final, match, params)
     return OrderIntent(match.event_ticker, final, final.count, tif, expiry, sized.binding, quotes)
+
+
+def _refusal(
+    chosen: Quote,
+    reasons: list[str],
+    quotes: tuple[Quote, ...],
+    priced: PricedMatch,
+    params: StrategyParams,
+    timing: str | None,
+) -> NoTrade:
+    """Report the most promising route of the order style, even one a guard refused: 'edge 0.33 above
+    the believable maximum' explains a mispriced-looking match, the other side's negative edge does not."""
+    styles = {OrderStyle.MAKER: (Style.MAKER,), OrderStyle.TAKER: (Style.TAKER,)}
+    allowed = styles.get(params.order_style, (Style.MAKER, Style.TAKER))
+    top = max((q for q in quotes if q.style in allowed), key=lambda q: (q.ev, q.value_edge), default=chosen)
+    if top.ev <= chosen.ev:
+        return NoTrade(tuple(reasons), chosen, quotes)
+    return NoTrade(tuple(_thresholds(top, priced, params) + list(filter(None, [timing]))), top, quotes)
 
 
 def _tif(quote: Quote, match: TennisMatch, params: StrategyParams) -> tuple[TimeInForce, datetime | None]:

@@ -195,3 +195,14 @@ def test_taker_size_never_exceeds_depth_at_the_price() -> None:
     q = _find(_quotes(ref_count=D(100), p_a=0.545), "Y-ZVE", Style.TAKER)
     s = size(q, SizingParams(max_size=D(1000)), D(100_000), D(0))
     assert (s.count, s.binding) == (D(20), "depth")
+
+
+def test_a_refusal_shows_the_route_the_model_likes_and_the_guard_that_stopped_it() -> None:
+    """p_a = 0.95 against a book near 0.50: backing A shows an edge no market really offers. The
+    scan line must name A's route and the guard, not B's route with its negative edge."""
+    for style in (OrderStyle.MAKER, OrderStyle.TAKER, OrderStyle.AUTO):
+        d = _decide(p_a=0.95, order_style=style)
+        assert isinstance(d, NoTrade)
+        assert d.best is not None
+        assert d.best.route.backs == "a", (style, d.best.route, d.reasons)
+        assert any("believable" in r for r in d.reasons), (style, d.reasons)
