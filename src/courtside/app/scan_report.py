@@ -30,6 +30,7 @@ class ScanItem:
     ev: Decimal | None = None
     size: Decimal | None = None
     title: str = ""
+    contracts: Decimal | None = None  # the count price, fee, edge and EV were worked at
 
     def as_json(self) -> dict[str, object]:
         def num(x: Decimal | None) -> str | None:
@@ -46,6 +47,7 @@ class ScanItem:
             "style": self.style,
             "price": num(self.price),
             "fee": num(self.fee),
+            "fee_contracts": num(self.contracts),
             "edge": num(self.edge),
             "ev": num(self.ev),
             "size": num(self.size),
@@ -84,4 +86,5 @@ def scan_item(
         ev=quote.ev if quote else None,
         size=size,
         title=match.title,
+        contracts=quote.count if quote else None,
     )

@@ -207,3 +207,75 @@ def test_a_thin_tennis_shard_is_reported_at_startup_in_status_and_doctor(cli: An
     _move(harness, "10", 0, 3)
     assert cli("trade", "--once", "--live", "--confirm-live", "--max-size", "3").exit_code == 0
     assert json.loads(cli("status", "--live", "--json").output)["tennis_shard_low"] is False
+
+
+# ---- each seed flag changes what the trader does (dry-run journal; Zverev is the one edge) ---------
+
+
+def _zverev(h: Any) -> Any:
+    rows = [d for d in _journal(h, "paper").decisions() if d.player_a.endswith("Zverev")]
+    assert rows, "Zverev's match was not priced"
+    return rows[-1]
+
+
+def test_max_hours_filters_by_the_start_time(cli: Any, harness: Any) -> None:
+    """Zverev plays in 5 h: --max-hours 4 refuses him with the reason, --max-hours 6 trades."""
+    assert cli("trade", "--once", "--max-hours", "4").exit_code == 0
+    assert _journal(harness, "paper").orders() == []
+    row = _zverev(harness)
+    assert row.decision == "refused"
+    assert "max-hours 4.0" in row.reasons, row.reasons
+    assert cli("trade", "--once", "--max-hours", "6").exit_code == 0
+    assert len(_journal(harness, "paper").orders()) == 1
+
+
+def test_min_volume_counts_contracts_traded(cli: Any, harness: Any) -> None:
+    """Nothing has traded in the freshly listed markets: any --min-volume above 0 refuses."""
+    assert cli("trade", "--once", "--min-volume", "1").exit_code == 0
+    assert _journal(harness, "paper").orders() == []
+    assert "min-volume 1" in _zverev(harness).reasons
+
+
+def test_order_style_taker_crosses_at_the_ask_and_maker_rests_at_the_bid(cli: Any, harness: Any) -> None:
+    assert cli("trade", "--once", "--live", "--confirm-live", "--order-style", "taker").exit_code == 0
+    (taker,) = _journal(harness, "live").orders()
+    assert (taker.time_in_force, taker.expiration) == ("immediate_or_cancel", None)
+    (on_exchange,) = _orders(harness)
+    assert on_exchange.fill_count > 0  # it crossed
+    maker = _journal(harness, "paper")
+    assert cli("trade", "--once", "--order-style", "maker").exit_code == 0
+    (rest,) = maker.orders()
+    assert rest.time_in_force == "good_till_canceled"
+    assert rest.yes_price < taker.yes_price  # the bid side of the same book
+    assert rest.expiration is not None
+
+
+def test_kelly_fraction_scales_the_size_when_no_cap_binds(cli: Any, harness: Any) -> None:
+    counts = []
+    for fraction in ("0.05", "0.1"):
+        harness.tmp.joinpath("j.db").unlink(missing_ok=True)
+        big = ["--max-size", "100000", "--kelly-fraction", fraction]
+        assert cli("trade", "--once", *big).exit_code == 0
+        (order,) = _journal(harness, "paper").orders()
+        counts.append(order.count)
+    assert counts[0] > 0
+    assert abs(counts[1] - 2 * counts[0]) <= 1, counts  # whole contracts, floored
+
+
+def test_config_file_sets_values_and_flags_win(cli: Any, harness: Any) -> None:
+    config = harness.tmp / "trader.toml"
+    config.write_text(config.read_text() + "max-size = 2\n")
+    assert cli("trade", "--once").exit_code == 0
+    (order,) = _journal(harness, "paper").orders()
+    assert order.count == 2
+    harness.tmp.joinpath("j.db").unlink()
+    assert cli("trade", "--once", "--max-size", "4").exit_code == 0
+    (order,) = _journal(harness, "paper").orders()
+    assert order.count == 4
+
+
+def test_scan_json_says_how_many_contracts_the_fee_is_for(cli: Any, harness: Any) -> None:
+    result = cli("scan", "--json", "--max-size", "3")
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    (taken,) = [r for r in rows if r["decision"] == "taken"]
+    assert Decimal(taken["fee_contracts"]) == Decimal(taken["size"]) == 3
