@@ -1,7 +1,9 @@
 """AutoTrader figures on the simulator (loopback HTTP + WebSocket):
 
 1. one dry-run scan of 400 markets (200 matches): requests sent and wall time;
-2. WebSocket book change -> order submitted, p50 / p95 over a series of book changes (live, --stream).
+2. WebSocket book change -> order submitted, p50 / p95 over a series of book changes (live, --stream):
+   end to end (the maker's cancel sent -> the trader's order POST sent) and inside the trader (the
+   orderbook_delta handed to the trader -> the order POST sent).
 
 The model is replaced by a fixed probability per match so the figures time the trader, not the model.
 """
@@ -12,6 +14,7 @@ import asyncio
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
 from courtside.kalshi.auth import KalshiAuth
 from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.ws import KalshiWebSocket
+from courtside.kalshi.ws_messages import BookUpdated, WsEvent
 from courtside.sim import players
 from courtside.sim.generator import Liquidity, MatchSpec, build_bundle, random_matches
 from courtside.sim.server import SimServer
@@ -64,9 +68,19 @@ def _settings(tmp: Path, url: str, **kw: Any) -> Any:
     return load_settings(None, **{**base, **kw})
 
 
-async def scan_figures(session: Any, tmp: Path) -> tuple[int, int, float]:
+@dataclass
+class ScanFigures:
+    listed: int  # match-winner markets listed
+    priced: int  # markets of the matches the scan priced (both markets each)
+    requests: int
+    wall: float
+
+
+async def scan_figures(session: Any, tmp: Path) -> ScanFigures:
+    """200 matches (400 markets) plus distractor series, one dry-run scan after the start-up reconcile."""
     now = session.exchange.now()
-    session.control.bulk(build_bundle(random_matches(200, now, seed=1), session.mm_user_id, now, seed=1))
+    matches = random_matches(200, now, seed=1)
+    session.control.bulk(build_bundle(matches, session.mm_user_id, now, seed=1, distractors=20))
     w = build(_settings(tmp, session.base_url), predictor=Even(), resolver=registry())
     try:
         await w.trader.start()
@@ -74,7 +88,8 @@ async def scan_figures(session: Any, tmp: Path) -> tuple[int, int, float]:
         t0 = time.perf_counter()
         report = await w.trader.scan()
         wall = time.perf_counter() - t0
-        return len(report.items) * 2, w.data.requests_sent - before, wall
+        priced = sum(2 for item in report.items if item.p_model is not None)
+        return ScanFigures(2 * len(matches), priced, w.data.requests_sent - before, wall)
     finally:
         await w.aclose()
 
@@ -89,7 +104,37 @@ async def _pull_best_bid(session: Any, ticker: str) -> float:
         return t
 
 
-async def latency_figures(session: Any, tmp: Path, n: int = 20) -> list[float]:
+class TimedWebSocket(KalshiWebSocket):
+    """The trader's own WebSocket client; notes when each book change is handed to the trader."""
+
+    def __init__(self, *args: Any, delivered: dict[str, float], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.delivered = delivered
+
+    def events(self) -> Any:
+        inner, delivered = super().events(), self.delivered
+
+        class Stamped:
+            def __aiter__(self) -> Any:
+                return self
+
+            async def __anext__(self) -> WsEvent:
+                event = await inner.__anext__()
+                if isinstance(event, BookUpdated):
+                    delivered.setdefault(event.ticker.rsplit("-", 1)[0], time.perf_counter())
+                return event
+
+        return Stamped()
+
+
+@dataclass
+class Latency:
+    attempted: int
+    end_to_end: list[float]  # ms, maker's cancel sent -> order POST sent
+    in_trader: list[float]  # ms, delta handed to the trader -> order POST sent
+
+
+async def latency_figures(session: Any, tmp: Path, n: int = 20) -> Latency:
     """Per match: the maker pulls its best bid, which opens a 2-cent edge the trader takes."""
     session.control.reset()
     key = new_rsa_key()
@@ -130,23 +175,24 @@ async def latency_figures(session: Any, tmp: Path, n: int = 20) -> list[float]:
     real_create = w.orders.create_order
 
     async def timed(req: OrderRequest) -> OrderAck:
-        ack = await real_create(req)
-        sent[req.ticker.rsplit("-", 1)[0]] = time.perf_counter()
-        return ack
+        sent[req.ticker.rsplit("-", 1)[0]] = time.perf_counter()  # the moment the POST is submitted
+        return await real_create(req)
 
     w.trader.executor.port.create_order = timed  # type: ignore[method-assign]
     changed: dict[str, float] = {}
+    delivered: dict[str, float] = {}
 
     async def changes() -> None:
         await asyncio.sleep(1.0)
         for ticker in [t for t in w.trader.watched_tickers if not t.endswith(tuple("0123456789"))][::2][:n]:
-            changed[ticker.rsplit("-", 1)[0]] = await _pull_best_bid(session, ticker)
+            event = ticker.rsplit("-", 1)[0]
+            delivered.pop(event, None)  # only the deltas that follow the change count
+            changed[event] = await _pull_best_bid(session, ticker)
             await asyncio.sleep(0.1)
 
     def connect() -> KalshiWebSocket:
-        return KalshiWebSocket(
-            w.data.endpoints, headers=KalshiAuth(session.key_id, session.private_key).ws_headers
-        )
+        auth = KalshiAuth(session.key_id, session.private_key)
+        return TimedWebSocket(w.data.endpoints, headers=auth.ws_headers, delivered=delivered)
 
     try:
         task = asyncio.create_task(changes())
@@ -154,7 +200,20 @@ async def latency_figures(session: Any, tmp: Path, n: int = 20) -> list[float]:
         await task
     finally:
         await w.aclose()
-    return [(sent[e] - changed[e]) * 1000 for e in changed if e in sent]
+    done = [e for e in changed if e in sent]
+    return Latency(
+        len(changed),
+        [(sent[e] - changed[e]) * 1000 for e in done],
+        [(sent[e] - delivered[e]) * 1000 for e in done if e in delivered],
+    )
+
+
+def _quantiles(values: list[float]) -> tuple[float, float]:
+    """(p50, p95) in the same units; p95 by the 'inclusive' method so small samples stay in range."""
+    if len(values) == 1:
+        return values[0], values[0]
+    q = statistics.quantiles(values, n=20, method="inclusive")
+    return statistics.median(values), q[18]
 
 
 async def main() -> None:
@@ -163,17 +222,18 @@ async def main() -> None:
         tmp = Path(d)
         key = new_rsa_key()
         session = prepare_session(server, key, write_private_pem(key, tmp / "k.pem"), new_rsa_key())
-        markets, requests, wall = await scan_figures(session, tmp)
+        scan = await scan_figures(session, tmp)
         lat = await latency_figures(session, tmp)
     table = Table("figure", "value", title="bench_trader")
-    table.add_row("markets priced in one dry-run scan", str(markets))
-    table.add_row("HTTP requests in that scan", str(requests))
-    table.add_row("scan wall time", f"{wall:.2f} s")
-    if lat:
-        q = statistics.quantiles(lat, n=20) if len(lat) >= 2 else [lat[0]] * 19
-        table.add_row("book change -> order submitted, n", str(len(lat)))
-        table.add_row("  p50", f"{statistics.median(lat):.1f} ms")
-        table.add_row("  p95", f"{q[18]:.1f} ms")
+    table.add_row("match-winner markets listed (plus distractor series)", str(scan.listed))
+    table.add_row("markets priced in one dry-run scan", str(scan.priced))
+    table.add_row("HTTP requests in that scan", str(scan.requests))
+    table.add_row("scan wall time", f"{scan.wall:.2f} s")
+    table.add_row("book changes made / orders submitted", f"{lat.attempted} / {len(lat.end_to_end)}")
+    for label, values in (("end to end", lat.end_to_end), ("inside the trader", lat.in_trader)):
+        if values:
+            p50, p95 = _quantiles(values)
+            table.add_row(f"book change -> order submitted, {label}", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     console.print(table)
 
 
