@@ -90,3 +90,35 @@ def _engine(h):  # type: ignore[no-untyped-def]
     from courtside.store.db import make_engine
 
     return make_engine(f"sqlite:///{h.tmp / 'journal.db'}")
+
+
+async def test_resting_order_expires_at_the_match_start_and_is_not_placed_again(harness) -> None:  # type: ignore[no-untyped-def]
+    """The maker order carries expiration_time = the scheduled start; when the exchange's clock
+    passes it, the order is gone, and the trader (on the exchange's clock) neither re-sends it nor
+    opens a second position in the match."""
+    from trader_sim import FixedModel, registry
+
+    from courtside.app.wiring import build
+
+    sim = harness.sim.exchange
+    flags = {"live": True, "confirm_live": True}
+    report, _ = await _scan(harness, **flags)
+    (zverev,) = [i for i in report.items if ZVE in i.players[0]]
+    start = next(m for m in sim.markets.values() if m.ticker == zverev.tickers[0]).occurrence_datetime
+    (order,) = await harness.exchange_orders()
+    assert order.expiration_time == start.replace(microsecond=0)  # whole seconds, never after it
+    assert order.status.value == "resting"
+    sim.set_now_ms(int((start.timestamp() + 60) * 1000))  # a minute after the start
+    (order,) = await harness.exchange_orders()
+    assert order.status.value != "resting"
+    w = build(
+        harness.settings(**flags), clock=sim, predictor=FixedModel(), resolver=registry(), auth=harness.auth
+    )
+    try:
+        report = await w.trader.scan()
+    finally:
+        await w.aclose()
+    assert report.orders == 0
+    assert len(await harness.exchange_orders()) == 1
+    (row,) = Journal(_engine(harness), "live").orders()
+    assert row.status != "resting"
