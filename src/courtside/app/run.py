@@ -69,7 +69,10 @@ async def run_trade(
 
 async def _stream(wiring: Wiring, ov: Overrides) -> int:
     settings = wiring.settings
-    auth = ov.auth or wiring.data.auth or Credentials.from_env().auth()  # Kalshi's WebSocket needs a key
+    try:
+        auth = ov.auth or wiring.data.auth or Credentials.from_env().auth()
+    except ConfigError as e:  # Kalshi's WebSocket is authenticated, even for public book channels
+        raise ConfigError(f"--stream needs an API key even in dry-run (the WebSocket is signed): {e}") from e
     headers = getattr(auth, "ws_headers", None)
 
     def connect() -> AbstractAsyncContextManager[KalshiWebSocket]:

@@ -24,6 +24,7 @@ from courtside.store.db import make_engine
 from courtside.store.trading import Journal
 
 log = logging.getLogger("courtside.trader")
+DEMO_MODEL = Path("var/demo/model")  # where `courtside demo` caches its model (cli/demo.py)
 
 
 @dataclass
@@ -44,9 +45,11 @@ class Wiring:
 def load_model(path: Path) -> tuple[Predictor, PlayerRegistry]:
     """The predictor artifact and the player registry built from the players table it carries."""
     if not path.exists():
+        demo = DEMO_MODEL if (DEMO_MODEL / "meta.json").exists() and path != DEMO_MODEL else None
+        hint = f", or --model {demo} (the smaller model `courtside demo` built)" if demo else ""
         raise ConfigError(
             f"no model at {path}: build one with `courtside model train --out {path}` "
-            "(needs the match history in $COURTSIDE_DATA) or pass --model PATH"
+            f"(needs the match history in $COURTSIDE_DATA) or pass --model PATH{hint}"
         )
     predictor = load_predictor(path)
     players = predictor.artifact.players
