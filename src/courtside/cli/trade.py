@@ -56,6 +56,14 @@ def register(app: typer.Typer) -> None:
     app.command("fund")(fund)
 
 
+def _table(*headers: str) -> Table:
+    """Columns wrap rather than cut: a ticker or client_order_id is useless with an ellipsis in it."""
+    table = Table()
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
+
+
 def _fail(e: CourtsideError) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {e}")
     return typer.Exit(2)
@@ -156,7 +164,7 @@ def scan(
         for item in items:
             typer.echo(json.dumps(item.as_json()))
         return
-    table = Table("match", "p", "route", "price", "fee", "edge", "EV", "size", "decision", "reasons")
+    table = _table("match", "p", "route", "price", "fee", "edge", "EV", "size", "decision", "reasons")
     for i in items:
         table.add_row(
             " vs ".join(i.players),
@@ -202,7 +210,7 @@ def unmatched(
                 )
             )
         return
-    table = Table("name", "tour", "status", "seen", "last event", "detail")
+    table = _table("name", "tour", "status", "seen", "last event", "detail")
     for r in rows:
         table.add_row(r.name, r.tour, r.status, str(r.times), r.event_ticker, r.detail)
     console.print(table)
@@ -274,13 +282,13 @@ def status(
         if summary["tennis_shard_low"]:
             line = f"[bold yellow]WARNING[/bold yellow] {line}: too little to trade; run `courtside fund`"
         console.print(line)
-    table = Table("client_order_id", "ticker", "status", "price", "count", "filled")
+    table = _table("client_order_id", "ticker", "status", "price", "count", "filled")
     for o in orders:
         table.add_row(
             o.client_order_id, o.ticker, o.status, str(o.yes_price), str(o.count), str(o.fill_count)
         )
     console.print(table)
-    ptable = Table("ticker", "position", "exposure", "fees")
+    ptable = _table("ticker", "position", "exposure", "fees")
     for p in positions:
         ptable.add_row(p.ticker, str(p.position), str(p.exposure), str(p.fees_paid))
     console.print(ptable)

@@ -279,3 +279,13 @@ def test_scan_json_says_how_many_contracts_the_fee_is_for(cli: Any, harness: Any
     rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     (taken,) = [r for r in rows if r["decision"] == "taken"]
     assert Decimal(taken["fee_contracts"]) == Decimal(taken["size"]) == 3
+
+
+def test_status_never_cuts_a_ticker_or_order_id_short(cli: Any, harness: Any) -> None:
+    assert cli("trade", "--once").exit_code == 0
+    (order,) = _journal(harness, "paper").orders()
+    result = cli("status")
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    cells = "".join(line.split("│")[1].strip() for line in result.output.splitlines() if "│" in line)
+    assert order.client_order_id in cells
