@@ -391,13 +391,14 @@ class Trader:
         )
 
     async def run(self, *, interval: float, once: bool, max_scans: int | None = None) -> int:
-        """Scan every `interval` seconds; a failing scan is logged and the loop goes on."""
+        """Scan every `interval` seconds; a failing scan is logged and the loop goes on. With --once
+        the one scan's failure is the run's: it is raised, so the exit status says so."""
         scans = 0
         while True:
             try:
                 await self.scan()
             except CourtsideError as e:
-                if not getattr(e, "retryable", False) and not isinstance(e, _SKIPPABLE):
+                if once or (not getattr(e, "retryable", False) and not isinstance(e, _SKIPPABLE)):
                     raise
                 log.warning("scan failed, will retry next interval: %s", e)
             scans += 1

@@ -289,3 +289,15 @@ def test_status_never_cuts_a_ticker_or_order_id_short(cli: Any, harness: Any) ->
     assert "…" not in result.output
     cells = "".join(line.split("│")[1].strip() for line in result.output.splitlines() if "│" in line)
     assert order.client_order_id in cells
+
+
+def test_once_exits_non_zero_when_its_scan_fails(cli: Any, harness: Any) -> None:
+    """An unreachable exchange: the loop would retry next interval, but --once has no next interval,
+    so a cron job or a shell must see the failure (exit 2 and the error, no traceback)."""
+    harness.sim.control.fault(path_regex=r"/exchange/status$", status=503, count=100)
+    result = cli("trade", "--once")
+    assert result.exit_code == 2, result.output
+    assert "exchange/status" in result.output
+    assert "Traceback" not in result.output
+    harness.sim.control.clear_faults()
+    assert cli("trade", "--once").exit_code == 0
