@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from itertools import groupby
 from typing import Protocol
@@ -89,6 +90,8 @@ class RunResult:
     end_bankroll: Decimal = ZERO
     traded: list[tuple[MatchSpec, float]] = field(default_factory=list)  # (match, p_a) with a trade
     model: str = ""
+    first_day: date | None = None  # of the matches replayed
+    last_day: date | None = None
 
 
 def _row(spec: MatchSpec, fill: PaperFill, bankroll: Decimal) -> TradeRow:
@@ -104,6 +107,10 @@ def _row(spec: MatchSpec, fill: PaperFill, bankroll: Decimal) -> TradeRow:
         surface=spec.surface.value if spec.surface else "",
         round=spec.round,
         match=spec.title,
+        player_a=spec.player_a,
+        player_b=spec.player_b,
+        odds_a=spec.odds_a,
+        odds_b=spec.odds_b,
         event_ticker=spec.event_ticker,
         ticker=fill.ticker,
         market_player=spec.player_a if for_a else spec.player_b,
@@ -161,6 +168,8 @@ def run(
 ) -> RunResult:
     """Replay the matches in date order; specs must be sorted by day."""
     result = RunResult(start_bankroll=bankroll, end_bankroll=bankroll)
+    if specs:
+        result.first_day, result.last_day = specs[0].day, specs[-1].day
     layout = book or BookSpec()
     for _, day_specs in groupby(specs, key=lambda s: s.day):
         _day(day_specs, probs, trader, layout, result)

@@ -89,12 +89,23 @@ def hit_rate(bets: Sequence[Bet]) -> float | None:
     return sum(1 for b in bets if b.pnl > 0) / len(bets) if bets else None
 
 
+def daily_pnl(bets: Sequence[Bet]) -> dict[date, Decimal]:
+    """P&L per settlement day, in day order (bets of one day settle together)."""
+    by_day: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    for bet in bets:
+        by_day[bet.day] += bet.pnl
+    return dict(sorted(by_day.items()))
+
+
 def max_drawdown(bets: Sequence[Bet], start: Decimal) -> tuple[Decimal, float | None]:
-    """Largest fall of the equity curve from a previous peak, in dollars and as a share of that peak."""
+    """Largest fall of the end-of-day equity from a previous peak, in dollars and as a share of it.
+
+    Bets of one day are summed first: their order within the day is not a real sequence of
+    settlements, so it must not make a drawdown."""
     equity = peak = start
     worst, worst_pct = ZERO, 0.0
-    for bet in sorted(bets, key=lambda b: b.day):
-        equity += bet.pnl
+    for pnl in daily_pnl(bets).values():
+        equity += pnl
         peak = max(peak, equity)
         if peak - equity > worst:
             worst = peak - equity

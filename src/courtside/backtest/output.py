@@ -105,6 +105,7 @@ def write_report(
         folder / "calibration.png",
         title=f"{title}: calibration of trades taken",
         note=note,
+        market=[r.p_market_fair for r in result.rows],
     )
     plots.pnl_by_bucket(buckets(result.rows), folder / "pnl_by_bucket.png", title=title, note=note)
     return summary, figures

@@ -46,8 +46,10 @@ class JoinedProbabilities:
 def history(
     data_dir: Path, tours: tuple[Tour, ...], first_year: int, end: date, cutoff: date | None
 ) -> pd.DataFrame:
-    """The Sackmann matches the model may learn from: every event starting before the cutoff."""
-    matches = load_matches(data_dir, tours, years=range(max(first_year, HISTORY_START), end.year + 1))
+    """The Sackmann matches the model may learn from: every event starting by `end` (a season's file
+    can hold an event starting the previous December) and before the cutoff."""
+    matches = load_matches(data_dir, tours, years=range(max(first_year, HISTORY_START), end.year + 2))
+    matches = matches.loc[matches["tourney_date"] <= pd.Timestamp(end)].reset_index(drop=True)
     if cutoff is not None:
         matches = matches.loc[matches["tourney_date"] < pd.Timestamp(cutoff)].reset_index(drop=True)
     return matches

@@ -1,8 +1,11 @@
 """The trade row of a backtest and its CSV form (trades.csv), written and read back without loss.
 
-One row per order. Every price, count and money field is a Decimal written as plain text, so an
-independent re-settlement can recompute `pnl = contracts x (settlement_value - price) - fee` exactly.
-Probabilities (`p_model`, `p_market_fair`) are floats and refer to the bought leg paying out.
+One row per fill. It carries what an outsider needs to re-settle it without our code: the match day,
+tour and both players as the tennis-data odds file writes them (whitespace trimmed, so each row joins
+back to its result row), the closing odds used, the leg bought, its price, count and fee. Every price,
+count and money field is a Decimal written as plain text, so an independent re-settlement can
+recompute `pnl = contracts x (settlement_value - price) - fee` exactly. Probabilities (`p_model`,
+`p_market_fair`) are floats and refer to the bought leg paying out.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ COLUMN_HELP: dict[str, str] = {
     "surface": "Hard | Clay | Grass | Carpet",
     "round": "tennis-data Round",
     "match": "'Player A vs Player B' (A is the alphabetically first name, not the winner)",
+    "player_a": "player A as in the odds file's Winner/Loser column ('Surname I.', whitespace trimmed)",
+    "player_b": "player B likewise",
+    "odds_a": "decimal closing odds of player A the books were built from (see config.market)",
+    "odds_b": "decimal closing odds of player B",
     "event_ticker": "synthetic Kalshi event ticker",
     "ticker": "the market traded (YES pays when market_player wins)",
     "market_player": "the player whose YES market `ticker` is",
@@ -56,6 +63,10 @@ class TradeRow:
     surface: str
     round: str
     match: str
+    player_a: str
+    player_b: str
+    odds_a: float
+    odds_b: float
     event_ticker: str
     ticker: str
     market_player: str
@@ -86,7 +97,7 @@ class TradeRow:
 
 COLUMNS = tuple(f.name for f in fields(TradeRow))
 _DECIMALS = {"price", "contracts", "fee", "edge", "settlement_value", "pnl", "bankroll"}
-_FLOATS = {"p_model", "p_market_fair"}
+_FLOATS = {"p_model", "p_market_fair", "odds_a", "odds_b"}
 
 
 def _cell(name: str, value: Any) -> str:

@@ -22,7 +22,7 @@ from courtside.backtest.engine import MarketProbabilities, Probabilities, RunRes
 from courtside.backtest.matches import MatchSpec, match_specs
 from courtside.backtest.trader import ReplaySettings, StrategyTrader
 from courtside.data.odds import load_odds
-from courtside.domain.errors import ConfigError
+from courtside.domain.errors import ConfigError, DataError
 from courtside.domain.tennis import Tour
 
 
@@ -76,15 +76,48 @@ class Loaded:
     probabilities: Probabilities
 
 
+def season_files(start: date, end: date) -> range:
+    """The season labels whose files may hold matches dated in [start, end]."""
+    return range(start.year, end.year + 2)
+
+
 def load_window(
     config: BacktestConfig, cutoff: date | None
 ) -> tuple[list[MatchSpec], Counter[str], pd.DataFrame]:
-    """The odds rows of the window (before the cutoff) as MatchSpecs, plus the raw odds frame."""
-    odds = load_odds(config.data_dir, config.tours, years=range(config.start.year, config.end.year + 1))
+    """The odds rows of the window (before the cutoff) as MatchSpecs, plus the raw odds frame.
+
+    A season file can open in the previous December (atp_2013.csv starts on 2012-12-31), so the
+    file of the year after --to is read too; the window is cut by match day."""
+    odds = load_odds(config.data_dir, config.tours, years=season_files(config.start, config.end))
     if cutoff is not None:
         odds = odds.loc[odds["date"] < pd.Timestamp(cutoff)]
     specs, skipped = match_specs(odds, config.market, config.start, config.end)
+    if not specs and cutoff is None:
+        raise DataError(_empty_window(config, odds, skipped))
     return specs, skipped, odds
+
+
+def _empty_window(config: BacktestConfig, odds: pd.DataFrame, skipped: Counter[str]) -> str:
+    """Why a window has nothing to replay: no odds rows dated in it, or none with usable odds."""
+    window = f"{config.start}..{config.end}"
+    if skipped:
+        reasons = ", ".join(f"{n} {why}" for why, n in skipped.most_common(3))
+        return f"no odds row dated {window} can be traded ({reasons}); try the other --market"
+    folder = config.data_dir / "tennis_odds"
+    if odds.empty:
+        return f"no odds rows dated {window}: {folder} has no season file of those years for the tours asked"
+    first, last = odds["date"].min().date(), odds["date"].max().date()
+    return f"no odds rows dated {window}: the season files read cover {first}..{last}"
+
+
+def coverage_warning(result: RunResult, control: bool) -> str | None:
+    """A warning when the model priced few of the matches (its match history does not cover them)."""
+    if control or result.matches == 0 or result.priced >= 0.9 * result.matches:
+        return None
+    return (
+        f"the model priced only {result.priced} of {result.matches} matches: it predicts the matches "
+        "of the match history (tennis_atp/, tennis_wta/), which must cover the seasons replayed"
+    )
 
 
 def load(config: BacktestConfig, cutoff: date | None = None) -> Loaded:

@@ -9,6 +9,7 @@ fair price rounded to the cent; only completed matches settle 1/0. No fee is cha
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -23,6 +24,7 @@ from courtside.pricing.fees import kalshi_fee
 #: The fee schedule assumed for KXATPMATCH / KXWTAMATCH (kalshi-api.md §4.1, live series capture).
 TENNIS_FEES = FeeSchedule(FeeType.QUADRATIC_WITH_MAKER_FEES, ONE)
 TENNIS_SERIES = {"atp": "KXATPMATCH", "wta": "KXWTAMATCH"}
+_COMMENT_WORDS = ("completed", "retired", "walkover", "awarded", "disqualified", "default")
 
 
 class MatchResult(StrEnum):
@@ -35,8 +37,13 @@ class MatchResult(StrEnum):
 
     @classmethod
     def parse(cls, comment: str) -> MatchResult:
-        """Map a tennis-data Comment ('Completed', 'Retired', 'Walkover', 'Awarded', 'Disqualified')."""
+        """Map a tennis-data Comment ('Completed', 'Retired', 'Walkover', 'Awarded', 'Disqualified').
+
+        The files carry typos ('Rrtired' in atp_2021, 'Walkoer' in wta_2018): a word one or two letters
+        from a known one is read as it; anything else ('Sched', 'Cancelled') is not a result."""
         text = comment.strip().lower()
+        close = difflib.get_close_matches(text, _COMMENT_WORDS, n=1, cutoff=0.8)
+        text = close[0] if close else text
         if text.startswith("complet"):
             return cls.COMPLETED
         if text.startswith("retir"):

@@ -15,7 +15,7 @@ from rich.console import Console
 from courtside.backtest.books import BookSpec, MarketSource
 from courtside.backtest.checks import lookahead_check
 from courtside.backtest.output import FEE_NOTE, buckets, write_json, write_report
-from courtside.backtest.run import BacktestConfig, replay
+from courtside.backtest.run import BacktestConfig, coverage_warning, replay
 from courtside.backtest.trader import ReplaySettings
 from courtside.domain.errors import CourtsideError
 from courtside.domain.tennis import Tour
@@ -108,6 +108,8 @@ def backtest(
         raise typer.Exit(2) from e
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
+    if summary["matches"] and not summary["matches_priced"]:
+        raise typer.Exit(2)  # nothing could be priced: the run says nothing about the model
     check = summary.get("lookahead_check")
     if isinstance(check, dict) and not check.get("passed", True):
         raise typer.Exit(1)
@@ -120,6 +122,10 @@ def _run(cfg: BacktestConfig, folder: Path, cutoff: date | None, console: Consol
     title = f"{cfg.market.value} {cfg.start}..{cfg.end}{' CONTROL' if cfg.control else ''}"
     summary, figures = write_report(folder, result, cfg.as_dict(), title=title, seed=cfg.seed)
     summary["odds_rows_skipped"] = dict(skipped)
+    summary["first_match_day"] = result.first_day.isoformat() if result.first_day else None
+    summary["last_match_day"] = result.last_day.isoformat() if result.last_day else None
+    warning = coverage_warning(result, cfg.control)
+    summary["warnings"] = [warning] if warning else []
     if cutoff is not None:
         with console.status(f"look-ahead check: rerun on data truncated at {cutoff} ..."):
             check = lookahead_check(lambda c: result if c is None else replay(cfg, c)[0], cutoff)
@@ -137,5 +143,7 @@ def _run(cfg: BacktestConfig, folder: Path, cutoff: date | None, console: Consol
     if isinstance(check_dict, dict):
         verdict = "[green]passed[/]" if check_dict["passed"] else "[bold red]FAILED[/]"
         console.print(f"look-ahead check at {cutoff}: {verdict} ({check_dict['trades_compared']} trades)")
+    if warning:
+        console.print(f"[bold yellow]warning:[/] {warning}")
     console.print(f"report written to {folder}")
     return summary

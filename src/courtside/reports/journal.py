@@ -12,7 +12,7 @@ import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -96,9 +96,10 @@ def journal_fills(journal: Journal) -> list[JournalFill]:
 
 
 def bet_of(f: JournalFill, value: Decimal) -> Bet:
-    """A settled fill as a bet; CLV = leg mid at the start minus the price paid."""
+    """A settled fill as a bet, dated by its settlement; CLV = leg mid at the start minus the price paid."""
+    settled = f.settled_time or f.ts
     return Bet(
-        day=f.ts.date(), contracts=f.count, cost=f.count * f.price, fee=f.fee,
+        day=settled.astimezone(UTC).date(), contracts=f.count, cost=f.count * f.price, fee=f.fee,
         pnl=f.count * (value - f.price) - f.fee,
         p_model=f.p_model if f.p_model is not None else float("nan"), value=value,
         clv=float(f.close - f.price) if f.close is not None else None,
@@ -168,10 +169,12 @@ def write_journal_report(
     open_fills = [f for f in fills if f.value is None]
     title = f"journal ({journal.mode})"
     plots.equity_curve(bets, bankroll, folder / "equity.png", title=title, note="")
-    scored = [b for b in bets if b.p_model == b.p_model]  # drop fills without a model probability
+    scored = [f for f in fills if f.value is not None and f.p_model is not None]
+    priced = scored if all(f.close is not None for f in scored) else None  # market series only if whole
     plots.calibration(
-        [b.p_model for b in scored], [float(b.value) for b in scored], folder / "calibration.png",
-        title=f"{title}: calibration of trades taken", note="",
+        [f.p_model for f in scored if f.p_model is not None], [float(f.value or 0) for f in scored],
+        folder / "calibration.png", title=f"{title}: calibration of trades taken", note="",
+        market=None if priced is None else [float(f.close or 0) for f in priced],
     )  # fmt: skip
     times, amounts = exposure_series(fills)
     plots.exposure(times, amounts, folder / "exposure.png", title=f"{title}: open exposure")

@@ -61,3 +61,11 @@ def test_the_model_passes_the_lookahead_check(data_dir: Path, tmp_path: Path) ->
     assert summary["lookahead_check"]["trades_compared"] > 100
     assert summary["lookahead_check"]["passed"], summary["lookahead_check"]["differences"][:2]
     assert res.exit_code == 0
+
+
+def test_a_window_beyond_the_data_fails_with_what_the_files_cover(data_dir: Path, tmp_path: Path) -> None:
+    register(app)
+    args = ["--data", str(data_dir), "--from", "2031-01-01", "--to", "2031-03-31", "--report", str(tmp_path)]
+    res = CliRunner().invoke(app, ["backtest", *args])
+    assert res.exit_code == 2
+    assert "no odds rows dated 2031-01-01..2031-03-31" in " ".join(res.output.split())

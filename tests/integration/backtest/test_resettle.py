@@ -76,8 +76,12 @@ def test_trades_csv_resettles_exactly(data_dir: Path, tmp_path: Path) -> None:
     assert {r["result"] for r in rows} >= {"completed", "retired"}
     total = Decimal(0)
     for row in rows:
-        players = frozenset(row["match"].split(" vs "))
-        rec = index[(row["tour"], row["date"], players)]
+        rec = index[(row["tour"], row["date"], frozenset({row["player_a"], row["player_b"]}))]
+        a_won = _name(rec["Winner"]) == row["player_a"]
+        assert (float(row["odds_a"]), float(row["odds_b"])) == (
+            (float(rec["PSW"]), float(rec["PSL"])) if a_won else (float(rec["PSL"]), float(rec["PSW"]))
+        )
+        assert row["winner"] == _name(rec["Winner"])
         pnl = resettle(row, rec)
         assert Decimal(row["pnl"]) == pnl, row
         total += pnl

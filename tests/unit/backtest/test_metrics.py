@@ -39,6 +39,14 @@ def test_roi_hit_rate_and_drawdown() -> None:
     assert hit_rate([]) is None
 
 
+def test_drawdown_is_measured_on_end_of_day_equity() -> None:
+    # one day: -30 then +40 settle together in the evening; the day is +10, so no drawdown
+    same_day = [bet(DAYS[0], "-30"), bet(DAYS[0], "40"), bet(DAYS[1], "-5")]
+    worst, pct = max_drawdown(same_day, D("100"))
+    assert worst == D("5")
+    assert pct == pytest.approx(5 / 110)
+
+
 def test_weekly_series_fills_empty_weeks_and_sharpe_uses_them() -> None:
     bets = [bet(d, p) for d, p in zip(DAYS, ["10", "-30", "5", "-10"], strict=True)]
     weeks = weekly_pnl(bets)

@@ -58,6 +58,15 @@ def test_result_comments_from_tennis_data() -> None:
         MatchResult.parse("Postponed")
 
 
+def test_typos_of_the_odds_files_are_read_and_non_results_refused() -> None:
+    assert MatchResult.parse("Rrtired") is MatchResult.RETIRED  # atp_2021.csv
+    assert MatchResult.parse("Walkoer") is MatchResult.WALKOVER  # wta_2018.csv
+    assert MatchResult.parse("Complted") is MatchResult.COMPLETED
+    for comment in ("Sched", "Cancelled", ""):  # atp_2019, wta_2021: not a result
+        with pytest.raises(DataError):
+            MatchResult.parse(comment)
+
+
 def test_refuses_impossible_orders() -> None:
     with pytest.raises(DataError):
         settle_order(D("0"), D("0.5"), D("1"))
