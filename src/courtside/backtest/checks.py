@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from courtside.backtest.engine import RunResult
@@ -20,10 +20,12 @@ class LookaheadReport:
     compared: int  # trades before the cutoff in the full run
     differences: tuple[str, ...]
     orders_changed: int = 0  # differences in what was bought, not only in the model probability
+    forecasts_compared: int = 0  # matches before the cutoff the full run priced, traded or not
+    forecasts_changed: int = 0
 
     @property
     def passed(self) -> bool:
-        return not self.differences
+        return not self.differences and not self.forecasts_changed
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -32,6 +34,8 @@ class LookaheadReport:
             "passed": self.passed,
             "differences_total": len(self.differences),
             "orders_changed": self.orders_changed,
+            "forecasts_compared": self.forecasts_compared,
+            "forecasts_changed": self.forecasts_changed,
             "differences": list(self.differences[:20]),
         }
 
@@ -62,6 +66,28 @@ def compare_before(cutoff: date, full: Sequence[TradeRow], truncated: Sequence[T
     return LookaheadReport(cutoff, sum(len(v) for v in before.values()), tuple(diffs), changed)
 
 
+def changed_forecasts(
+    cutoff: date, full: Sequence[tuple[date, str, float]], truncated: Sequence[tuple[date, str, float]]
+) -> tuple[int, list[str]]:
+    """Every match before the cutoff, traded or not, must get the same P(A) (exactly) in both runs."""
+    before = {(d, e): p for d, e, p in full if d < cutoff}
+    other = {(d, e): p for d, e, p in truncated if d < cutoff}
+    diffs = []
+    for key in sorted(set(before) | set(other)):
+        if before.get(key) != other.get(key):
+            diffs.append(f"{key[0]} {key[1]}: P(A) full {before.get(key)} != truncated {other.get(key)}")
+    return len(before), diffs
+
+
 def lookahead_check(run_until: Callable[[date | None], RunResult], cutoff: date) -> LookaheadReport:
-    """Run once on all data and once on data truncated at cutoff (exclusive); compare the decisions."""
-    return compare_before(cutoff, run_until(None).rows, run_until(cutoff).rows)
+    """Run once on all data and once on data truncated at cutoff (exclusive); compare the decisions
+    (trades) and the model's forecast of every match before the cutoff, traded or not."""
+    full, truncated = run_until(None), run_until(cutoff)
+    trades = compare_before(cutoff, full.rows, truncated.rows)
+    compared, moved = changed_forecasts(cutoff, full.forecasts, truncated.forecasts)
+    return replace(
+        trades,
+        differences=trades.differences + tuple(moved[:20]),
+        forecasts_compared=compared,
+        forecasts_changed=len(moved),
+    )

@@ -90,6 +90,7 @@ class RunResult:
     end_bankroll: Decimal = ZERO
     traded: list[tuple[MatchSpec, float]] = field(default_factory=list)  # (match, p_a) with a trade
     model: str = ""
+    forecasts: list[tuple[date, str, float]] = field(default_factory=list)  # (day, event, p_a) priced
     first_day: date | None = None  # of the matches replayed
     last_day: date | None = None
 
@@ -144,6 +145,7 @@ def _day(
             result.reasons["no model prediction"] += 1
             continue
         result.priced += 1
+        result.forecasts.append((spec.day, spec.event_ticker, p_a))
         quote = MatchQuote(spec, build_books(spec.fair_a, spec.ticker_a, spec.ticker_b, book), p_a)
         fills, reason = trader.act(quote, Account(bankroll, exposure))
         if not fills:

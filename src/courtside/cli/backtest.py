@@ -142,7 +142,10 @@ def _run(cfg: BacktestConfig, folder: Path, cutoff: date | None, console: Consol
     check_dict = summary.get("lookahead_check")
     if isinstance(check_dict, dict):
         verdict = "[green]passed[/]" if check_dict["passed"] else "[bold red]FAILED[/]"
-        console.print(f"look-ahead check at {cutoff}: {verdict} ({check_dict['trades_compared']} trades)")
+        console.print(
+            f"look-ahead check at {cutoff}: {verdict} ({check_dict['trades_compared']} trades, "
+            f"{check_dict['forecasts_compared']} forecasts compared)"
+        )
     if warning:
         console.print(f"[bold yellow]warning:[/] {warning}")
     console.print(f"report written to {folder}")

@@ -4,7 +4,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
-from courtside.backtest.checks import compare_before
+from courtside.backtest.checks import compare_before, lookahead_check
+from courtside.backtest.engine import RunResult
 from courtside.backtest.records import TradeRow
 
 ROW = TradeRow(
@@ -35,3 +36,18 @@ def test_a_different_size_or_a_missing_trade_is_a_changed_order() -> None:
     report = compare_before(date(2023, 3, 15), [ROW, other], [replace(ROW, contracts=D(9))])
     assert report.orders_changed == 2
     assert len(report.differences) == 2
+
+
+def test_a_moved_forecast_of_an_untraded_match_fails_the_check() -> None:
+    day = date(2023, 3, 1)
+    full = RunResult(rows=[ROW], forecasts=[(day, "E", 0.6), (day, "F", 0.41), (date(2023, 4, 1), "G", 0.5)])
+    same = RunResult(rows=[ROW], forecasts=[(day, "E", 0.6), (day, "F", 0.41)])
+    moved = RunResult(rows=[ROW], forecasts=[(day, "E", 0.6), (day, "F", 0.4100001)])
+    honest = lookahead_check(lambda c: full if c is None else same, date(2023, 3, 15))
+    assert honest.passed
+    assert honest.forecasts_compared == 2
+    leaky = lookahead_check(lambda c: full if c is None else moved, date(2023, 3, 15))
+    assert not leaky.passed  # no trade moved, but a forecast did
+    assert leaky.orders_changed == 0
+    assert leaky.forecasts_changed == 1
+    assert "F" in leaky.differences[0]
