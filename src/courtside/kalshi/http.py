@@ -1,9 +1,11 @@
 """The HTTP core of the Kalshi client: signing, rate limiting, error mapping, retries, paging.
 
 GETs are retried on 429 / 5xx / network errors with jittered exponential backoff (no
-Retry-After is sent, kalshi-api.md §1.3); writes are never retried here (see writes.py).
-Every request first takes tokens from a client-side read or write bucket: Basic-tier sizes
-until the first signed request, which reads GET /account/limits once and resizes them.
+Retry-After is sent, kalshi-api.md §1.3). Writes are retried only on answers that prove they did
+not execute (429, or a connection that never opened), within a count and a time budget; a write
+that may have executed is never re-sent here (see writes.py). Every attempt, retries included,
+first takes tokens from a client-side read or write bucket: Basic-tier sizes until the first
+signed request, which reads GET /account/limits once and resizes them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -18,11 +21,18 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from courtside.domain.errors import DataError, ExchangeError, NetworkError, OutcomeUnknownError, ParseError
+from courtside.domain.errors import (
+    DataError,
+    ExchangeError,
+    NetworkError,
+    OutcomeUnknownError,
+    ParseError,
+    RateLimitedError,
+)
 from courtside.kalshi.env import Endpoints, resolve_env
 from courtside.kalshi.errors import error_for
 from courtside.kalshi.parse import page_cursor, parse_account_limits
-from courtside.kalshi.ratelimit import BASIC, AccountLimits, RateLimiter, Sleep
+from courtside.kalshi.ratelimit import BASIC, AccountLimits, Monotonic, RateLimiter, Sleep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -30,6 +40,15 @@ Params = Mapping[str, str | int | bool | None]
 
 # Errors raised before any byte reached the server: the request certainly did not execute.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+def not_executed(err: ExchangeError) -> bool:
+    """An answer proving the request did not execute, so a write may be sent again as it was:
+    429 (refused before execution, kalshi-api.md §1.3) or a connection that never opened. A 5xx or
+    a lost answer proves nothing (OutcomeUnknownError is a NetworkError, hence the exclusion)."""
+    if isinstance(err, RateLimitedError):
+        return True
+    return isinstance(err, NetworkError) and not isinstance(err, OutcomeUnknownError)
 
 
 class KalshiHttp:
@@ -48,18 +67,24 @@ class KalshiHttp:
         max_attempts: int = 5,
         backoff_base: float = 0.25,
         backoff_cap: float = 8.0,
+        write_retry_budget: float = 10.0,
         timeout: float = 10.0,
+        now: Monotonic = time.monotonic,
     ) -> None:
         self.endpoints = env if isinstance(env, Endpoints) else resolve_env(env)
         self.auth = auth
         # Basic-tier buckets unless told; an explicit limiter (or none) is never resized.
-        self.limiter = limiter if limiter is not None or not rate_limit else RateLimiter(BASIC, sleep=sleep)
+        self.limiter = (
+            limiter if limiter is not None or not rate_limit else RateLimiter(BASIC, now=now, sleep=sleep)
+        )
         self._size_from_account = limiter is None and rate_limit
         self._sleep = sleep
         self._rng = rng or random.Random(0)
         self.max_attempts = max(1, max_attempts)
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        self.write_retry_budget = write_retry_budget  # seconds one write may spend on 429 retries
+        self._now = now
         self.requests_sent = 0
         self.last_server_date: datetime | None = None
         self._http = httpx.AsyncClient(
@@ -129,11 +154,11 @@ class KalshiHttp:
         If that fails the Basic-tier buckets stay (the failure itself surfaces on the real call)."""
         self._size_from_account = False
         try:
-            limits = parse_account_limits(await self.send("GET", "account/limits"))
+            limits = parse_account_limits(await self.get("account/limits"))
         except (ExchangeError, ParseError) as e:
             log.warning("GET /account/limits failed (%s); pacing at Basic-tier rates", type(e).__name__)
             return None
-        self.limiter = RateLimiter(limits, sleep=self._sleep)
+        self.limiter = RateLimiter(limits, now=self._now, sleep=self._sleep)
         log.info(
             "rate limits: %s tier, read %d/s, write %d/s",
             limits.usage_tier,
@@ -152,15 +177,44 @@ class KalshiHttp:
 
     async def get(self, path: str, params: Params | None = None) -> Any:
         """A GET, retried on 429, 5xx and network failures with jittered backoff."""
-        attempt = 1
+        return await self._retrying("GET", path, params, None, 1, lambda e: e.retryable, None)
+
+    async def write(
+        self, method: str, path: str, *, params: Params | None = None, body: Any = None, orders: int = 1
+    ) -> Any:
+        """A write, sent again (same body, so the same client_order_id) only while the answer proves it
+        did not execute: at most `max_attempts` sends within `write_retry_budget` seconds. Anything
+        else (a 5xx, a lost answer, a rejection) is raised at once for the caller to resolve."""
+        return await self._retrying(method, path, params, body, orders, not_executed, self.write_retry_budget)
+
+    async def _retrying(
+        self,
+        method: str,
+        path: str,
+        params: Params | None,
+        body: Any,
+        orders: int,
+        retry: Callable[[ExchangeError], bool],
+        budget: float | None,
+    ) -> Any:
+        """`send` with jittered exponential backoff while `retry(error)`; bounded by attempts and,
+        when given, by `budget` seconds from the first send (each attempt pays its own tokens)."""
+        started, attempt = self._now(), 1
         while True:
             try:
-                return await self.send("GET", path, params=params)
+                return await self.send(method, path, params=params, body=body, orders=orders)
             except ExchangeError as e:
-                if not e.retryable or attempt >= self.max_attempts:
+                if not retry(e) or attempt >= self.max_attempts:
                     raise
                 delay = self.backoff(attempt)
-                log.info("GET %s failed (%s); retry %d in %.2fs", path, type(e).__name__, attempt, delay)
+                if budget is not None and self._now() - started + delay > budget:
+                    log.warning(
+                        "%s %s: %s; retry budget of %.1fs spent", method, path, type(e).__name__, budget
+                    )
+                    raise
+                log.info(
+                    "%s %s failed (%s); retry %d in %.2fs", method, path, type(e).__name__, attempt, delay
+                )
                 await self._sleep(delay)
                 attempt += 1
 

@@ -55,6 +55,7 @@ class TokenBucket:
         self._tokens = self.capacity
         self._stamp = now()
         self._lock = asyncio.Lock()
+        self.spent = 0  # tokens taken since creation (every request sent, retries included)
 
     @property
     def tokens(self) -> float:
@@ -79,6 +80,7 @@ class TokenBucket:
                 waited += delay
                 self._refill()
             self._tokens -= cost
+            self.spent += cost
         return waited
 
 

@@ -1,8 +1,11 @@
 """Order writes on the V2 endpoints, never retried blindly.
 
-A create whose answer was lost (or that got a 409 or 5xx) is resolved by looking the order up by
-its client_order_id, which Kalshi keeps unique per account forever (kalshi-api.md §0.8, §2.10);
-only then, if nothing is found, is the same client_order_id sent once more.
+Every write is sent again, unchanged, while Kalshi answers 429 (refused before it executed, no
+Retry-After; kalshi-api.md §1.3), with jittered exponential backoff, a bounded number of times
+within a time budget (KalshiHttp.write). A create whose answer was lost (or that got a 409 or
+5xx) is resolved by looking the order up by its client_order_id, which Kalshi keeps unique per
+account forever (§0.8, §2.10); only then, if nothing is found, is the same client_order_id sent
+once more.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from courtside.domain.errors import (
     DuplicateOrderError,
     ExchangeError,
     ExchangeUnavailableError,
-    NetworkError,
     NotFoundError,
     OutcomeUnknownError,
 )
@@ -84,12 +86,12 @@ class OrderWrites(KalshiHttp):
         return None
 
     async def create_order(self, req: OrderRequest) -> OrderAck:
-        """POST /portfolio/events/orders (V2). Lost answers, 409s and 5xx are resolved by
-        client_order_id (one is generated when the request has none); OutcomeUnknownError if
-        that fails."""
+        """POST /portfolio/events/orders (V2). 429s are retried with the same client_order_id (one is
+        generated when the request has none); lost answers, 409s and 5xx are resolved by that id;
+        OutcomeUnknownError if that fails. A RateLimitedError means no attempt executed."""
         coid = req.client_order_id or str(uuid.uuid4())
         try:
-            return parse_order_ack(await self.send("POST", ORDERS, body=order_body(req, coid)))
+            return parse_order_ack(await self.write("POST", ORDERS, body=order_body(req, coid)))
         except OutcomeUnknownError as e:
             return await self._resolve_lost(req, coid, e)
         except DuplicateOrderError as e:
@@ -121,10 +123,11 @@ class OrderWrites(KalshiHttp):
             log.info("create %s lost its answer; found %s", coid, found.order_id)
             return ack_from_order(found)
         try:  # nothing visible: resend with the same id, which Kalshi deduplicates
-            return parse_order_ack(await self.send("POST", ORDERS, body=order_body(req, coid)))
+            return parse_order_ack(await self.write("POST", ORDERS, body=order_body(req, coid)))
         except DuplicateOrderError:
             found = await self._lookup(coid, req)
-        except NetworkError:
+        except ExchangeError as e:  # a refused resend says nothing about the first send: it may have landed
+            log.warning("re-send of %s failed (%s); its first send may have landed", coid, e)
             found = None
         if found is not None:
             return ack_from_order(found)
@@ -136,15 +139,16 @@ class OrderWrites(KalshiHttp):
     async def cancel_order(self, order_id: str, *, market_ticker: str | None = None) -> CancelResult:
         """DELETE /portfolio/events/orders/{id}. A 404 (already canceled, executed or unknown) is
         returned as CancelResult(gone=True, reduced_by=0), not raised: the order rests no more.
-        A cancel whose answer was lost is sent once more (repeating a cancel is harmless)."""
+        429s are backed off like every write; a cancel whose answer was lost is sent once more
+        (repeating a cancel is harmless)."""
         params = {"market_ticker": market_ticker} if market_ticker else None
         path = f"{ORDERS}/{order_id}"
         try:
             try:
-                return parse_cancel(await self.send("DELETE", path, params=params))
+                return parse_cancel(await self.write("DELETE", path, params=params))
             except OutcomeUnknownError:  # a cancel is safe to repeat: a second one answers 404 if done
                 log.warning("cancel of %s lost its answer; sending it again", order_id)
-                return parse_cancel(await self.send("DELETE", path, params=params))
+                return parse_cancel(await self.write("DELETE", path, params=params))
         except NotFoundError:
             return CancelResult(order_id=order_id, reduced_by=Decimal(0), gone=True)
 
@@ -170,7 +174,7 @@ class OrderWrites(KalshiHttp):
             body["client_order_id"] = client_order_id
         if updated_client_order_id:
             body["updated_client_order_id"] = updated_client_order_id
-        return parse_amend(await self.send("POST", f"{ORDERS}/{order_id}/amend", body=body))
+        return parse_amend(await self.write("POST", f"{ORDERS}/{order_id}/amend", body=body))
 
     async def decrease_order(
         self, order_id: str, *, reduce_by: Decimal | None = None, reduce_to: Decimal | None = None
@@ -183,12 +187,12 @@ class OrderWrites(KalshiHttp):
             if reduce_by is not None
             else {"reduce_to": fmt_count(reduce_to or Decimal(0))}
         )
-        return parse_decrease(await self.send("POST", f"{ORDERS}/{order_id}/decrease", body=body))
+        return parse_decrease(await self.write("POST", f"{ORDERS}/{order_id}/decrease", body=body))
 
     async def batch_create_orders(self, reqs: Sequence[OrderRequest]) -> list[BatchCreateItem]:
-        """POST .../batched; each order gets an ack or its own error (not retried)."""
+        """POST .../batched; each order gets an ack or its own error (the batch is re-sent only on 429)."""
         bodies = [order_body(r, r.client_order_id or str(uuid.uuid4())) for r in reqs]
-        data = await self.send("POST", f"{ORDERS}/batched", body={"orders": bodies}, orders=len(bodies))
+        data = await self.write("POST", f"{ORDERS}/batched", body={"orders": bodies}, orders=len(bodies))
         return [
             BatchCreateItem(None, _item_error(raw, "POST"))
             if _has_error(raw)
@@ -199,7 +203,7 @@ class OrderWrites(KalshiHttp):
     async def batch_cancel_orders(self, order_ids: Sequence[str]) -> list[BatchCancelItem]:
         """DELETE .../batched; a 404-type item error becomes CancelResult(gone=True)."""
         body = {"orders": [{"order_id": oid} for oid in order_ids]}
-        data = await self.send("DELETE", f"{ORDERS}/batched", body=body, orders=len(order_ids))
+        data = await self.write("DELETE", f"{ORDERS}/batched", body=body, orders=len(order_ids))
         out = []
         for raw in _orders_of(data):
             if not _has_error(raw):
@@ -216,7 +220,7 @@ class OrderWrites(KalshiHttp):
 
     async def cancel_all_orders(self, *, subaccount: int | None = None) -> list[CancelResult]:
         """DELETE /portfolio/events/orders: cancels every resting order."""
-        data = await self.send("DELETE", ORDERS, params={"subaccount": subaccount})
+        data = await self.write("DELETE", ORDERS, params={"subaccount": subaccount})
         return [parse_cancel(raw) for raw in _orders_of(data) if not _has_error(raw)]
 
 

@@ -111,19 +111,23 @@ async def test_pagination_stops_at_null_cursor(body: Callable[[str], Any]) -> No
     assert len(markets) == 10
 
 
-async def test_post_is_never_retried_on_429() -> None:
-    posts = []
+async def test_post_refused_by_429_is_resent_unchanged_and_bounded() -> None:
+    """429 means not executed: the same body (same client_order_id) again, max_attempts times."""
+    bodies: list[bytes] = []
 
     def handler(req: httpx.Request) -> httpx.Response:
-        posts.append(req.method)
+        assert req.method == "POST"
+        bodies.append(req.content)
         return httpx.Response(429, json={"error": "too many requests"})
 
     sleeps = Sleeps()
-    async with client(handler, sleeps) as c:
+    async with client(handler, sleeps, max_attempts=3) as c:
         with pytest.raises(RateLimitedError):
             await c.create_order(ioc_request())
-    assert posts == ["POST"]
-    assert sleeps.calls == []
+    assert len(bodies) == 3
+    assert len(set(bodies)) == 1
+    assert json.loads(bodies[0])["client_order_id"] == ioc_request().client_order_id
+    assert len(sleeps.calls) == 2
 
 
 async def test_order_body_uses_strings_and_unix_seconds(body: Callable[[str], Any]) -> None:

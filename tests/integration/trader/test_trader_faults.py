@@ -74,10 +74,22 @@ async def test_connection_dropped_after_the_post_was_sent(harness) -> None:  # t
     await _agree(harness, journal)
 
 
-async def test_429_storm_and_5xx_on_create(harness) -> None:  # type: ignore[no-untyped-def]
-    harness.sim.control.fault(status=429, count=4)
+async def test_429_storm_on_create_is_ridden_out_in_the_same_scan(harness) -> None:  # type: ignore[no-untyped-def]
+    """429 means the create did not execute: the client backs off and sends it again with the same
+    client_order_id, so the order is placed in this scan, once, and not left 'unknown'."""
+    harness.sim.control.fault(status=429, count=4)  # reads first
+    harness.sim.control.fault(method="POST", path_regex=ORDERS_PATH, status=429, count=3)
+    report, journal = await _scan(harness)
+    assert report.orders == 1
+    assert [r.status for r in journal.orders()] == ["resting"]
+    await _agree(harness, journal)
+    _, journal = await _scan(harness)
+    await _agree(harness, journal)
+
+
+async def test_5xx_on_create_is_resolved_by_client_order_id_next_scan(harness) -> None:  # type: ignore[no-untyped-def]
     harness.sim.control.fault(method="POST", path_regex=ORDERS_PATH, status=500, count=1)
-    _, journal = await _scan(harness)  # reads ride out the 429s; the create meets a 500
+    _, journal = await _scan(harness)  # the create meets a 500: not re-sent blindly
     assert await harness.exchange_orders() == []
     assert [r.status for r in journal.orders()] == ["unknown"]
     _, journal = await _scan(harness)  # resolved by client_order_id (absent), then placed once
