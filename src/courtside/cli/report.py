@@ -24,6 +24,14 @@ class Mode(StrEnum):
     LIVE = "live"
 
 
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file a URL names when it does not exist (opening it would create an empty journal)."""
+    if not url.startswith("sqlite:///") or url.startswith("sqlite:///:memory:"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.exists() else path
+
+
 def register(app: typer.Typer) -> None:
     app.command("report")(report)
 
@@ -44,6 +52,10 @@ def report(
         start = Decimal(bankroll)
     except InvalidOperation as e:
         raise typer.BadParameter(f"{bankroll!r} is not a number") from e
+    missing = _missing_sqlite_file(db)
+    if missing is not None:
+        console.print(f"[bold red]report failed:[/] no journal at {missing}: pass --db (or COURTSIDE_DB)")
+        raise typer.Exit(2)
     try:
         journal = Journal(make_engine(db), mode.value)
         summary = write_journal_report(journal, out, start, seed=seed)

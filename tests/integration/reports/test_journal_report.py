@@ -77,3 +77,12 @@ def test_report_scores_the_journal(tmp_path: Path) -> None:
     assert [f["pnl"] for f in fills] == ["4.7250", "-2.0840", "0.3307", ""]
     for name in ("equity.png", "calibration.png", "exposure.png"):
         assert (out / name).stat().st_size > 1000
+
+
+def test_a_journal_path_that_does_not_exist_is_refused_not_created(tmp_path: Path) -> None:
+    register(app)
+    path = tmp_path / "typo.db"
+    res = CliRunner().invoke(app, ["report", "--db", f"sqlite:///{path}", "--out", str(tmp_path / "r")])
+    assert res.exit_code == 2
+    assert "no journal at" in res.output
+    assert not path.exists()
