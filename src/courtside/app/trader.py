@@ -21,6 +21,7 @@ from courtside.execution.executor import Executor
 from courtside.execution.manage import outcome_price, stale_reason, without_own
 from courtside.execution.ports import MarketData, OrderPort
 from courtside.execution.reconcile import Reconciled, reconcile
+from courtside.kalshi.shards import shard_funds
 from courtside.markets.discovery import Discovery, Identifier, discover
 from courtside.markets.match import TennisMatch
 from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, evaluate, kill_switch_on
@@ -104,8 +105,8 @@ class Trader:
         if self.cfg.mode != "live":
             return None
         try:
-            cash = (await self.orders.get_balance()).on_shard(TENNIS_SHARD)
-        except ExchangeError as e:
+            cash = (await shard_funds(self.orders, TENNIS_SHARD)).cash
+        except (ExchangeError, DataError) as e:
             log.warning("could not read the balance of the tennis shard %d: %s", TENNIS_SHARD, e)
             return None
         need = order_collateral(self.cfg.strategy.sizing.max_size)
@@ -166,9 +167,9 @@ class Trader:
         report = ScanReport(self.journal.start_scan(now))
         log.info("scan %d start (%s)", report.scan_id, self.cfg.mode)
         disc, books, view = await self._refresh(report)
-        balance = await self.orders.get_balance()
+        funds = await shard_funds(self.orders, TENNIS_SHARD)  # sized on tennis cash, not all shards'
         exposure = report.reconciled.exposure if report.reconciled else Decimal(0)
-        state = StrategyState(now, balance.balance + balance.portfolio_value, exposure)
+        state = StrategyState(now, funds.bankroll, exposure)
         priced = [pm for m in disc.matches if (pm := self._price(m, report)) is not None]
         decisions = {pm.match.event_ticker: decide(pm, books, self.cfg.strategy, state) for pm in priced}
         if self.cfg.place_orders:

@@ -323,12 +323,13 @@ async def _transfer(
 ) -> tuple[TransferResult, Decimal]:
     from courtside.kalshi.auth import Credentials
     from courtside.kalshi.rest import KalshiClient
+    from courtside.kalshi.shards import shard_funds
 
     overrides = STATE.overrides
     auth = overrides.auth if overrides is not None and overrides.auth is not None else None
     async with KalshiClient(s.env, auth=auth or Credentials.from_env().auth(), timeout=s.http_timeout) as c:
         result = await c.intra_exchange_transfer(amount, source_shard=source, destination_shard=dest)
-        return result, (await c.get_balance()).on_shard(dest)
+        return result, (await shard_funds(c, dest)).cash
 
 
 def fund(

@@ -173,12 +173,21 @@ def order_collateral(count: Decimal) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class Balance:
+    """GET /portfolio/balance. Asked without `exchange_index` it is the sum of all shards; asked with
+    one (`exchange_index` here), that shard's (kalshi-api.md §2.8)."""
+
     balance: Decimal  # dollars, full precision from balance_dollars
     portfolio_value: Decimal  # dollars
     by_shard: dict[int, Decimal] = field(default_factory=dict)
+    exchange_index: int | None = None  # the shard asked for; None: all shards summed
 
-    def on_shard(self, exchange_index: int | None) -> Decimal:
-        """Cash on one shard; the total when the venue gives no breakdown."""
-        if exchange_index is None or not self.by_shard:
+    def on_shard(self, exchange_index: int) -> Decimal | None:
+        """Cash on one shard, or None when this balance cannot tell: no per-shard breakdown and not
+        asked for that shard (the total is then the sum of every shard, not this one's cash)."""
+        if exchange_index in self.by_shard:
+            return self.by_shard[exchange_index]
+        if self.exchange_index == exchange_index:
             return self.balance
-        return self.by_shard.get(exchange_index, Decimal(0))
+        if self.by_shard and self.exchange_index is None:
+            return Decimal(0)  # a full breakdown lists the shards that hold cash
+        return None

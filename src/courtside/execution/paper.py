@@ -19,6 +19,7 @@ from courtside.domain.errors import NotFoundError
 from courtside.domain.market import FeeSchedule, Level, MarketStatus, OrderBook
 from courtside.domain.money import ONE, ZERO
 from courtside.domain.orders import (
+    TENNIS_SHARD,
     Balance,
     BookSide,
     Fill,
@@ -384,7 +385,8 @@ class PaperExchange:
         ]
 
     async def get_balance(self, **filters: object) -> Balance:
-        """Starting cash + settlement revenue - fill costs - fees - collateral of resting orders."""
+        """Starting cash + settlement revenue - fill costs - fees - collateral of resting orders; the
+        paper ledger trades tennis only, so all of it sits on the tennis shard."""
         with self._factory() as s:
             cash = s.get(PaperCashRow, 1)
             start = cash.starting if cash else ZERO
@@ -396,4 +398,4 @@ class PaperExchange:
         )
         held = sum((p.market_exposure for p in await self.get_positions()), ZERO)
         balance = start + revenue - spent - reserved
-        return Balance(balance=balance, portfolio_value=held)
+        return Balance(balance=balance, portfolio_value=held, by_shard={TENNIS_SHARD: balance})

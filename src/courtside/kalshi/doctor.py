@@ -14,10 +14,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from courtside.domain.clock import Clock
-from courtside.domain.errors import AuthenticationError, ExchangeError, ParseError
-from courtside.domain.orders import TENNIS_SHARD, Balance
+from courtside.domain.errors import AuthenticationError, DataError, ExchangeError, ParseError
+from courtside.domain.orders import TENNIS_SHARD
 from courtside.domain.tennis import MATCH_WINNER_SERIES
 from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.shards import shard_funds
 
 MATCH_SERIES = MATCH_WINNER_SERIES
 SKEW_WARN_S = 2.0
@@ -108,14 +109,6 @@ def check_clock(server_date: datetime | None, clock: Clock) -> Check:
     return Check("clock", Verdict.OK, detail)
 
 
-async def tennis_shard_cash(client: KalshiClient, balance: Balance) -> Decimal:
-    """Cash on shard 3 from the balance's per-shard breakdown; a balance without a breakdown is
-    the sum of all shards, so then shard 3 is asked for on its own (`?exchange_index=3`)."""
-    if balance.by_shard:
-        return balance.on_shard(TENNIS_SHARD)
-    return (await client.get_balance(exchange_index=TENNIS_SHARD)).on_shard(TENNIS_SHARD)
-
-
 async def check_credentials(client: KalshiClient, need: Decimal = Decimal(0)) -> tuple[Check, Check]:
     """A signed balance call, then the cash on the tennis shard against what one order needs."""
     try:
@@ -133,8 +126,8 @@ async def check_credentials(client: KalshiClient, need: Decimal = Decimal(0)) ->
         return fail, Check("tennis shard", Verdict.SKIP, "needs a balance")
     ok = Check("credentials", Verdict.OK, f"signed balance call accepted; balance ${balance.balance}")
     try:
-        shard_cash = await tennis_shard_cash(client, balance)
-    except (ExchangeError, ParseError) as e:
+        shard_cash = (await shard_funds(client, TENNIS_SHARD)).cash
+    except (ExchangeError, DataError) as e:
         return ok, Check(
             "tennis shard", Verdict.FAIL, f"balance of shard {TENNIS_SHARD} failed: {e}", "retry"
         )

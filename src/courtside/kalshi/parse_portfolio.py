@@ -211,8 +211,9 @@ def parse_settlement(data: Any) -> Settlement:
     )
 
 
-def parse_balance(data: Any) -> Balance:
-    """`GET /portfolio/balance`: balance_dollars (integer cents only as a fallback), per-shard cash."""
+def parse_balance(data: Any, exchange_index: int | None = None) -> Balance:
+    """`GET /portfolio/balance[?exchange_index=N]`: balance_dollars (integer cents only as a
+    fallback), per-shard cash; `exchange_index` is the shard the request asked for, if any."""
     w = Wire(data, "balance")
     balance = w.opt_dec("balance_dollars")
     if balance is None:
@@ -226,6 +227,7 @@ def parse_balance(data: Any) -> Balance:
         balance=balance,
         portfolio_value=Decimal(portfolio or 0) * CENT,
         by_shard=by_shard,
+        exchange_index=exchange_index,
     )
 
 

@@ -171,9 +171,10 @@ class KalshiClient(OrderWrites):
     async def get_balance(
         self, *, exchange_index: int | None = None, subaccount: int | None = None
     ) -> Balance:
-        return parse_balance(
-            await self.get("portfolio/balance", {"exchange_index": exchange_index, "subaccount": subaccount})
-        )
+        """Without exchange_index, the sum of all shards; with it, that shard's (kalshi-api.md §2.8).
+        For the cash an order on a shard can use, see kalshi.shards.shard_funds."""
+        params = {"exchange_index": exchange_index, "subaccount": subaccount}
+        return parse_balance(await self.get("portfolio/balance", params), exchange_index)
 
     async def get_positions(
         self,

@@ -29,6 +29,7 @@ class SimConfig:
     ts_future_tolerance_ms: int = 60_000
     reserve_resting_collateral: bool = True
     balance_excludes_reserved: bool = False
+    balance_breakdown: bool = True  # False: GET /portfolio/balance omits balance_breakdown (a leaner venue)
     rate_limit_enabled: bool = False
     read_tokens_per_s: int = 200
     write_tokens_per_s: int = 100

@@ -309,7 +309,8 @@ def settlement_json(s: SimSettlement) -> Json:
 
 
 def balance_json(ex: SimExchange, user: SimUser, exchange_index: int | None) -> Json:
-    """Cash per shard (4 dp), `balance` truncated to int cents; portfolio marked at last price or cost."""
+    """Cash per shard (4 dp), `balance` truncated to int cents; portfolio marked at last price or cost.
+    Without `exchange_index` every shard is summed; with it, only that shard counts (kalshi-api.md §2.8)."""
     shards = sorted(set(user.cash) | {0})
     if exchange_index is not None:
         shards = [exchange_index]
@@ -334,10 +335,12 @@ def balance_json(ex: SimExchange, user: SimUser, exchange_index: int | None) -> 
             else pos.exposure / abs(pos.position)
         )
         value += abs(pos.position) * mark
-    return {
+    body: Json = {
         "balance": int((total * 100).to_integral_value(rounding=ROUND_DOWN)),
         "balance_dollars": p4(total),
         "portfolio_value": int((value * 100).to_integral_value(rounding=ROUND_DOWN)),
         "updated_ts": to_ms(user.updated or ex.now()) // 1000,
-        "balance_breakdown": [{"exchange_index": s, "balance": p4(free(s))} for s in shards],
     }
+    if ex.config.balance_breakdown:
+        body["balance_breakdown"] = [{"exchange_index": s, "balance": p4(free(s))} for s in shards]
+    return body

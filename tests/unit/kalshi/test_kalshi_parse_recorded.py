@@ -269,6 +269,19 @@ def test_new_shape_fields_parse() -> None:
     assert b.on_shard(3) == D("0.01")
 
 
+def test_a_balance_without_breakdown_is_no_shard_s_cash() -> None:
+    """Asked without exchange_index and without a breakdown, the balance is the sum of all shards:
+    it says nothing of shard 3. Asked with ?exchange_index=3, it is shard 3's (kalshi-api.md §2.8)."""
+    wire = {"balance": 5000, "balance_dollars": "50.0000", "portfolio_value": 0}
+    total = parse_balance(wire)
+    assert total.balance == D(50)
+    assert total.on_shard(3) is None
+    assert total.on_shard(0) is None
+    shard3 = parse_balance(wire, exchange_index=3)
+    assert shard3.on_shard(3) == D(50)
+    assert shard3.on_shard(0) is None
+
+
 @pytest.mark.parametrize(
     "field",
     [
