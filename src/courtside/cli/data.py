@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -100,12 +100,22 @@ def sync_cmd(
     dest: Annotated[Path | None, typer.Option("--dest", help="cache folder")] = None,
     sackmann_base: Annotated[str, typer.Option(help="base URL of the Sackmann repositories")] = "",
     odds_base: Annotated[str, typer.Option(help="base URL of tennis-data.co.uk")] = "",
+    until_year: Annotated[
+        int | None, typer.Option("--until-year", help="last season to fetch [this year]")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Download the match and odds files (1990-2023) into the cache; on failure the cache is unchanged."""
+    """Download the match and odds files (1990 to this year) into the cache; on failure it is unchanged.
+
+    Seasons after the last fully published one are fetched when they exist upstream and listed as
+    absent otherwise, so a model trained on the cache is as current as the sources allow.
+    """
     from courtside.data import sync as s
 
-    files = s.sackmann_files(sackmann_base or s.SACKMANN_BASE) + s.odds_files(odds_base or s.ODDS_BASE)
+    years, odds_years = s.years_until(until_year or datetime.now(UTC).year)
+    files = s.sackmann_files(sackmann_base or s.SACKMANN_BASE, years) + s.odds_files(
+        odds_base or s.ODDS_BASE, odds_years
+    )
     target = dest or s.DEFAULT_CACHE
     try:
         result = _run_sync(s, target, files, progress=not as_json)

@@ -24,8 +24,18 @@ from courtside.domain.errors import CourtsideError
 DEFAULT_CACHE = Path("~/.cache/courtside/data").expanduser()
 SACKMANN_BASE = "https://raw.githubusercontent.com/JeffSackmann"
 ODDS_BASE = "http://www.tennis-data.co.uk"
-DEFAULT_YEARS = range(1990, 2024)  # later seasons are held back for out-of-sample judging
-ODDS_YEARS = range(2010, 2024)
+FIRST_YEAR = 1990
+FIRST_ODDS_YEAR = 2010
+# Seasons up to this one are published in full by both sources; later ones may not exist yet upstream
+# (Sackmann's files stop at 2024), so a 404 for them is reported as absent, not an error.
+LAST_PUBLISHED_YEAR = 2023
+DEFAULT_YEARS = range(FIRST_YEAR, LAST_PUBLISHED_YEAR + 1)
+ODDS_YEARS = range(FIRST_ODDS_YEAR, LAST_PUBLISHED_YEAR + 1)
+
+
+def years_until(last: int) -> tuple[range, range]:
+    """(match years, odds years) from the first season through `last`, e.g. the current year."""
+    return range(FIRST_YEAR, last + 1), range(FIRST_ODDS_YEAR, last + 1)
 
 
 class DownloadError(CourtsideError):
@@ -64,7 +74,8 @@ def sackmann_files(base: str = SACKMANN_BASE, years: Iterable[int] = DEFAULT_YEA
         )
         for year in years:
             for name in (f"{tour}_matches_{year}.csv", f"{tour}_matches_{lower}_{year}.csv"):
-                out.append(RemoteFile(f"{root}/{name}", f"tennis_{tour}/{name}", optional=lower in name))
+                optional = lower in name or year > LAST_PUBLISHED_YEAR
+                out.append(RemoteFile(f"{root}/{name}", f"tennis_{tour}/{name}", optional=optional))
     return out
 
 
@@ -74,8 +85,9 @@ def odds_files(base: str = ODDS_BASE, years: Iterable[int] = ODDS_YEARS) -> list
     for year in years:
         ext = "xls" if year < 2013 else "xlsx"
         root = base.rstrip("/")
-        out.append(RemoteFile(f"{root}/{year}/{year}.{ext}", f"tennis_odds/raw/atp_{year}.{ext}"))
-        out.append(RemoteFile(f"{root}/{year}w/{year}.{ext}", f"tennis_odds/raw/wta_{year}.{ext}"))
+        late = year > LAST_PUBLISHED_YEAR
+        out.append(RemoteFile(f"{root}/{year}/{year}.{ext}", f"tennis_odds/raw/atp_{year}.{ext}", late))
+        out.append(RemoteFile(f"{root}/{year}w/{year}.{ext}", f"tennis_odds/raw/wta_{year}.{ext}", late))
     return out
 
 

@@ -10,7 +10,15 @@ import typer
 from typer.testing import CliRunner
 
 from courtside.cli import data as data_cli
-from courtside.data.sync import DownloadError, RemoteFile, odds_files, sackmann_files, sync
+from courtside.data.sync import (
+    LAST_PUBLISHED_YEAR,
+    DownloadError,
+    RemoteFile,
+    odds_files,
+    sackmann_files,
+    sync,
+    years_until,
+)
 
 UNREACHABLE = "http://127.0.0.1:9"  # discard port: connection refused at once
 
@@ -90,3 +98,32 @@ def test_cli_sync_fails_with_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert "could not reach" in result.output
     assert "Traceback" not in result.output
     assert old.read_text() == "player_id,name_first\n1,Old\n"
+
+
+def test_a_season_published_after_the_last_known_one_is_fetched_and_a_missing_one_skipped(
+    tmp_path: Path,
+) -> None:
+    newest = LAST_PUBLISHED_YEAR + 1  # upstream has published one more season than we know of
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        year = request.url.path.rsplit("_", 1)[-1].split(".")[0]
+        if year.isdigit() and int(year) > newest:
+            return httpx.Response(404)
+        return httpx.Response(200, content=b"fresh\n")
+
+    years, _ = years_until(newest + 1)
+    files = [f for f in sackmann_files("https://example.test", years) if "_matches_" in f.relpath]
+    files = [f for f in files if int(f.relpath[-8:-4]) >= LAST_PUBLISHED_YEAR]
+    result = sync(tmp_path / "cache", files, client=httpx.Client(transport=httpx.MockTransport(handler)))
+    assert f"tennis_atp/atp_matches_{newest}.csv" in result.downloaded
+    assert f"tennis_wta/wta_matches_{newest + 1}.csv" in result.skipped
+    assert (tmp_path / "cache" / "tennis_wta" / f"wta_matches_{newest}.csv").exists()
+
+
+def test_a_published_season_missing_upstream_is_an_error_not_a_silent_gap(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404 if request.url.path.endswith(f"_{LAST_PUBLISHED_YEAR}.csv") else 200)
+
+    files = sackmann_files("https://example.test", range(LAST_PUBLISHED_YEAR, LAST_PUBLISHED_YEAR + 1))
+    with pytest.raises(DownloadError, match="HTTP 404"):
+        sync(tmp_path / "cache", files, client=httpx.Client(transport=httpx.MockTransport(handler)))
