@@ -205,7 +205,9 @@ class Trader:
         return pm.match.tickers if pm else None
 
     async def react(self, ticker: str, books: Mapping[str, OrderBook]) -> ScanItem | None:
-        """A book changed (WebSocket): decide again for that match only, with the last scan's state."""
+        """A book changed (WebSocket): decide again for that match only, with the last scan's state
+        and risk view, the view carrying every order placed since (by the scan and by earlier
+        reactions: `_act` returns it updated). run_stream awaits each reaction before the next."""
         last = self._last
         pm = last.priced.get(ticker) if last else None
         if last is None or pm is None or pm.match.event_ticker in last.view.traded_events:
@@ -308,6 +310,8 @@ class Trader:
                 player_a=match.a.name,
                 player_b=match.b.name,
                 p_model=p,
+                p_market=item.p_market,
+                p_blend=item.p_blend,
                 route=item.route,
                 style=item.style,
                 price=item.price,
@@ -384,11 +388,12 @@ class Trader:
             return replace(view, traded_events=frozenset(self.journal.traded_events()))
         report.orders += 1
         cost = decision.count * q.avg_price + q.fee
-        return replace(
+        return replace(  # what the next match of this scan, or the next reaction, is checked against
             view,
             orders_this_scan=view.orders_this_scan + 1,
             open_exposure=view.open_exposure + cost,
             traded_events=view.traded_events | {match.event_ticker},
+            unresolved=view.unresolved + (1 if placed.status == "unknown" else 0),  # none new until resolved
         )
 
     async def run(self, *, interval: float, once: bool, max_scans: int | None = None) -> int:

@@ -98,6 +98,33 @@ async def test_5xx_on_create_is_resolved_by_client_order_id_next_scan(harness) -
     await _agree(harness, journal)
 
 
+async def test_no_second_order_in_a_scan_while_the_first_is_unknown(harness) -> None:  # type: ignore[no-untyped-def]
+    """Two matches with an edge; the first create meets a 500: the second waits for the next scan,
+    where the first is resolved by client_order_id before anything new is placed."""
+    now = harness.sim.exchange.now()
+    second = MatchSpec(
+        "Alexander Zverev",
+        "Felix Auger-Aliassime",
+        Tour.ATP,
+        "US Open Men Singles",
+        "Semifinal",
+        now + timedelta(hours=9),
+        0.50,
+        title_style="new",
+    )
+    harness.sim.control.bulk(
+        build_bundle([second], harness.sim.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0))
+    )
+    harness.sim.control.fault(method="POST", path_regex=ORDERS_PATH, status=500, count=1)
+    report, journal = await _scan(harness)
+    assert [r.status for r in journal.orders()] == ["unknown"]
+    assert await harness.exchange_orders() == []
+    assert any("unknown outcome" in r for i in report.items for r in i.reasons)
+    _, journal = await _scan(harness)  # resolved (absent), re-sent once with its id, then the other
+    assert sorted(r.status for r in journal.orders()) == ["resting", "resting"]
+    assert len(await harness.exchange_orders()) == 2
+
+
 async def test_timeout_on_create_is_resolved_by_client_order_id(harness) -> None:  # type: ignore[no-untyped-def]
     harness.sim.control.fault(method="POST", path_regex=ORDERS_PATH, delay_ms=1500)
     _, journal = await _scan(harness, http_timeout=0.5)

@@ -1,0 +1,95 @@
+"""--stream: each reaction between scans sees the orders placed so far (by the scan and by earlier
+reactions): one position per match, the exposure limit, orders per scan, and no new order while an
+earlier one's outcome is unknown. Book changes come from the market maker on the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+from courtside.app.scan_report import ScanItem
+from courtside.app.stream import run_stream
+from courtside.domain.orders import Order
+from courtside.kalshi.auth import KalshiAuth
+from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.ws import KalshiWebSocket
+
+ORDERS_PATH = r"/portfolio/events/orders$"
+LIVE = {"live": True, "confirm_live": True, "min_ev": "0.02", "min_value": "0.02"}
+
+
+async def _pull_best_bid(h: Any, ticker: str) -> None:
+    """The market maker cancels its best YES bid on one market (a book change, no trade)."""
+    auth = KalshiAuth(h.sim.mm_key_id, h.sim.mm_private_key)
+    async with KalshiClient(h.sim.base_url, auth=auth) as mm:
+        bids = [o for o in await mm.get_orders(ticker=ticker, status="resting") if o.side.value == "bid"]
+        best = max(bids, key=lambda o: o.yes_price)
+        await mm.cancel_order(best.order_id, market_ticker=ticker)
+
+
+async def _stream(h: Any, pulls: int, **flags: Any) -> tuple[int, list[ScanItem], Any]:
+    """One scan, then `pulls` book changes on the Van de Zandschulp market, each a reaction."""
+    w = h.wire(**{**LIVE, **flags})
+    items: list[ScanItem] = []
+
+    def connect() -> KalshiWebSocket:
+        return KalshiWebSocket(w.data.endpoints, headers=h.auth.ws_headers)
+
+    async def later() -> None:
+        await asyncio.sleep(1.0)
+        vdz = next(t for t in w.trader.watched_tickers if t.endswith("-VAN"))
+        for _ in range(pulls):
+            await _pull_best_bid(h, vdz)
+            await asyncio.sleep(0.4)
+
+    try:
+        task = asyncio.create_task(later())
+        placed = await run_stream(
+            w.trader, connect, interval=60.0, max_seconds=1.6 + 0.4 * pulls, on_item=items.append
+        )
+        await task
+    finally:
+        await w.aclose()
+    return placed, items, w.journal
+
+
+def _cost(o: Order) -> Decimal:
+    price = o.yes_price if o.side.value == "bid" else 1 - o.yes_price
+    return o.initial_count * price
+
+
+async def test_repeated_book_changes_on_one_match_place_one_order(harness: Any) -> None:
+    placed, items, _ = await _stream(harness, pulls=3)
+    orders = await harness.exchange_orders()
+    assert placed == 1
+    assert [i.decision for i in items] == ["taken"]  # later changes: the match is traded already
+    assert len(orders) == 2  # Zverev from the scan, Van de Zandschulp from the first reaction only
+    assert len({o.ticker.rsplit("-", 1)[0] for o in orders}) == 2
+
+
+async def test_reactions_count_the_scan_s_orders_against_the_exposure_limit(harness: Any) -> None:
+    placed, items, _ = await _stream(harness, pulls=2, max_exposure="7")
+    orders = await harness.exchange_orders()
+    assert sum(_cost(o) for o in orders) <= Decimal(7)
+    assert placed == 0
+    assert [o.ticker.rsplit("-", 1)[0].endswith("ZVEKHA") for o in orders] == [True]
+    assert any("exposure" in r for i in items for r in i.reasons)
+
+
+async def test_reactions_count_the_scan_s_orders_per_scan(harness: Any) -> None:
+    placed, items, _ = await _stream(harness, pulls=1, max_orders_per_scan=1)
+    assert placed == 0
+    assert len(await harness.exchange_orders()) == 1
+    assert any("orders this scan" in r for i in items for r in i.reasons)
+
+
+async def test_no_reaction_order_while_an_earlier_order_is_unknown(harness: Any) -> None:
+    """The scan's create meets a 500 (outcome unknown): until it is resolved by client_order_id at
+    the next scan, a book change on another match must not place a new order."""
+    harness.sim.control.fault(method="POST", path_regex=ORDERS_PATH, status=500, count=1)
+    placed, items, journal = await _stream(harness, pulls=1)
+    assert [r.status for r in journal.orders()] == ["unknown"]
+    assert placed == 0
+    assert await harness.exchange_orders() == []
+    assert any("unknown outcome" in r for i in items for r in i.reasons)
