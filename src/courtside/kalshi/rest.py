@@ -274,13 +274,14 @@ class KalshiClient(OrderWrites):
         (a signed client does this by itself before its first signed request)."""
         self._size_from_account = False
         limits = await self.get_account_limits()
-        self.limiter = RateLimiter(limits, sleep=self._sleep)
+        self.limiter = RateLimiter(limits, now=self._now, sleep=self._sleep)
         return limits
 
     async def intra_exchange_transfer(
         self, amount: Decimal, *, source_shard: int = 0, destination_shard: int = 3
     ) -> TransferResult:
-        """Move cash between shards (tennis lives on shard 3); `amount` in dollars, sent as centicents."""
+        """Move cash between shards (tennis lives on shard 3); `amount` in dollars, sent as centicents.
+        Re-sent only on 429 (not executed); a lost answer is raised, never repeated blindly."""
         centicents = int((amount * 10000).to_integral_value())
         if centicents <= 0:
             raise ValueError(f"transfer amount must be positive, got {amount}")
@@ -292,5 +293,5 @@ class KalshiClient(OrderWrites):
             "destination_exchange_shard": destination_shard,
         }
         return parse_transfer(
-            await self.send("POST", "portfolio/intra_exchange_instance_transfer", body=body)
+            await self.write("POST", "portfolio/intra_exchange_instance_transfer", body=body)
         )

@@ -145,3 +145,17 @@ async def test_cancel_backs_off_on_429(sim_server: SimSession) -> None:
     assert order.status is OrderStatus.CANCELED
     assert len(ft.slept) == 2
     assert spent == 3 * 2  # three sends of a cancel at 2 write tokens each
+
+
+async def test_a_shard_transfer_refused_by_429_is_moved_once(sim_server: SimSession) -> None:
+    ft = FakeTime()
+    sim_server.control.fault(
+        status=429, count=2, method="POST", path_regex="intra_exchange_instance_transfer"
+    )
+    async with client(sim_server, ft) as c:
+        before = await c.get_balance()
+        await c.intra_exchange_transfer(D("12.5"), source_shard=0, destination_shard=3)
+        after = await c.get_balance()
+    assert len(ft.slept) == 2
+    assert after.on_shard(3) == (before.on_shard(3) or 0) + D("12.5")
+    assert after.on_shard(0) == (before.on_shard(0) or 0) - D("12.5")
