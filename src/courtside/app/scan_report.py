@@ -31,6 +31,8 @@ class ScanItem:
     size: Decimal | None = None
     title: str = ""
     contracts: Decimal | None = None  # the count price, fee, edge and EV were worked at
+    p_market: float | None = None  # P(A) of the de-vigged mid of both books
+    p_blend: float | None = None  # P(A) edge and EV were computed on (= p_model at model-weight 1)
 
     def as_json(self) -> dict[str, object]:
         def num(x: Decimal | None) -> str | None:
@@ -43,6 +45,8 @@ class ScanItem:
             "tickers": list(self.tickers),
             "players": list(self.players),
             "p_model": self.p_model,
+            "p_market": self.p_market,
+            "p_blend": self.p_blend,
             "route": self.route,
             "style": self.style,
             "price": num(self.price),
@@ -71,6 +75,7 @@ def scan_item(
 ) -> ScanItem:
     quote = decision.quote if isinstance(decision, OrderIntent) else (decision.best if decision else None)
     size = decision.count if isinstance(decision, OrderIntent) else None
+    held = decision.belief if decision is not None else None
     return ScanItem(
         match.event_ticker,
         match.tickers,
@@ -87,4 +92,6 @@ def scan_item(
         size=size,
         title=match.title,
         contracts=quote.count if quote else None,
+        p_market=held.p_market if held else None,
+        p_blend=held.p if held else None,
     )

@@ -40,6 +40,8 @@ class TraderSettings(BaseSettings):
     order_style: OrderStyle = OrderStyle.MAKER
     taker_gtc: bool = False
     kelly_fraction: Decimal = Decimal("0.25")
+    # weight of the model in the logit blend with the market's de-vigged mid (1 = the model alone)
+    model_weight: float = 1.0
     max_match_fraction: Decimal = Decimal("0.05")
     max_exposure: Decimal = Decimal(500)
     daily_loss_limit: Decimal = Decimal(100)
@@ -63,6 +65,13 @@ class TraderSettings(BaseSettings):
             raise ValueError(f"{value} is not a fraction")
         return value
 
+    @field_validator("model_weight")
+    @classmethod
+    def _weight(cls, value: float) -> float:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"model weight {value} is not in [0, 1]")
+        return value
+
     @property
     def mode(self) -> str:
         return "live" if self.live else "paper"
@@ -76,6 +85,7 @@ class TraderSettings(BaseSettings):
             min_minutes=self.min_minutes,
             order_style=self.order_style,
             taker_gtc=self.taker_gtc,
+            model_weight=self.model_weight,
             edge=EdgeParams(
                 ref_count=self.max_size,
                 min_value=self.min_value,

@@ -46,7 +46,8 @@ class PaperFill:
     maker: bool
     route: str
     p_model: float  # model probability that the leg pays
-    edge: Decimal  # p_model - price - fee per contract
+    p_blend: float  # the probability the decision used (the model blended with the market's mid)
+    edge: Decimal  # p_blend - price - fee per contract
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ def _row(spec: MatchSpec, fill: PaperFill, bankroll: Decimal) -> TradeRow:
         maker=fill.maker,
         fee=settled.fee,
         p_model=fill.p_model,
+        p_blend=fill.p_blend,
         p_market_fair=fair_yes if fill.outcome is Outcome.YES else 1.0 - fair_yes,
         edge=fill.edge,
         result=spec.result.value,

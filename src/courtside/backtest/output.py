@@ -51,6 +51,25 @@ def _bucket_json(rows: Sequence[BucketRow]) -> list[dict[str, Any]]:
     ]
 
 
+def leg_means(rows: Sequence[TradeRow]) -> dict[str, float | None]:
+    """Contract-weighted means over the legs bought: what the model, the blend and the de-vigged close
+    said, the price paid and what the legs paid (an overconfident model shows p_model above the rest)."""
+    weight = sum(float(r.contracts) for r in rows)
+
+    def mean(values: Sequence[float]) -> float | None:
+        if not weight:
+            return None
+        return sum(float(r.contracts) * v for r, v in zip(rows, values, strict=True)) / weight
+
+    return {
+        "p_model": mean([r.p_model for r in rows]),
+        "p_blend": mean([r.p_blend for r in rows]),
+        "p_market_fair": mean([r.p_market_fair for r in rows]),
+        "price": mean([float(r.price) for r in rows]),
+        "realised": mean([float(r.settlement_value) for r in rows]),
+    }
+
+
 def summary_dict(result: RunResult, config: Mapping[str, Any], summary: Summary) -> dict[str, Any]:
     """summary.json: the run's configuration, headline figures, buckets and the assumed fee schedule."""
     return {
@@ -72,6 +91,7 @@ def summary_dict(result: RunResult, config: Mapping[str, Any], summary: Summary)
         **summary.as_dict(),
         "roi_definition": "pnl / turnover; turnover = sum(contracts x price); fees are in pnl",
         "clv_definition": "per contract, p_market_fair - price, contract-weighted",
+        "traded_legs": leg_means(result.rows),
         "start_bankroll": str(result.start_bankroll),
         "end_bankroll": str(result.end_bankroll),
         "by": {name: _bucket_json(rows) for name, rows in buckets(result.rows).items()},

@@ -5,7 +5,7 @@ tour and both players as the tennis-data odds file writes them (whitespace trimm
 back to its result row), the closing odds used, the leg bought, its price, count and fee. Every price,
 count and money field is a Decimal written as plain text, so an independent re-settlement can
 recompute `pnl = contracts x (settlement_value - price) - fee` exactly. Probabilities (`p_model`,
-`p_market_fair`) are floats and refer to the bought leg paying out.
+`p_market_fair`, `p_blend`) are floats and refer to the bought leg paying out.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ COLUMN_HELP: dict[str, str] = {
     "fee": "kalshi_fee(contracts, price, schedule, maker=maker)",
     "p_model": "model probability that the bought leg pays 1 (float, full precision)",
     "p_market_fair": "Shin de-vigged closing probability that the bought leg pays 1 (float, full precision)",
-    "edge": "p_model - price - fee / contracts",
+    "p_blend": "probability the trader decided on: p_model blended with the book's de-vigged mid at "
+    "config.model_weight (equal to p_model at model_weight 1)",
+    "edge": "p_blend - price - fee / contracts (the expected edge the order was placed on)",
     "result": "completed | retired | walkover | awarded",
     "winner": "the player who won (or advanced)",
     "settlement_value": "payout per contract of the bought leg (fair price to the cent unless completed)",
@@ -78,6 +80,7 @@ class TradeRow:
     fee: Decimal
     p_model: float
     p_market_fair: float
+    p_blend: float
     edge: Decimal
     result: str
     winner: str
@@ -97,7 +100,7 @@ class TradeRow:
 
 COLUMNS = tuple(f.name for f in fields(TradeRow))
 _DECIMALS = {"price", "contracts", "fee", "edge", "settlement_value", "pnl", "bankroll"}
-_FLOATS = {"p_model", "p_market_fair", "odds_a", "odds_b"}
+_FLOATS = {"p_model", "p_market_fair", "p_blend", "odds_a", "odds_b"}
 
 
 def _cell(name: str, value: Any) -> str:

@@ -60,6 +60,7 @@ class BacktestConfig:
             "history_years": self.history_years, "refit": self.refit,
             "order_style": s.order_style.value, "min_value": str(s.min_value), "min_ev": str(s.min_ev),
             "kelly_fraction": str(s.sizing.kelly_fraction), "max_size": str(s.sizing.max_size),
+            "model_weight": s.model_weight,
             "max_match_fraction": str(s.sizing.max_match_fraction),
             "max_exposure": str(s.sizing.max_exposure), "risk_max_exposure": str(lim.max_exposure),
             "assumed_volume": str(self.trader.volume),

@@ -68,6 +68,7 @@ def paper_fills(intent: OrderIntent, book: OrderBook) -> list[PaperFill]:
     fills: list[PaperFill] = []
     left = intent.count
     quote = intent.quote
+    p_model = quote.p if intent.belief is None else _leg(intent.belief.p_model, quote.route.backs)
     for level in crossing(book, intent.side, intent.yes_price):
         if left <= 0:
             break
@@ -77,11 +78,16 @@ def paper_fills(intent: OrderIntent, book: OrderBook) -> list[PaperFill]:
         fills.append(
             PaperFill(
                 ticker=intent.ticker, outcome=quote.route.outcome, price=price, contracts=take,
-                maker=False, route=quote.route.label, p_model=quote.p,
+                maker=False, route=quote.route.label, p_model=p_model, p_blend=quote.p,
                 edge=Decimal(str(quote.p)) - quote.avg_price - quote.fee_per_contract,
             )
         )  # fmt: skip
     return fills
+
+
+def _leg(p_a: float, backs: str) -> float:
+    """P(A) as the probability that a route backing `backs` pays (as pricing.edge does)."""
+    return p_a if backs == "a" else 1.0 - p_a
 
 
 class StrategyTrader:

@@ -76,6 +76,9 @@ def backtest(
     min_ev: Annotated[str | None, typer.Option(help="trader flag")] = None,
     max_size: Annotated[str | None, typer.Option(help="trader flag")] = None,
     kelly_fraction: Annotated[str | None, typer.Option(help="trader flag")] = None,
+    model_weight: Annotated[
+        float | None, typer.Option(help="trader flag: weight of the model in the blend with the book's mid")
+    ] = None,
     max_match_fraction: Annotated[str | None, typer.Option(help="trader flag")] = None,
     max_exposure: Annotated[str | None, typer.Option(help="trader flag")] = None,
     max_edge: Annotated[str | None, typer.Option(help="trader flag")] = None,
@@ -93,12 +96,14 @@ def backtest(
         "kelly_fraction": kelly_fraction, "max_match_fraction": max_match_fraction,
         "max_exposure": max_exposure, "max_edge": max_edge, "max_spread": max_spread,
     }  # fmt: skip
+    dec_flags: dict[str, Any] = {
+        k: _dec(v) if isinstance(v, str) and k != "order_style" else v for k, v in flags.items()
+    }
     try:
         cfg = BacktestConfig(
             data_dir=data, start=_day(start), end=_day(end), market=MarketSource(market.value),
             book=BookSpec(half_spread=_dec(half_spread), levels=levels, depth=_dec(depth)),
-            trader=_trader(config, {k: _dec(v) if isinstance(v, str) and k != "order_style" else v
-                                    for k, v in flags.items()}),
+            trader=_trader(config, {**dec_flags, "model_weight": model_weight}),
             bankroll=_dec(bankroll), tours=tuple(tour or (Tour.ATP, Tour.WTA)), control=control, seed=seed,
             history_years=history_years, refit=refit,
         )  # fmt: skip

@@ -34,6 +34,10 @@ Opt = typer.Option
 ConfigOpt = Annotated[Path | None, Opt("--config", help="TOML file of settings (flags win over it)")]
 DbOpt = Annotated[str | None, Opt("--db", help="SQLAlchemy URL of the journal [sqlite:///var/courtside.db]")]
 EnvOpt = Annotated[str | None, Opt("--env", help="prod | demo | a REST base URL (the simulator) [prod]")]
+WEIGHT_HELP = (
+    "weight w of the model in p = sigmoid(w logit(p_model) + (1-w) logit(p_market)), p_market the "
+    "de-vigged mid of both books; 1 = the model alone [1.0]"
+)
 
 
 @dataclass
@@ -91,6 +95,7 @@ def trade(
     env: EnvOpt = None,
     order_style: Annotated[str | None, Opt(help="maker | taker | auto [maker]")] = None,
     kelly_fraction: Annotated[str | None, Opt(help="fraction of full Kelly [0.25]")] = None,
+    model_weight: Annotated[float | None, Opt(help=WEIGHT_HELP)] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
     model: Annotated[Path | None, Opt(help="model artifact folder [var/model]")] = None,
@@ -114,6 +119,7 @@ def trade(
         env=env,
         order_style=order_style,
         kelly_fraction=kelly_fraction,
+        model_weight=model_weight,
         db=db,
         model=model,
         stream=stream,
@@ -136,6 +142,7 @@ def scan(
     max_hours: Annotated[float | None, Opt(help="hours to start [48]")] = None,
     min_volume: Annotated[str | None, Opt(help="minimum contracts traded [100]")] = None,
     env: EnvOpt = None,
+    model_weight: Annotated[float | None, Opt(help=WEIGHT_HELP)] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
     model: Annotated[Path | None, Opt(help="predictor artifact")] = None,
@@ -152,6 +159,7 @@ def scan(
         max_hours=max_hours,
         min_volume=min_volume,
         env=env,
+        model_weight=model_weight,
         db=db,
         model=model,
     )
@@ -164,11 +172,14 @@ def scan(
         for item in items:
             typer.echo(json.dumps(item.as_json()))
         return
-    table = _table("match", "p", "route", "price", "fee", "edge", "EV", "size", "decision", "reasons")
+    table = _table(
+        "match", "p model", "p mkt", "p blend", "route", "price", "fee", "edge", "EV", "size", "decision",
+        "reasons",
+    )  # fmt: skip
     for i in items:
         table.add_row(
             " vs ".join(i.players),
-            f"{i.p_model:.3f}" if i.p_model is not None else "-",
+            *(f"{p:.3f}" if p is not None else "-" for p in (i.p_model, i.p_market, i.p_blend)),
             i.route.split("@")[0] + (f" {i.style}" if i.style else ""),
             f"{i.price.normalize()}" if i.price is not None else "-",
             f"{i.fee.normalize()}" if i.fee is not None else "-",

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///var/courtside.db"
@@ -44,6 +44,23 @@ def init_db(engine: Engine) -> None:
     import courtside.store.journal  # noqa: F401
 
     Base.metadata.create_all(engine)
+    _add_new_columns(engine)
+
+
+def _add_new_columns(engine: Engine) -> None:
+    """A journal made by an older version lacks the nullable columns added since (create_all leaves
+    existing tables alone): add them, so an upgrade keeps its history instead of failing on insert."""
+    names = inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            if table.name not in names:
+                continue
+            have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have or not column.nullable or column.primary_key:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

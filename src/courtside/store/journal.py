@@ -103,6 +103,8 @@ class DecisionRow(Base):
     player_a: Mapped[str] = mapped_column(String(120), default="")
     player_b: Mapped[str] = mapped_column(String(120), default="")
     p_model: Mapped[float | None] = mapped_column(Float, nullable=True)
+    p_market: Mapped[float | None] = mapped_column(Float, nullable=True)  # de-vigged mid of both books
+    p_blend: Mapped[float | None] = mapped_column(Float, nullable=True)  # what edge and EV used
     route: Mapped[str] = mapped_column(String(100), default="")
     style: Mapped[str] = mapped_column(String(8), default="")
     price: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)

@@ -11,6 +11,7 @@ from enum import StrEnum
 from courtside.domain.market import OrderBook
 from courtside.domain.orders import BookSide, TimeInForce
 from courtside.markets.match import TennisMatch
+from courtside.pricing.blend import blend, market_probability
 from courtside.pricing.edge import (
     EdgeParams,
     Leg,
@@ -41,6 +42,12 @@ class StrategyParams:
     taker_gtc: bool = False
     edge: EdgeParams = field(default_factory=EdgeParams)
     sizing: SizingParams = field(default_factory=SizingParams)
+    # weight of the model in the logit blend with the market's de-vigged mid; 1 = the model alone
+    model_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.model_weight <= 1.0:
+            raise ValueError(f"model weight {self.model_weight} outside [0, 1]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +65,17 @@ class PricedMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class Belief:
+    """P(A wins) three ways: the model's, the market's (de-vigged mid of both books, None when the
+    books give none) and the blend that edges and EV were computed on."""
+
+    p_model: float
+    p_market: float | None
+    p: float
+    model_weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class OrderIntent:
     """What to send: a V2 limit order on one market, plus the numbers that justified it."""
 
@@ -68,6 +86,7 @@ class OrderIntent:
     expiration: datetime | None
     binding_cap: str
     quotes: tuple[Quote, ...] = ()
+    belief: Belief | None = None
 
     @property
     def ticker(self) -> str:
@@ -87,6 +106,7 @@ class NoTrade:
     reasons: tuple[str, ...]
     best: Quote | None = None
     quotes: tuple[Quote, ...] = ()
+    belief: Belief | None = None
 
 
 Decision = OrderIntent | NoTrade
@@ -146,6 +166,19 @@ def _timing(match: TennisMatch, now: datetime, params: StrategyParams) -> str | 
     return None
 
 
+def belief(priced: PricedMatch, a: Leg, b: Leg, params: StrategyParams) -> Belief | str:
+    """The probability to trade on: the model blended with the market's mid, or why it cannot be
+    formed. With model_weight 1 it is the model's, whatever the books say (no refusal)."""
+    market = market_probability(a.book, b.book, params.edge.max_spread)
+    p_market = float(market.p_a) if market.p_a is not None else None
+    w = params.model_weight
+    if p_market is None:
+        if w < 1.0:
+            return f"no market probability for the blend (model-weight {w}): {market.reason}"
+        return Belief(priced.p_a, None, priced.p_a, w)
+    return Belief(priced.p_a, p_market, blend(priced.p_a, p_market, w), w)
+
+
 def decide(
     priced: PricedMatch, books: Mapping[str, OrderBook], params: StrategyParams, state: StrategyState
 ) -> Decision:
@@ -154,8 +187,24 @@ def decide(
     pair = legs(match, books)
     if pair is None:
         return NoTrade(("no order book for one of the markets",))
+    held = belief(priced, pair[0], pair[1], params)
+    if isinstance(held, str):
+        return NoTrade((held,))
+    decision = _decide(priced, pair, held.p, books, params, state)
+    return replace(decision, belief=held)
+
+
+def _decide(
+    priced: PricedMatch,
+    pair: tuple[Leg, Leg],
+    p_a: float,
+    books: Mapping[str, OrderBook],
+    params: StrategyParams,
+    state: StrategyState,
+) -> Decision:
+    match = priced.match
     edge = replace(params.edge, ref_count=params.sizing.max_size, min_value=params.min_value)
-    quotes = price_routes(priced.p_a, pair[0], pair[1], match.fees, edge)
+    quotes = price_routes(p_a, pair[0], pair[1], match.fees, edge)
     timing = _timing(match, state.now, params)
     chosen = _pick(quotes, params)
     if chosen is None:

@@ -301,3 +301,29 @@ def test_once_exits_non_zero_when_its_scan_fails(cli: Any, harness: Any) -> None
     assert "Traceback" not in result.output
     harness.sim.control.clear_faults()
     assert cli("trade", "--once").exit_code == 0
+
+
+def test_model_weight_blends_with_the_market_and_changes_the_decision(cli: Any, harness: Any) -> None:
+    """Zverev: model 0.70, market mid 0.55, maker bid 0.54. Alone the model trades; blended at
+    --model-weight 0.1 (0.566) the EV after the maker fee is 4% < --min-ev. scan --json and the
+    journal show both probabilities."""
+    rows = [json.loads(line) for line in cli("scan", "--json", "--model-weight", "0.1").output.splitlines()]
+    zverev = next(r for r in rows if r["players"][0].endswith("Zverev"))
+    assert zverev["p_model"] == pytest.approx(0.70)
+    assert 0.5 < zverev["p_market"] < 0.6
+    assert zverev["p_market"] < zverev["p_blend"] < zverev["p_model"]
+    assert zverev["decision"] == "refused"
+    assert cli("trade", "--once", "--model-weight", "0.1").exit_code == 0
+    assert _journal(harness, "paper").orders() == []
+    row = _zverev(harness)
+    assert (row.p_model, row.p_market, row.p_blend) == (
+        pytest.approx(0.70),
+        pytest.approx(zverev["p_market"]),
+        pytest.approx(zverev["p_blend"]),
+    )
+    assert "< min-ev 0.05" in row.reasons, row.reasons
+    harness.tmp.joinpath("j.db").unlink()
+    assert cli("trade", "--once", "--model-weight", "1").exit_code == 0
+    (order,) = _journal(harness, "paper").orders()
+    assert order.ticker == zverev["tickers"][0]
+    assert _zverev(harness).p_blend == pytest.approx(0.70)

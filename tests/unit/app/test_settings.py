@@ -57,3 +57,18 @@ def test_live_confirmation() -> None:
         confirm_live(live, lambda _: "yes", is_tty=True)
     confirm_live(load_settings(None, live=True, confirm_live=True), lambda _: "", is_tty=False)
     confirm_live(load_settings(None), lambda _: "", is_tty=False)  # dry-run needs nothing
+
+
+def test_model_weight_from_env_toml_and_flag_reaches_the_strategy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings(None).strategy().model_weight == 1.0  # the model alone by default
+    monkeypatch.setenv("COURTSIDE_MODEL_WEIGHT", "0.4")
+    assert load_settings(None).strategy().model_weight == 0.4
+    config = tmp_path / "t.toml"
+    config.write_text("[trader]\nmodel-weight = 0.3\n")
+    assert load_settings(config).strategy().model_weight == 0.3
+    assert load_settings(config, model_weight=0.2).strategy().model_weight == 0.2
+    for bad in (-0.1, 1.2):
+        with pytest.raises(ConfigError, match="model_weight"):
+            load_settings(None, model_weight=bad)

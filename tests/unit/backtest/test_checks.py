@@ -13,7 +13,7 @@ ROW = TradeRow(
     match="A vs B", player_a="A", player_b="B", odds_a=1.9, odds_b=1.9, event_ticker="E", ticker="E-A",
     market_player="A", route="Y-A", side="yes",
     price=D("0.51"), contracts=D(10), maker=False, fee=D("0.1750"), p_model=0.6, p_market_fair=0.5,
-    edge=D("0.0725"), result="completed", winner="A", settlement_value=D(1), pnl=D("4.7250"),
+    p_blend=0.6, edge=D("0.0725"), result="completed", winner="A", settlement_value=D(1), pnl=D("4.7250"),
     bankroll=D(1000),
 )  # fmt: skip
 LATER = replace(ROW, date=date(2023, 4, 1), ticker="F-A")

@@ -107,3 +107,25 @@ def test_maker_orders_never_fill_against_the_closing_book() -> None:
     result = run([match], Fixed(0.60), StrategyTrader(maker), bankroll=D(1000))
     assert result.rows == []
     assert result.reasons["no crossing liquidity"] == 1
+
+
+def test_model_weight_blends_with_the_book_before_trading_and_keeps_p_model_in_the_row() -> None:
+    """Fair 0.50 (mid 0.50): the model's 0.65 takes the 0.51 ask alone; blended at w = 0.5 (0.5768,
+    EV 9.3% on the 0.5275 all-in cost) it still clears min-ev; at w = 0.3 (0.5463, EV 3.6%) it does
+    not; at w = 0 nothing trades."""
+    match = spec(date(2023, 3, 1), "Alpha A.", "Beta B.", 1.95, 1.95, a_won=True)
+
+    def rows(weight: float) -> list:  # type: ignore[type-arg]
+        params = StrategyParams(order_style=OrderStyle.TAKER, model_weight=weight)
+        trader = StrategyTrader(ReplaySettings(strategy=params))
+        return run([match], Fixed(0.65), trader, bankroll=D(1000), book=BookSpec()).rows
+
+    [alone] = rows(1.0)
+    assert alone.p_blend == alone.p_model == 0.65
+    [half] = rows(0.5)
+    assert half.p_model == 0.65
+    assert abs(half.p_blend - 0.57676) < 1e-5  # sigmoid(0.5 x logit 0.65): the market's mid is 0.50
+    assert half.edge == D(str(half.p_blend)) - D("0.51") - half.fee / half.contracts
+    assert half.contracts <= alone.contracts
+    assert rows(0.3) == []
+    assert rows(0.0) == []
