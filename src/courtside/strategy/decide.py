@@ -174,7 +174,7 @@ def belief(priced: PricedMatch, a: Leg, b: Leg, params: StrategyParams) -> Belie
     w = params.model_weight
     if p_market is None:
         if w < 1.0:
-            return f"no market probability for the blend (model-weight {w}): {market.reason}"
+            return f"no market probability for the blend: {market.reason}"
         return Belief(priced.p_a, None, priced.p_a, w)
     return Belief(priced.p_a, p_market, blend(priced.p_a, p_market, w), w)
 

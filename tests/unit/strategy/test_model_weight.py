@@ -88,7 +88,7 @@ def test_below_weight_one_no_market_probability_refuses_the_match(van: OrderBook
     d = _decide(0.60, 0.5, books=_books(VAN=van), order_style=OrderStyle.TAKER)
     assert isinstance(d, NoTrade)
     (reason,) = d.reasons
-    assert reason.startswith("no market probability for the blend (model-weight 0.5): ")
+    assert reason.startswith("no market probability for the blend: ")
     assert f"{EVENT}-VAN" in reason
 
 
