@@ -69,3 +69,16 @@ def test_a_window_beyond_the_data_fails_with_what_the_files_cover(data_dir: Path
     res = CliRunner().invoke(app, ["backtest", *args])
     assert res.exit_code == 2
     assert "no odds rows dated 2031-01-01..2031-03-31" in " ".join(res.output.split())
+
+
+def test_model_weight_zero_trusts_the_market_and_trades_nothing(data_dir: Path, tmp_path: Path) -> None:
+    """--model-weight reaches the trader's decide(): at 0 the probability is the books' own mid, which
+    no route beats after the half-spread and the fee, however much the model disagrees."""
+    summary = invoke(
+        "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--history-years", "2",
+        "--min-value", "0", "--min-ev", "0", "--model-weight", "0", "--report", str(tmp_path / "w0"),
+    )  # fmt: skip
+    assert summary["config"]["model_weight"] == 0.0
+    assert summary["matches_priced"] > 500
+    assert summary["trades"] == 0
+    assert summary["traded_legs"]["p_model"] is None

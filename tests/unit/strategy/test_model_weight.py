@@ -155,3 +155,20 @@ def test_a_weight_outside_the_unit_interval_is_refused() -> None:
     for w in (-0.01, 1.5):
         with pytest.raises(ValueError, match="model weight"):
             StrategyParams(model_weight=w)
+
+
+def test_weight_zero_still_rests_a_maker_bid_inside_a_wide_spread() -> None:
+    """At w = 0 no taker route pays, but a maker joining one tick inside a 10-cent spread earns half of it
+    if filled: YES on ZVE at 0.46 against a mid of 0.50 is 7.7% EV after the maker fee. The blend does not
+    price adverse selection; --min-value and --min-ev are what keep such bids out."""
+    wide = _books(
+        ZVE=book(f"{EVENT}-ZVE", yes=[("0.45", "50")], no=[("0.45", "50")]),
+        VAN=book(f"{EVENT}-VAN", yes=[("0.45", "50")], no=[("0.45", "50")]),
+    )
+    d = _decide(0.99, 0.0, books=wide, order_style=OrderStyle.MAKER)
+    assert isinstance(d, OrderIntent)
+    assert (d.quote.price, d.quote.value_edge) == (D("0.46"), D("0.04"))
+    assert isinstance(_decide(0.99, 0.0, books=wide, order_style=OrderStyle.TAKER), NoTrade)
+    assert isinstance(
+        _decide(0.99, 0.0, books=wide, order_style=OrderStyle.MAKER, min_value=D("0.05")), NoTrade
+    )
