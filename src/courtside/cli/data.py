@@ -48,21 +48,30 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+FullOpt = Annotated[
+    bool, typer.Option("--full", help="read every file, even those unchanged since the last ingest")
+]
+
+
 @data_app.command("ingest")
-def ingest_cmd(from_dir: FromOpt = None, db: DbOpt = DEFAULT_URL, as_json: JsonOpt = False) -> None:
-    """Load players, matches and odds into the database; a second run adds only what is new."""
+def ingest_cmd(
+    from_dir: FromOpt = None, db: DbOpt = DEFAULT_URL, full: FullOpt = False, as_json: JsonOpt = False
+) -> None:
+    """Load players, matches and odds into the database; a second run reads only new or changed files."""
     from courtside.data.ingest import ingest
     from courtside.store.db import make_engine
 
     folder = _data_dir(from_dir)
     try:
-        result = ingest(folder, make_engine(db), progress=not as_json)
+        result = ingest(folder, make_engine(db), progress=not as_json, full=full)
     except CourtsideError as e:
         _fail(str(e))
     tables = {name: counts.as_dict() for name, counts in result.tables.items()}
     if as_json:
         payload = {
             "run_id": result.run_id,
+            "full": full,
+            "files": result.files,
             "tables": tables,
             "odds_join": {
                 "rows": result.join_rows,
@@ -73,26 +82,40 @@ def ingest_cmd(from_dir: FromOpt = None, db: DbOpt = DEFAULT_URL, as_json: JsonO
         }
         typer.echo(json.dumps(payload, indent=2))
         return
-    _print_ingest(tables, result.join_rate, result.join_rows, dict(result.join_reasons))
+    _print_ingest(tables, result.files, result.join_rate, result.join_rows, dict(result.join_reasons))
 
 
-def _print_ingest(tables: dict[str, Any], rate: float, rows: int, reasons: dict[str, int]) -> None:
+def _print_ingest(
+    tables: dict[str, Any], files: dict[str, str], rate: float, rows: int, reasons: dict[str, int]
+) -> None:
     console = Console()
+    _print_files(console, files)
     table = Table(title="ingest")
-    for col in ("table", "inserted", "updated", "unchanged", "rejected"):
-        table.add_column(col, justify="left" if col == "table" else "right")
+    columns = ("files read", "files skipped", "inserted", "updated", "unchanged", "rejected")
+    table.add_column("table")
+    for col in columns:
+        table.add_column(col, justify="right")
     for name, c in tables.items():
-        table.add_row(
-            name, str(c["inserted"]), str(c["updated"]), str(c["unchanged"]), str(sum(c["rejected"].values()))
-        )
+        values = (c["files_read"], c["files_skipped"], c["inserted"], c["updated"], c["unchanged"])
+        table.add_row(name, *(str(v) for v in values), str(sum(c["rejected"].values())))
     console.print(table)
     for name, c in tables.items():
         for reason, n in c["rejected"].items():
             console.print(f"  rejected {name}: {n} x {reason}")
-    console.print(f"odds joined to matches: {rate:.2%} of {rows} completed rows")
+    console.print(f"odds joined to matches (all stored): {rate:.2%} of {rows} completed rows")
     for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
         console.print(f"  unmatched: {n} x {reason}")
     console.print(f"[dim]{ATTRIBUTION}[/]")
+
+
+def _print_files(console: Console, files: dict[str, str]) -> None:
+    """Each file read or missing, by path and why; the unchanged ones as a count."""
+    skipped = sum(1 for status in files.values() if status.startswith("unchanged"))
+    for path, status in files.items():
+        if not status.startswith("unchanged"):
+            console.print(f"  {path}: {status}")
+    if skipped:
+        console.print(f"{skipped} files unchanged, skipped (--full reads them again)")
 
 
 @data_app.command("sync")

@@ -1,35 +1,59 @@
 """`courtside data ingest`: players, matches and joined odds from a data folder into the store.
 
-Idempotent by natural keys (see store/history.py): a second run inserts only new rows, replaces rows
-whose content changed (row hash) and counts the rest as unchanged; every refused row has a reason.
-Bulk inserts in chunks keep a full ingest of 1990-2023 into SQLite to tens of seconds.
+Incremental by file. The size and blake2b digest of every CSV are recorded (history_source_files) in the
+transaction that writes its rows; a later ingest skips a file whose bytes are unchanged ("unchanged,
+skipped"), so a re-ingest with nothing new reads no CSV. `full=True` (`--full`) reads every file.
+Within a file read, rows are idempotent by natural keys (store/history.py): inserted when the key is
+new, replaced when corrected in the file (row hash of its columns), otherwise counted unchanged; every
+refused row has a reason. A match key is unique across files (tourney ids carry the season and level;
+none is shared in 1990-2023), so a read row whose key is stored is that row's correction.
+
+The derived steps need more than the files read, so they run on the store, after the rows read are
+written, and only when one of their inputs was read:
+- a player's first/last seen and match counts need every match: when a player or match file was read,
+  they are recomputed from all stored matches and written where they differ;
+- the odds join needs every tour-level match, the players, and the names carried in any match file:
+  when a player or match file was read, every stored odds row is joined again and its join columns
+  are written where they differ (new matches can join a row that did not join before); when only odds
+  files were read, only their rows are joined, since nothing the other rows' join reads has changed.
+Working from the store rather than from the files read keeps an incremental ingest exactly as right as
+a full one: both derive from the same rows. The join rate reported is over all stored completed rows.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, delete, inspect, select
+from sqlalchemy import Connection, Engine, Table, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from courtside.data.join import ODDS_LEVELS, join_odds, join_report
+from courtside.data.join import JOIN_COLUMNS, ODDS_LEVELS, join_odds
+from courtside.data.manifest import FilePlan, discover, plan_reads, record
+from courtside.data.odds import load_odds_files
 from courtside.data.registry import PlayerRegistry, activity
 from courtside.data.sources import (
     MATCH_COLUMNS,
     MATCH_KEY,
     LoadReport,
     empty_odds,
-    load_matches,
-    load_odds,
+    load_match_files,
     load_players,
+)
+from courtside.data.storeio import (
+    TableCounts,
+    refresh,
+    stored_join_report,
+    stored_matches,
+    stored_odds,
+    stored_players,
+    upsert,
 )
 from courtside.domain.clock import Clock, SystemClock
 from courtside.domain.errors import ConfigError, StoreError
@@ -37,38 +61,33 @@ from courtside.domain.tennis import Tour
 from courtside.store.db import init_db
 from courtside.store.history import HistoryMatch, HistoryOdds, HistoryPlayer, IngestRun
 
-CHUNK = 5000
+__all__ = ["IngestResult", "TableCounts", "ingest", "registry_from_db", "tours_present"]
+
 PLAYER_KEY = ("key",)
 ODDS_KEY = ("tour", "date", "winner", "loser", "round")
-
-
-@dataclass
-class TableCounts:
-    """What one table got from one ingest."""
-
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: Counter[str] = field(default_factory=Counter)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": dict(self.rejected),
-        }
+ACTIVITY = ("first_seen", "last_seen", "n_matches", "n_tour_matches")
+KINDS = ("players", "matches", "odds")
+_MATCHES: Table = HistoryMatch.__table__  # type: ignore[assignment]
+_PLAYERS: Table = HistoryPlayer.__table__  # type: ignore[assignment]
+_ODDS: Table = HistoryOdds.__table__  # type: ignore[assignment]
 
 
 @dataclass
 class IngestResult:
-    """Counts per table, the odds join rate, and the ingest_runs row id."""
+    """Counts per table, the stored odds join rate, each file's status, and the ingest_runs row id."""
 
     run_id: int
     tables: dict[str, TableCounts]
     join_rate: float
     join_rows: int
     join_reasons: Counter[str]
+    files: dict[str, str]  # relative path -> new, changed, re-read (--full), unchanged, skipped, ...
+
+    @property
+    def files_read(self) -> list[str]:
+        return [
+            path for path, status in self.files.items() if not status.startswith(("unchanged", "missing"))
+        ]
 
 
 class _Steps:
@@ -92,34 +111,44 @@ class _Steps:
         self._progress = None
 
     def task(self, description: str, total: int) -> Any:
-        return None if self._progress is None else self._progress.add_task(description, total=total)
+        return None if self._progress is None else self._progress.add_task(description, total=max(total, 1))
 
     def advance(self, task: Any, by: int = 1) -> None:
         if self._progress is not None and task is not None:
             self._progress.advance(task, by)
 
+    def finish(self, task: Any) -> None:
+        if self._progress is not None and task is not None:
+            self._progress.update(task, completed=self._progress.tasks[task].total)
+
 
 def ingest(
-    data_dir: Path, engine: Engine, *, clock: Clock | None = None, progress: bool = False
+    data_dir: Path, engine: Engine, *, clock: Clock | None = None, progress: bool = False, full: bool = False
 ) -> IngestResult:
-    """Read data_dir, join odds to matches and write everything new or changed; records an ingest run."""
+    """Read the new or changed files of data_dir (all with full), write their rows, refresh what derives
+    from them, and journal the run with every file's status."""
     clock = clock or SystemClock()
+    data_dir = Path(data_dir)
     init_db(engine)
-    run_id = _start_run(engine, data_dir, clock)
+    run_id = _start_run(engine, data_dir, clock, full)
     steps = _Steps(progress)
+    plan: FilePlan | None = None
     try:
         with steps.running():
-            frames, reports = _read_all(Path(data_dir), tours_present(Path(data_dir)), steps)
-            joined = _join(frames, steps)
-            tables = _write_all(engine, frames, joined, reports, steps)
+            files = discover(data_dir, tours_present(data_dir))
+            with engine.connect() as conn:
+                plan = plan_reads(conn, files, full=full)
+            tables = _ingest_files(engine, data_dir, plan, run_id, clock, steps)
+        with engine.connect() as conn:
+            report = stored_join_report(conn)
     except Exception as e:
-        _finish_run(engine, run_id, clock, "failed", {}, {"error": [str(e)]}, None)
+        statuses = plan.statuses() if plan is not None else {}
+        _finish_run(engine, run_id, clock, "failed", {}, {"error": [str(e)]}, None, statuses)
         raise
-    report = join_report(joined)
     counts = {name: t.as_dict() for name, t in tables.items()}
     rejections = {name: dict(t.rejected) for name, t in tables.items()}
-    _finish_run(engine, run_id, clock, "ok", counts, rejections, report.rate)
-    return IngestResult(run_id, tables, report.rate, report.rows, report.reasons)
+    _finish_run(engine, run_id, clock, "ok", counts, rejections, report.rate, plan.statuses())
+    return IngestResult(run_id, tables, report.rate, report.rows, report.reasons, plan.statuses())
 
 
 def tours_present(data_dir: Path) -> list[Tour]:
@@ -130,68 +159,160 @@ def tours_present(data_dir: Path) -> list[Tour]:
     return tours
 
 
-def _read_all(
-    data_dir: Path, tours: list[Tour], steps: _Steps
-) -> tuple[dict[str, pd.DataFrame], dict[str, LoadReport]]:
-    task = steps.task("reading players, matches, odds", 3)
-    reports = {name: LoadReport() for name in ("players", "matches", "odds")}
-    players = load_players(data_dir, tours, report=reports["players"])
-    steps.advance(task)
-    matches = load_matches(data_dir, tours, report=reports["matches"])
-    steps.advance(task)
-    has_odds = (data_dir / "tennis_odds").is_dir()
-    odds = load_odds(data_dir, tours, report=reports["odds"]) if has_odds else empty_odds()
-    steps.advance(task)
-    return {"players": players, "matches": matches, "odds": odds}, reports
-
-
-def _join(frames: dict[str, pd.DataFrame], steps: _Steps) -> pd.DataFrame:
-    """Odds joined to matches; names resolve among players of tour-level main draws, with every name
-    they carried in any match file (married names, older spellings) as aliases."""
-    task = steps.task("resolving names, joining odds", 1)
-    matches = frames["matches"]
-    tour_level = matches[matches["level"].isin(ODDS_LEVELS)]
-    keys = pd.concat([tour_level["winner_key"], tour_level["loser_key"]]).unique()
-    players = frames["players"][frames["players"]["key"].isin(keys)]
-    registry = PlayerRegistry.from_frames(players, matches)
-    joined = join_odds(tour_level, frames["odds"], registry)
-    steps.advance(task)
-    return joined
-
-
-def _write_all(
-    engine: Engine,
-    frames: dict[str, pd.DataFrame],
-    joined: pd.DataFrame,
-    reports: dict[str, LoadReport],
-    steps: _Steps,
+def _ingest_files(
+    engine: Engine, data_dir: Path, plan: FilePlan, run_id: int, clock: Clock, steps: _Steps
 ) -> dict[str, TableCounts]:
-    players = _players_rows(frames["players"], frames["matches"])
-    odds, odds_dupes = _odds_rows(joined)
-    plan: list[tuple[str, Table, pd.DataFrame, Sequence[str]]] = [
-        ("players", HistoryPlayer.__table__, players, PLAYER_KEY),  # type: ignore[list-item]
-        ("matches", HistoryMatch.__table__, frames["matches"][list(MATCH_COLUMNS)], MATCH_KEY),  # type: ignore[list-item]
-        ("odds", HistoryOdds.__table__, odds, ODDS_KEY),  # type: ignore[list-item]
-    ]
-    out: dict[str, TableCounts] = {}
+    """Read the planned files and write them with the derived steps and the file records, in one
+    transaction (a failure leaves the store and its file records as they were)."""
+    tables = {kind: TableCounts() for kind in KINDS}
+    for f in plan.skipped:
+        tables[f.kind].files_skipped += 1
+    for f, _why in plan.read:
+        tables[f.kind].files_read += 1
+    if not plan.read:
+        return tables
+    fresh, reports = _read(data_dir, plan, steps)
     try:
         with engine.begin() as conn:
-            for name, table, frame, key in plan:
-                counts = _upsert(conn, table, frame, key, steps, f"writing {name}")
-                counts.rejected.update(reports[name].rejected)
-                out[name] = counts
-    except Exception as e:
+            _write(conn, fresh, plan.kinds_read(), tables, steps)
+            record(conn, [f for f, _ in plan.read], run_id, clock.now())
+    except SQLAlchemyError as e:
         raise StoreError(f"could not write the history tables: {e}") from e
-    out["odds"].rejected.update(odds_dupes)
-    return out
+    for kind, rep in reports.items():
+        tables[kind].rejected.update(rep.rejected)
+    return tables
 
 
-def _players_rows(players: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+def _read(
+    data_dir: Path, plan: FilePlan, steps: _Steps
+) -> tuple[dict[str, pd.DataFrame], dict[str, LoadReport]]:
+    """The rows of the files to read, by kind, with what each reader rejected and why."""
+    task = steps.task(f"reading {len(plan.read)} new or changed files", len(plan.read))
+    by_kind = {kind: [f for f, _ in plan.read if f.kind == kind] for kind in KINDS}
+    reports = {kind: LoadReport() for kind in KINDS}
+    tours = [f.tour for f in by_kind["players"]]
+    players = load_players(data_dir, tours, report=reports["players"]) if tours else None
+    steps.advance(task, len(tours))
+    matches_in = [(f.path, f.tour, f.source) for f in by_kind["matches"]]
+    matches = load_match_files(matches_in, report=reports["matches"])
+    steps.advance(task, len(matches_in))
+    odds_in = [(f.path, f.tour) for f in by_kind["odds"]]
+    odds = load_odds_files(odds_in, report=reports["odds"]) if odds_in else empty_odds()
+    steps.advance(task, len(odds_in))
+    frames = {"matches": matches[list(MATCH_COLUMNS)], "odds": odds}
+    if players is not None:
+        frames["players"] = players
+    return frames, reports
+
+
+def _write(
+    conn: Connection,
+    fresh: dict[str, pd.DataFrame],
+    kinds: set[str],
+    tables: dict[str, TableCounts],
+    steps: _Steps,
+) -> None:
+    """Matches first, then the players with their activity, then the odds joined against the store."""
+    if "matches" in kinds:
+        _add(
+            tables["matches"],
+            _upsert(conn, _MATCHES, fresh["matches"], MATCH_KEY, (), steps, "writing matches"),
+        )
+    matches = stored_matches(conn)
+    every = bool(kinds & {"players", "matches"})
+    if every:
+        _players(conn, fresh.get("players"), matches, tables["players"], steps)
+    if "odds" in kinds or (every and _has_rows(conn, _ODDS)):
+        _odds(conn, fresh["odds"], matches, tables["odds"], steps, rejoin_stored=every)
+
+
+def _upsert(
+    conn: Connection,
+    table: Table,
+    frame: pd.DataFrame,
+    key: tuple[str, ...],
+    derived: tuple[str, ...],
+    steps: _Steps,
+    label: str,
+) -> TableCounts:
+    task = steps.task(label, len(frame))
+    counts = upsert(conn, table, frame, key, derived=derived, advance=lambda n: steps.advance(task, n))
+    steps.finish(task)
+    return counts
+
+
+def _add(into: TableCounts, counts: TableCounts) -> None:
+    into.inserted += counts.inserted
+    into.updated += counts.updated
+    into.unchanged += counts.unchanged
+
+
+def _has_rows(conn: Connection, table: Table) -> bool:
+    return (
+        conn.execute(select(table.c[next(iter(table.primary_key.columns)).name]).limit(1)).first() is not None
+    )
+
+
+def _players(
+    conn: Connection, players: pd.DataFrame | None, matches: pd.DataFrame, counts: TableCounts, steps: _Steps
+) -> None:
+    """Write the players read (with activity from every stored match), then refresh every stored
+    player's activity where a match read changed it."""
     stats = activity(matches)
-    out = players.merge(stats, left_on="key", right_index=True, how="left")
-    out["n_matches"] = out["n_matches"].fillna(0).astype("int64")
-    out["n_tour_matches"] = out["n_tour_matches"].fillna(0).astype("int64")
+    if players is not None:
+        rows = players.merge(stats, left_on="key", right_index=True, how="left")
+        _add(
+            counts,
+            _upsert(conn, _PLAYERS, _zero_counts(rows), PLAYER_KEY, ACTIVITY, steps, "writing players"),
+        )
+    keys = stored_players(conn)["key"]
+    values = _zero_counts(stats.reindex(keys).rename_axis("key").reset_index()).set_index("key")
+    counts.updated += refresh(conn, _PLAYERS, values[list(ACTIVITY)])
+
+
+def _zero_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("n_matches", "n_tour_matches"):
+        out[col] = out[col].fillna(0).astype("int64")
     return out
+
+
+def _odds(
+    conn: Connection,
+    odds: pd.DataFrame,
+    matches: pd.DataFrame,
+    counts: TableCounts,
+    steps: _Steps,
+    *,
+    rejoin_stored: bool,
+) -> None:
+    """Join the odds rows read and write them; with rejoin_stored, join every other stored row again
+    and update its join columns where they differ."""
+    task = steps.task("resolving names, joining odds", 1)
+    tour_level = matches[matches["level"].isin(ODDS_LEVELS)]
+    registry = _registry(conn, matches, tour_level)
+    joined, dupes = _odds_rows(join_odds(tour_level, odds, registry))
+    if rejoin_stored:
+        stored = stored_odds(conn)
+        probe = stored[list(ODDS_KEY)].merge(
+            joined[list(ODDS_KEY)].drop_duplicates(), how="left", indicator=True
+        )
+        others = stored.loc[(probe["_merge"] == "left_only").to_numpy()]
+        if not others.empty:
+            again = join_odds(tour_level, others, registry)
+            counts.updated += refresh(conn, _ODDS, again[list(JOIN_COLUMNS)])
+    steps.finish(task)
+    if not joined.empty:
+        _add(counts, _upsert(conn, _ODDS, joined, ODDS_KEY, JOIN_COLUMNS, steps, "writing odds"))
+    counts.rejected.update(dupes)
+
+
+def _registry(conn: Connection, matches: pd.DataFrame, tour_level: pd.DataFrame) -> PlayerRegistry:
+    """Names resolve among players of tour-level main draws, with every name they carried in any match
+    file (married names, older spellings) as aliases."""
+    keys = pd.concat([tour_level["winner_key"], tour_level["loser_key"]]).unique()
+    players = stored_players(conn)
+    return PlayerRegistry.from_frames(players[players["key"].isin(keys)], matches)
 
 
 def _odds_rows(joined: pd.DataFrame) -> tuple[pd.DataFrame, Counter[str]]:
@@ -203,113 +324,11 @@ def _odds_rows(joined: pd.DataFrame) -> tuple[pd.DataFrame, Counter[str]]:
     return joined.loc[~dup].reset_index(drop=True), rejected
 
 
-def _row_hashes(frame: pd.DataFrame) -> pd.Series:
-    hashed = pd.util.hash_pandas_object(frame, index=False)
-    return pd.Series(hashed.to_numpy().view(np.int64), index=frame.index)
-
-
-def _upsert(
-    conn: Connection, table: Table, frame: pd.DataFrame, key: Sequence[str], steps: _Steps, label: str
-) -> TableCounts:
-    """Insert rows whose key is new, replace rows whose hash changed, count the rest unchanged."""
-    hashes = _row_hashes(frame)
-    old = _existing(conn, table, key)
-    if old.empty:
-        new = pd.Series(True, index=frame.index)
-        changed = ~new
-    else:
-        probe = frame[list(key)].assign(row_hash=hashes).merge(old, on=list(key), how="left", validate="m:1")
-        probe.index = frame.index
-        new = probe["_old_hash"].isna()
-        changed = ~new & (probe["_old_hash"] != probe["row_hash"])
-        stale = probe.loc[changed, "_pk"].tolist()
-        for start in range(0, len(stale), CHUNK):
-            conn.execute(delete(table).where(table.c[_pk_name(table)].in_(stale[start : start + CHUNK])))
-    _bulk_insert(conn, table, frame.loc[new | changed].assign(row_hash=hashes[new | changed]), steps, label)
-    return TableCounts(int(new.sum()), int(changed.sum()), int((~new & ~changed).sum()))
-
-
-def _pk_name(table: Table) -> str:
-    return str(next(iter(table.primary_key.columns)).name)
-
-
-def _existing(conn: Connection, table: Table, key: Sequence[str]) -> pd.DataFrame:
-    """Natural key, row hash and primary key of every stored row."""
-    cols = [table.c[k] for k in key]
-    query = select(*cols, table.c.row_hash, table.c[_pk_name(table)].label("_pk"))
-    rows = [tuple(r) for r in conn.execute(query)]
-    return _key_text(pd.DataFrame.from_records(rows, columns=[*key, "_old_hash", "_pk"]), key)
-
-
-def _key_text(existing: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
-    """Existing keys in the frame's dtypes, so a merge on them matches (dates as Timestamps)."""
-    out = existing.copy()
-    for k in key:
-        if k in ("date", "tourney_date"):
-            out[k] = pd.to_datetime(out[k])
-        elif k == "match_num":
-            out[k] = out[k].astype("int64")
-    return out
-
-
-def _bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame, steps: _Steps, label: str) -> None:
-    names = [c.name for c in table.columns if c.name in frame.columns]
-    task = steps.task(label, max(len(frame), 1))
-    for start in range(0, len(frame), CHUNK):
-        chunk = frame.iloc[start : start + CHUNK][names]
-        _insert_chunk(conn, table, names, _columns(chunk, table, raw=conn.dialect.name == "sqlite"))
-        steps.advance(task, len(chunk))
-    if frame.empty:
-        steps.advance(task)
-
-
-def _insert_chunk(conn: Connection, table: Table, names: list[str], columns: list[list[Any]]) -> None:
-    """SQLite: one driver-level executemany of tuples (twice as fast); elsewhere Core executemany."""
-    rows = list(zip(*columns, strict=True))
-    if conn.dialect.name == "sqlite":
-        quote = conn.dialect.identifier_preparer.quote
-        # identifiers come from our own table metadata; values are bound
-        sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
-            f"VALUES ({', '.join('?' for _ in names)})"
-        )
-        conn.exec_driver_sql(sql, rows)
-    else:
-        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
-
-
-def _columns(chunk: pd.DataFrame, table: Table, *, raw: bool) -> list[list[Any]]:
-    """Plain Python values per column: None for missing, dates as date (ISO text when raw), odds Decimal."""
-    out: list[list[Any]] = []
-    for name in chunk.columns:
-        col = chunk[name]
-        kind = type(table.c[name].type).__name__
-        missing = col.isna().to_numpy()
-        if kind == "Date":
-            values = pd.to_datetime(col).dt.strftime("%Y-%m-%d") if raw else pd.to_datetime(col).dt.date
-            arr = values.to_numpy(dtype=object)
-        elif kind == "DecimalText":
-            arr = col.to_numpy(dtype=object)
-            arr = np.array(
-                [v if m else (str(v) if raw else Decimal(str(v))) for v, m in zip(arr, missing, strict=True)],
-                dtype=object,
-            )
-        else:
-            arr = col.to_numpy(dtype=object)
-        arr[missing] = None
-        out.append(arr.tolist())
-    return out
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
-
-
-def _start_run(engine: Engine, data_dir: Path, clock: Clock) -> int:
+def _start_run(engine: Engine, data_dir: Path, clock: Clock, full: bool) -> int:
     with engine.begin() as conn:
         result = conn.execute(
             IngestRun.__table__.insert().values(  # type: ignore[attr-defined]
-                started_at=clock.now(), source_dir=str(data_dir), status="running"
+                started_at=clock.now(), source_dir=str(data_dir), status="running", full=full
             )
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -323,8 +342,13 @@ def _finish_run(
     counts: dict[str, Any],
     rejections: dict[str, Any],
     join_rate: float | None,
+    files: dict[str, str],
 ) -> None:
+    """Close the run: status, counts, rejections, join rate, and each file's status (the skipped ones
+    counted, the others by path)."""
     table = IngestRun.__table__
+    skipped = sum(1 for status in files.values() if status.startswith("unchanged"))
+    listed = {path: status for path, status in files.items() if not status.startswith("unchanged")}
     with engine.begin() as conn:
         conn.execute(
             table.update()  # type: ignore[attr-defined]
@@ -335,6 +359,7 @@ def _finish_run(
                 counts=json.dumps(counts),
                 rejections=json.dumps(rejections),
                 join_rate=join_rate,
+                files=json.dumps({"unchanged, skipped": skipped, "files": listed}),
             )
         )
 

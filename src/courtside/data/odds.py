@@ -41,8 +41,13 @@ def load_odds(
     report: LoadReport | None = None,
 ) -> pd.DataFrame:
     """The tennis-data.co.uk rows with closing odds, one per match, names as 'Surname I.'."""
+    return load_odds_files(odds_files(Path(data_dir), tours, years), report=report)
+
+
+def load_odds_files(files: Iterable[tuple[Path, Tour]], *, report: LoadReport | None = None) -> pd.DataFrame:
+    """The given odds files (path, tour) as one frame: what an incremental ingest reads."""
     report = report if report is not None else LoadReport()
-    frames = [_load_odds_file(p, t, report) for p, t in odds_files(Path(data_dir), tours, years)]
+    frames = [_load_odds_file(p, t, report) for p, t in files]
     if not frames:
         return empty_odds()
     out = pd.concat(frames, ignore_index=True)

@@ -30,6 +30,7 @@ __all__ = [
     "STAT_COLUMNS",
     "LoadReport",
     "empty_odds",
+    "load_match_files",
     "load_matches",
     "load_odds",
     "load_players",
@@ -209,7 +210,9 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _progress_iter(items: list[tuple[Path, str]], progress: bool, label: str) -> Iterator[tuple[Path, str]]:
+def _progress_iter(
+    items: list[tuple[Path, Tour, str]], progress: bool, label: str
+) -> Iterator[tuple[Path, Tour, str]]:
     if not progress:
         yield from items
         return
@@ -228,17 +231,28 @@ def load_matches(
     report: LoadReport | None = None,
 ) -> pd.DataFrame:
     """Every match of the given tours as one normalised frame (see the shared contract), in play order."""
+    files = [
+        (path, Tour(tour), source)
+        for tour in tours
+        for path, source in match_files(Path(data_dir), Tour(tour), include_lower=include_lower, years=years)
+    ]
+    return load_match_files(files, progress=progress, report=report)
+
+
+def load_match_files(
+    files: Iterable[tuple[Path, Tour, str]], *, progress: bool = False, report: LoadReport | None = None
+) -> pd.DataFrame:
+    """The given match files (path, tour, source) as one normalised frame, in play order: what an
+    incremental ingest reads when only some files changed."""
     report = report if report is not None else LoadReport()
     frames: list[pd.DataFrame] = []
-    for tour in (Tour(t) for t in tours):
-        files = match_files(Path(data_dir), tour, include_lower=include_lower, years=years)
-        for path, source in _progress_iter(files, progress, f"reading {tour.value} matches"):
-            raw = read_match_csv(path)
-            report.files += 1
-            report.rows_read += len(raw)
-            if raw.empty:
-                continue
-            frames.append(_normalise_matches(raw, tour, source, report))
+    for path, tour, source in _progress_iter(list(files), progress, "reading matches"):
+        raw = read_match_csv(path)
+        report.files += 1
+        report.rows_read += len(raw)
+        if raw.empty:
+            continue
+        frames.append(_normalise_matches(raw, tour, source, report))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS})
     matches = _drop_duplicates(pd.concat(frames, ignore_index=True)[list(MATCH_COLUMNS)], report)

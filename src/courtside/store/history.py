@@ -2,7 +2,11 @@
 
 Natural keys make the ingest idempotent: players by key ('atp:104925'), matches by
 (tour, tourney_id, round, match_num) (the WTA reuses match_num between qualifying and main draw),
-odds rows by (tour, date, winner, loser, round). `row_hash` tells an unchanged row from a corrected one.
+odds rows by (tour, date, winner, loser, round). `row_hash` tells an unchanged row from one corrected in
+its source file: it covers the file's columns, not the derived ones (a player's first/last seen and match
+counts, an odds row's join to its match), which the ingest refreshes by comparing values.
+`history_source_files` holds the size and blake2b digest of every file whose rows are in, so an ingest
+reads only the files that changed since.
 Bookmaker odds are prices, so they are stored as exact Decimal text.
 Tennis databases, files, and algorithms by Jeff Sackmann / Tennis Abstract (CC BY-NC-SA 4.0);
 odds from tennis-data.co.uk.
@@ -13,13 +17,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courtside.store.db import Base
 from courtside.store.journal import DecimalText, UTCDateTime
 
-__all__ = ["STAT_FIELDS", "Base", "HistoryMatch", "HistoryOdds", "HistoryPlayer", "IngestRun"]
+__all__ = [
+    "STAT_FIELDS",
+    "Base",
+    "HistoryMatch",
+    "HistoryOdds",
+    "HistoryPlayer",
+    "IngestRun",
+    "SourceFile",
+]
 
 STAT_FIELDS = ("ace", "df", "svpt", "1stIn", "1stWon", "2ndWon", "SvGms", "bpSaved", "bpFaced")
 
@@ -157,7 +169,8 @@ class HistoryOdds(Base):
 
 
 class IngestRun(Base):
-    """One `courtside data ingest`: where from, what it added, what it refused and why (JSON)."""
+    """One `courtside data ingest`: where from, which files it read or skipped and what it added or
+    refused and why (JSON); `full` when --full made it read every file."""
 
     __tablename__ = "history_ingest_runs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -168,3 +181,18 @@ class IngestRun(Base):
     counts: Mapped[str] = mapped_column(Text, default="{}")
     rejections: Mapped[str] = mapped_column(Text, default="{}")
     join_rate: Mapped[float | None] = mapped_column(Float)
+    full: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    files: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SourceFile(Base):
+    """A data file whose rows are in the store, as it was when they went in (same transaction)."""
+
+    __tablename__ = "history_source_files"
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)  # relative to the data folder
+    kind: Mapped[str] = mapped_column(String(8))  # players, matches or odds
+    size: Mapped[int] = mapped_column(BigInteger)
+    blake2b: Mapped[str] = mapped_column(String(64))  # hex digest (32 bytes) of the file's bytes
+    reader: Mapped[int] = mapped_column(Integer)  # courtside.data.manifest.READER_VERSION that read it
+    run_id: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)

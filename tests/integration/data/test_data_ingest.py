@@ -17,7 +17,7 @@ from courtside.cli import data as data_cli
 from courtside.data.ingest import ingest, registry_from_db
 from courtside.data.sources import ATTRIBUTION
 from courtside.domain.clock import ManualClock
-from courtside.domain.errors import ConfigError
+from courtside.domain.errors import ConfigError, StoreError
 from courtside.store.db import make_engine
 from courtside.store.history import HistoryMatch, HistoryOdds, HistoryPlayer, IngestRun
 
@@ -87,17 +87,137 @@ def test_ingest_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
     assert first.tables["players"].inserted == 4
     assert first.tables["odds"].inserted == 3
     assert first.join_rate == 1.0
+    assert first.files == {
+        "tennis_atp/atp_matches_2023.csv": "new",
+        "tennis_atp/atp_players.csv": "new",
+        "tennis_odds/atp_2023.csv": "new",
+    }
     second = ingest(data, engine, clock=CLOCK)
-    assert second.tables["matches"].inserted == 0
-    assert second.tables["matches"].unchanged == 3
-    assert second.tables["odds"].unchanged == 3
-    assert second.tables["players"].unchanged == 4
+    assert set(second.files.values()) == {"unchanged, skipped"}
+    assert second.files_read == []
+    for name in ("players", "matches", "odds"):
+        counts = second.tables[name]
+        assert (counts.files_read, counts.files_skipped) == (0, 1)
+        assert (counts.inserted, counts.updated, counts.unchanged) == (0, 0, 0)
+    assert second.join_rate == 1.0  # of the stored rows
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(HistoryMatch)).scalar_one() == 3
-        runs = conn.execute(select(IngestRun.status, IngestRun.counts, IngestRun.started_at)).all()
+        runs = conn.execute(select(IngestRun.status, IngestRun.files, IngestRun.started_at)).all()
     assert [r.status for r in runs] == ["ok", "ok"]
-    assert json.loads(runs[1].counts)["matches"]["unchanged"] == 3
+    assert json.loads(runs[1].files) == {"unchanged, skipped": 3, "files": {}}
     assert runs[0].started_at == CLOCK.now()
+
+
+DE_MINAUR = ("5", "Alex de Minaur")
+# Djokovic beat de Minaur in the quarter-final: the odds file has it, the match file not yet
+QF_ODDS = (
+    "1,Adelaide,Adelaide 1,2023-01-05,ATP250,Outdoor,Hard,Quarterfinals,3,Djokovic N.,De Minaur A.,5,24,"
+    "6,3,6,3,2,0,Completed,1.4,3.0,1.42,3.1,1.45,3.2,1.4,2.9"
+)
+
+
+def _with_de_minaur(root: Path) -> Path:
+    """The tiny folder plus a fifth player with no match yet and an odds row for a match still missing."""
+    data = _write_tiny(root)
+    with (data / "tennis_atp" / "atp_players.csv").open("a") as f:
+        f.write("5,Alex,de Minaur,R,19990217,AUS,183,\n")
+    with (data / "tennis_odds" / "atp_2023.csv").open("a") as f:
+        f.write(QF_ODDS + "\n")
+    return data
+
+
+def test_a_changed_match_file_alone_is_read_and_the_derived_steps_follow(tmp_path: Path) -> None:
+    data = _with_de_minaur(tmp_path / "data")
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    first = ingest(data, engine, clock=CLOCK)
+    assert first.join_rows == 3  # completed rows (one of the four retired)
+    assert first.join_rate == pytest.approx(2 / 3)  # the quarter-final's odds row has no match to join yet
+    with (data / "tennis_atp" / "atp_matches_2023.csv").open("a") as f:
+        f.write(_m(5, "QF", ("1", "Novak Djokovic"), DE_MINAUR, "6-3 6-3") + "\n")
+
+    second = ingest(data, engine, clock=CLOCK)
+
+    assert second.files_read == ["tennis_atp/atp_matches_2023.csv"]
+    assert second.files["tennis_atp/atp_matches_2023.csv"] == "changed"
+    assert second.files["tennis_atp/atp_players.csv"] == "unchanged, skipped"
+    assert second.files["tennis_odds/atp_2023.csv"] == "unchanged, skipped"
+    matches = second.tables["matches"]
+    assert (matches.files_read, matches.inserted, matches.updated, matches.unchanged) == (1, 1, 0, 3)
+    # de Minaur's activity and Djokovic's match count derive from every match: both refreshed in place
+    assert (second.tables["players"].inserted, second.tables["players"].updated) == (0, 2)
+    # the odds row that could not join before joins now, though its file was not read
+    assert (second.tables["odds"].inserted, second.tables["odds"].updated) == (0, 1)
+    assert second.join_rate == 1.0
+    with engine.connect() as conn:
+        qf = conn.execute(select(HistoryOdds).where(HistoryOdds.round == "Quarterfinals")).one()
+        minaur = conn.execute(select(HistoryPlayer).where(HistoryPlayer.key == "atp:5")).one()
+        novak = conn.execute(select(HistoryPlayer.n_matches).where(HistoryPlayer.key == "atp:1")).scalar_one()
+    assert (qf.join_status, qf.winner_key, qf.loser_key, qf.match_num) == ("joined", "atp:1", "atp:5", 5)
+    assert (minaur.n_matches, str(minaur.first_seen)) == (1, "2023-01-02")
+    assert novak == 3
+
+
+def test_full_reads_every_file_again_and_adds_nothing(tmp_path: Path) -> None:
+    data = _with_de_minaur(tmp_path / "data")
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    ingest(data, engine, clock=CLOCK)
+    again = ingest(data, engine, clock=CLOCK, full=True)
+    assert set(again.files.values()) == {"re-read (--full)"}
+    assert len(again.files_read) == 3
+    assert {name: (c.inserted, c.updated) for name, c in again.tables.items()} == {
+        "players": (0, 0),
+        "matches": (0, 0),
+        "odds": (0, 0),
+    }
+    assert again.tables["matches"].unchanged == 3
+    assert again.tables["players"].unchanged == 5
+    assert again.tables["odds"].unchanged == 4
+    with engine.connect() as conn:
+        full = conn.execute(select(IngestRun.full).order_by(IngestRun.id)).scalars().all()
+    assert full == [False, True]
+
+
+def test_an_odds_file_alone_is_joined_against_the_stored_matches(tmp_path: Path) -> None:
+    data = _write_tiny(tmp_path / "data")
+    odds = data / "tennis_odds" / "atp_2023.csv"
+    odds.write_text("".join(odds.read_text().splitlines(keepends=True)[:-1]))  # the final's row comes later
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    ingest(data, engine, clock=CLOCK)
+    _write_tiny(data)  # the same player and match files, the odds file with the final's row
+    again = ingest(data, engine, clock=CLOCK)
+    assert again.files_read == ["tennis_odds/atp_2023.csv"]
+    assert (again.tables["odds"].inserted, again.tables["odds"].unchanged) == (1, 2)
+    assert again.tables["players"].updated == 0
+    assert (again.join_rows, again.join_rate) == (2, 1.0)
+    with engine.connect() as conn:
+        final = conn.execute(select(HistoryOdds).where(HistoryOdds.round == "The Final")).one()
+    assert (final.join_status, final.match_num, final.winner_key, final.loser_key) == (
+        "joined",
+        3,
+        "atp:1",
+        "atp:2",
+    )
+
+
+def test_a_failed_write_records_no_file_so_the_next_ingest_reads_it(tmp_path: Path) -> None:
+    data = _write_tiny(tmp_path / "data")
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    (data / "tennis_odds" / "atp_2023.csv").write_text(ODDS_HEADER + "\n")  # no odds yet
+    ingest(data, engine, clock=CLOCK)
+    with engine.begin() as conn:  # a table the ingest cannot write
+        conn.exec_driver_sql(
+            "CREATE TRIGGER no_odds BEFORE INSERT ON history_odds BEGIN SELECT RAISE(ABORT, 'read-only'); END"
+        )
+    _write_tiny(data)
+    with pytest.raises(StoreError, match="read-only"):
+        ingest(data, engine, clock=CLOCK)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER no_odds")
+        statuses = conn.execute(select(IngestRun.status).order_by(IngestRun.id)).scalars().all()
+    assert statuses == ["ok", "failed"]
+    retry = ingest(data, engine, clock=CLOCK)
+    assert retry.files["tennis_odds/atp_2023.csv"] == "changed"
+    assert retry.tables["odds"].inserted == 3
 
 
 def test_corrected_row_is_replaced_and_values_round_trip(tmp_path: Path) -> None:
@@ -184,11 +304,28 @@ def test_ingest_json_then_resolve_from_the_database(app: typer.Typer, tmp_path: 
         CliRunner().invoke(app, ["data", "ingest", "--from", str(data), "--db", db, "--json"]).stdout
     )
     assert again["tables"]["matches"]["inserted"] == 0
+    assert again["files"]["tennis_atp/atp_matches_2023.csv"] == "unchanged, skipped"
     res = CliRunner().invoke(app, ["data", "resolve", "Galan D.E.", "--db", db, "--json"])
     assert res.exit_code == 0, res.output
     answer = json.loads(res.stdout)
     assert answer["status"] == "ok"
     assert answer["player"]["key"] == "atp:3"
+
+
+def test_ingest_says_which_files_it_skipped_and_full_reads_them(app: typer.Typer, tmp_path: Path) -> None:
+    data = _write_tiny(tmp_path / "data")
+    args = ["data", "ingest", "--from", str(data), "--db", f"sqlite:///{tmp_path / 'h.db'}"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    second = CliRunner().invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "3 files unchanged, skipped" in second.output
+    full = CliRunner().invoke(app, [*args, "--full", "--json"])
+    assert full.exit_code == 0, full.output
+    payload = json.loads(full.stdout)
+    assert payload["full"] is True
+    assert set(payload["files"].values()) == {"re-read (--full)"}
+    assert payload["tables"]["matches"]["files_read"] == 1
+    assert payload["tables"]["matches"]["inserted"] == 0
 
 
 def test_resolve_prints_the_player_and_the_attribution(app: typer.Typer, tmp_path: Path) -> None:

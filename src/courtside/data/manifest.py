@@ -1,0 +1,135 @@
+"""Which data files an ingest must read: each file's size and blake2b digest, against the ones recorded
+in history_source_files when its rows went in (in the same transaction as the rows).
+
+A file whose bytes are unchanged, and that the current reader already read, is skipped: its rows are in
+the store as this reader would make them. A new or changed file (or every file, with --full) is read.
+A file recorded before but gone now is listed as missing; its rows stay (an ingest never deletes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Table, delete, select
+
+from courtside.data.odds import odds_files
+from courtside.data.sources import match_files
+from courtside.domain.errors import ConfigError
+from courtside.domain.tennis import Tour
+from courtside.store.history import SourceFile as SourceFileRow
+
+# Bump when a change to the readers (sources, odds) changes what a file yields: every file is read again.
+READER_VERSION = 1
+UNCHANGED = "unchanged, skipped"
+_CHUNK = 1 << 20
+_TABLE: Table = SourceFileRow.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One CSV the ingest knows how to read, with the size and digest of its current bytes."""
+
+    path: Path
+    rel: str  # relative to the data folder, '/'-separated: the key in history_source_files
+    kind: str  # players, matches or odds
+    tour: Tour
+    source: str  # the match file's source (tour, qual_chall, qual_itf), else the kind
+    size: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """What this ingest reads (with why: new, changed, --full, reader updated), skips, and misses."""
+
+    read: list[tuple[DataFile, str]]
+    skipped: list[DataFile]
+    missing: list[str]
+
+    def kinds_read(self) -> set[str]:
+        return {f.kind for f, _ in self.read}
+
+    def statuses(self) -> dict[str, str]:
+        out = {f.rel: why for f, why in self.read}
+        out.update({f.rel: UNCHANGED for f in self.skipped})
+        out.update({rel: "missing (its rows stay)" for rel in self.missing})
+        return dict(sorted(out.items()))
+
+
+def digest(path: Path) -> tuple[int, str]:
+    """Size and blake2b (32-byte) hex digest of the file's bytes."""
+    h = hashlib.blake2b(digest_size=32)
+    size = 0
+    with path.open("rb") as f:
+        while block := f.read(_CHUNK):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
+def discover(data_dir: Path, tours: Iterable[Tour]) -> list[DataFile]:
+    """Every player, match and odds file of the tours under data_dir, digested; a player file is required."""
+    found: list[tuple[Path, str, Tour, str]] = []
+    for tour in tours:
+        players = data_dir / f"tennis_{tour.value}" / f"{tour.value}_players.csv"
+        if not players.is_file():
+            raise ConfigError(f"no player file at {players}: run `courtside data sync`")
+        found.append((players, "players", tour, "players"))
+        found += [(p, "matches", tour, source) for p, source in match_files(data_dir, tour)]
+    if (data_dir / "tennis_odds").is_dir():
+        found += [(p, "odds", tour, "odds") for p, tour in odds_files(data_dir, tours)]
+    out = []
+    for path, kind, tour, source in found:
+        size, hexdigest = digest(path)
+        rel = path.relative_to(data_dir).as_posix()
+        out.append(DataFile(path, rel, kind, tour, source, size, hexdigest))
+    return out
+
+
+def plan_reads(conn: Connection, files: Sequence[DataFile], *, full: bool) -> FilePlan:
+    """Split files into those to read and those whose recorded size, digest and reader still hold."""
+    t = _TABLE
+    stored = {r.path: r for r in conn.execute(select(t.c.path, t.c.size, t.c.blake2b, t.c.reader))}
+    read: list[tuple[DataFile, str]] = []
+    skipped: list[DataFile] = []
+    for f in files:
+        rec = stored.get(f.rel)
+        if rec is None:
+            read.append((f, "new"))
+        elif (rec.size, rec.blake2b) != (f.size, f.digest):
+            read.append((f, "changed"))
+        elif full:
+            read.append((f, "re-read (--full)"))
+        elif rec.reader != READER_VERSION:
+            read.append((f, "re-read (reader updated)"))
+        else:
+            skipped.append(f)
+    present = {f.rel for f in files}
+    return FilePlan(read, skipped, sorted(set(stored) - present))
+
+
+def record(conn: Connection, files: Iterable[DataFile], run_id: int, now: datetime) -> None:
+    """Note that the rows of these files are in (call inside the transaction that wrote them)."""
+    t = _TABLE
+    rows = [
+        {
+            "path": f.rel,
+            "kind": f.kind,
+            "size": f.size,
+            "blake2b": f.digest,
+            "reader": READER_VERSION,
+            "run_id": run_id,
+            "read_at": now,
+        }
+        for f in files
+    ]
+    if not rows:
+        return
+    paths = [r["path"] for r in rows]
+    for start in range(0, len(paths), 500):
+        conn.execute(delete(t).where(t.c.path.in_(paths[start : start + 500])))
+    conn.execute(t.insert(), rows)
