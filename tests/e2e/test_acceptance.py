@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -121,7 +120,6 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
-    seconds: float
 
     def explain(self) -> str:
         out = f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
@@ -150,11 +148,10 @@ class Session:
 
 def _run(name: str, args: list[str], cwd: Path, env: dict[str, str]) -> Run:
     """One command as a subprocess; its output is also kept next to the log, for a human to read."""
-    t0 = time.perf_counter()
     done = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL
     )
-    run = Run(args, done.returncode, done.stdout, done.stderr, time.perf_counter() - t0)
+    run = Run(args, done.returncode, done.stdout, done.stderr)
     (cwd / f"{name}.out").write_text(run.explain(), encoding="utf-8")
     return run
 
@@ -403,7 +400,3 @@ def test_live_log_has_the_lines_a_user_reads(session: Session) -> None:
     assert placed == logged
     for lst in session.day.mispriced.values():
         assert any("opportunity:" in ln and lst.a.surname in ln for ln in log.splitlines()), lst.event_ticker
-
-
-def test_runs_fit_the_time_budget(session: Session) -> None:
-    assert all(r.seconds < 30 for r in session.runs.values()), {k: r.seconds for k, r in session.runs.items()}

@@ -21,7 +21,7 @@ from courtside.data.join import WINDOW_AFTER, join_odds
 from courtside.data.registry import PlayerRegistry
 from courtside.data.sources import load_matches, load_players
 from courtside.domain.tennis import Tour
-from courtside.model.walkforward import EVENT_SPAN, TrainConfig, walk_forward
+from courtside.model.walkforward import EVENT_SPAN, TrainConfig, fingerprint, walk_forward
 
 if TYPE_CHECKING:
     from courtside.backtest.run import BacktestConfig
@@ -97,5 +97,7 @@ def model_probabilities(
     window = odds.loc[(days >= pd.Timestamp(config.start)) & (days <= pd.Timestamp(config.end))]
     train = replace(TrainConfig(), refit=config.refit)
     predictions = as_of_predictions(matches, config.start, train)
-    version = f"walk_forward {train.learner}+{train.calibrator}, refit {train.refit}"
+    version = (
+        f"walk_forward {train.learner}+{train.calibrator}, refit {train.refit}, {fingerprint(None, train)}"
+    )
     return JoinedProbabilities(link(predictions, window, registry, matches), version)

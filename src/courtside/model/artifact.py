@@ -23,7 +23,8 @@ import pandas as pd
 from courtside.domain.clock import Clock, SystemClock
 from courtside.domain.errors import ModelError
 from courtside.model.dataset import ModelState, build
-from courtside.model.walkforward import FittedModel, TrainConfig
+from courtside.model.ratings import EloParams
+from courtside.model.walkforward import FittedModel, TrainConfig, fingerprint
 
 # bump whenever the pickled state changes shape: an older artifact is then refused with "retrain"
 FORMAT_VERSION = 2
@@ -60,7 +61,11 @@ def _version(name: str) -> str:
 
 
 def make_meta(
-    matches: pd.DataFrame, model: FittedModel, config: TrainConfig, clock: Clock | None = None
+    matches: pd.DataFrame,
+    model: FittedModel,
+    config: TrainConfig,
+    clock: Clock | None = None,
+    params: EloParams | None = None,
 ) -> dict[str, Any]:
     """meta.json content for a freshly trained model."""
     info = build_info(clock)
@@ -68,7 +73,8 @@ def make_meta(
     stamp = info["built_at"][:19].replace(":", "").replace("-", "")
     return {
         "format_version": FORMAT_VERSION,
-        "model_version": f"courtside-elo-{config.learner}-{last:%Y%m%d}-{stamp}",
+        "model_version": f"courtside-elo-{config.learner}-{last:%Y%m%d}-{stamp}-"
+        + fingerprint(params, config),
         "data_from": str(first.date()),
         "data_to": str(last.date()),
         "fitted_until": str(model.fitted_until.date()),

@@ -25,7 +25,7 @@ from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Tour
 from courtside.model.metrics import paired_log_loss_diff, scores
 from courtside.model.ratings import EloParams
-from courtside.model.walkforward import TRAIN_LEVELS, TrainConfig, walk_forward
+from courtside.model.walkforward import TRAIN_LEVELS, TrainConfig, fingerprint, walk_forward
 from courtside.pricing.devig import shin
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,7 @@ def run_evaluation(
         "refit": config.refit,
         "train_years": config.train_years,
         "refits": len(wf.models),
+        "model_fingerprint": fingerprint(params, config),
     }
     counts = {str(k): int(v) for k, v in pred["outcome"].value_counts().items()}
     counts["test_matches"] = len(pred)

@@ -46,6 +46,6 @@ def train_artifact(
     ff, state = build(matches, progress=progress)
     model = fit_model(matches, ff, matches["tourney_date"].max(), config)
     players = players_table(load_players(data_dir), matches, state)
-    art = Artifact(state, model, players, make_meta(matches, model, config, clock))
+    art = Artifact(state, model, players, make_meta(matches, model, config, clock, state.elo.params))
     save(art, out)
     return art

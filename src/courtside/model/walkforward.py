@@ -8,6 +8,7 @@ made before its result is learned.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ class TrainConfig:
     learner: str = "logistic"
     calibrator: str = "temperature"
     train_years: int = 20
-    calibration_months: int = 12
+    calibration_months: int = 24
     levels: frozenset[str] = field(default=TRAIN_LEVELS)
     refit: str = "monthly"
 
@@ -58,6 +59,12 @@ class FittedModel:
         fwd = self.calibrator.apply(self.learner.predict(diffs, context))
         rev = self.calibrator.apply(self.learner.predict(-diffs, context))
         return np.where(fwd > rev, np.maximum(fwd, 0.5), np.where(fwd < rev, 1.0 - np.maximum(rev, 0.5), 0.5))
+
+
+def fingerprint(params: EloParams | None = None, config: TrainConfig | None = None) -> str:
+    """Eight hex digits naming the rating parameters and training settings, so reports name their model."""
+    text = repr((params or EloParams(), config or TrainConfig()))
+    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
 
 
 def trainable(matches: pd.DataFrame, config: TrainConfig) -> np.ndarray:

@@ -29,3 +29,16 @@ def test_a_state_that_does_not_unpack_is_refused_with_retrain_advice(tmp_path: P
     folder = _write(tmp_path / "bad", FORMAT_VERSION, pickle.dumps(("only", "two")))
     with pytest.raises(ModelError, match="retrain"):
         load(folder)
+
+
+def test_the_model_fingerprint_changes_with_any_rating_or_training_setting() -> None:
+    from dataclasses import replace
+
+    from courtside.model.ratings import EloParams
+    from courtside.model.walkforward import TrainConfig, fingerprint
+
+    base = fingerprint(EloParams(), TrainConfig())
+    assert base == fingerprint(None, None)  # the defaults name themselves
+    assert fingerprint(replace(EloParams(), mov_weight=0.25), TrainConfig()) != base
+    assert fingerprint(EloParams(), TrainConfig(calibration_months=12)) != base
+    assert len(base) == 8
