@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +14,14 @@ from courtside.kalshi.auth import KalshiAuth
 from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.ws import KalshiWebSocket
 from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait for a condition the stream brings about; generous so a loaded machine is not a failure."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "the stream did not get there in time"
+        await asyncio.sleep(0.05)
 
 
 async def _pull_best_bid(h: Any, ticker: str) -> None:
@@ -26,22 +36,31 @@ async def _pull_best_bid(h: Any, ticker: str) -> None:
 async def test_a_book_change_is_traded_between_scans(harness: Any) -> None:
     w = harness.wire(live=True, confirm_live=True, min_ev="0.02", min_value="0.02")
     auth = harness.auth
+    sockets: list[KalshiWebSocket] = []
+    items: list[Any] = []
 
     def connect() -> KalshiWebSocket:
-        return KalshiWebSocket(w.data.endpoints, headers=auth.ws_headers)
+        sockets.append(KalshiWebSocket(w.data.endpoints, headers=auth.ws_headers))
+        return sockets[-1]
 
-    async def later() -> None:
-        await asyncio.sleep(1.0)
-        vdz = next(t for t in w.trader.watched_tickers if t.endswith("-VAN"))
-        await _pull_best_bid(harness, vdz)
+    def van() -> str:
+        return next(t for t in w.trader.watched_tickers if t.endswith("-VAN"))
 
-    try:
-        task = asyncio.create_task(later())
-        placed = await run_stream(w.trader, connect, interval=60.0, max_seconds=3.0)
-        await task
+    stream = asyncio.create_task(
+        run_stream(w.trader, connect, interval=600.0, max_seconds=60.0, on_item=items.append)
+    )
+    try:  # after the first scan, once the Van de Zandschulp book is live, its best bid is pulled
+        await _until(
+            lambda: bool(sockets) and bool(w.trader.watched_tickers) and not sockets[0].is_stale(van())
+        )
+        await _pull_best_bid(harness, van())
+        await _until(lambda: any(i.decision == "taken" for i in items))
     finally:
+        stream.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await stream
         await w.aclose()
-    assert placed == 1
+    assert [i.decision for i in items].count("taken") == 1  # the reaction, between scans (interval 600 s)
     orders = await harness.exchange_orders()
     assert len(orders) == 2  # one from the first scan (Zverev), one from the book change
     assert any("ZVE" in o.ticker for o in orders)
@@ -59,7 +78,7 @@ async def test_markets_that_come_and_go_update_the_one_book_subscription(harness
         return ws
 
     async def later() -> None:
-        await asyncio.sleep(0.3)
+        await _until(lambda: bool(sockets) and bool(w.trader.watched_tickers))  # the first scan is done
         first = set(w.trader.watched_tickers)
         now = harness.sim.exchange.now()
         new = MatchSpec(
@@ -77,17 +96,30 @@ async def test_markets_that_come_and_go_update_the_one_book_subscription(harness
         gone = sorted(t for t in first if t.endswith("-VAN") or t.endswith("-AUG"))
         for ticker in gone:
             harness.sim.control.set_status(ticker, "closed")
-        await asyncio.sleep(1.6)  # the next scan (interval 1 s) follows the new set of matches
+
+        def settled() -> bool:  # a later scan followed the new set and the books caught up
+            now_set = set(w.trader.watched_tickers)
+            fresh = now_set - first
+            return (
+                len(fresh) == 2
+                and not now_set & set(gone)
+                and not any(sockets[0].is_stale(t) for t in now_set)
+                and all(sockets[0].is_stale(t) for t in gone)
+            )
+
+        await _until(settled)
         seen["first"], seen["gone"] = first, set(gone)
         seen["now"] = set(w.trader.watched_tickers)
         seen["subs"] = await sockets[0].list_subscriptions()
         seen["stale"] = {t: sockets[0].is_stale(t) for t in seen["now"] | seen["gone"]}
 
+    stream = asyncio.create_task(run_stream(w.trader, connect, interval=0.5, max_seconds=60.0))
     try:
-        task = asyncio.create_task(later())
-        await run_stream(w.trader, connect, interval=1.0, max_seconds=2.5)
-        await task
+        await later()
     finally:
+        stream.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await stream
         await w.aclose()
     added = seen["now"] - seen["first"]
     assert len(added) == 2

@@ -5,6 +5,7 @@ earlier one's outcome is unknown. Book changes come from the market maker on the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -36,21 +37,35 @@ async def _stream(h: Any, pulls: int, **flags: Any) -> tuple[int, list[ScanItem]
     def connect() -> KalshiWebSocket:
         return KalshiWebSocket(w.data.endpoints, headers=h.auth.ws_headers)
 
-    async def later() -> None:
-        await asyncio.sleep(1.0)
-        vdz = next(t for t in w.trader.watched_tickers if t.endswith("-VAN"))
-        for _ in range(pulls):
-            await _pull_best_bid(h, vdz)
-            await asyncio.sleep(0.4)
+    sockets: list[KalshiWebSocket] = []
 
+    def van() -> str:
+        return next(t for t in w.trader.watched_tickers if t.endswith("-VAN"))
+
+    def ready() -> bool:  # the first scan is done and the Van de Zandschulp book is live
+        return bool(sockets and w.trader.watched_tickers) and not sockets[0].is_stale(van())
+
+    def connect_and_keep() -> KalshiWebSocket:
+        sockets.append(connect())
+        return sockets[-1]
+
+    stream = asyncio.create_task(
+        run_stream(w.trader, connect_and_keep, interval=600.0, max_seconds=60.0, on_item=items.append)
+    )
     try:
-        task = asyncio.create_task(later())
-        placed = await run_stream(
-            w.trader, connect, interval=60.0, max_seconds=1.6 + 0.4 * pulls, on_item=items.append
-        )
-        await task
+        deadline = asyncio.get_running_loop().time() + 30.0
+        while not ready():
+            assert asyncio.get_running_loop().time() < deadline, "the stream never became ready"
+            await asyncio.sleep(0.05)
+        for _ in range(pulls):
+            await _pull_best_bid(h, van())
+            await asyncio.sleep(0.4)  # time for the reaction
     finally:
+        stream.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await stream
         await w.aclose()
+    placed = sum(item.decision == "taken" for item in items)
     return placed, items, w.journal
 
 
