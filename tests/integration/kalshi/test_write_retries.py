@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from tests.fakes import FakeTime
 
 from courtside.domain.errors import ExchangeUnavailableError, RateLimitedError
 from courtside.domain.orders import BookSide, OrderRequest, OrderStatus, TimeInForce
@@ -23,21 +24,6 @@ from courtside.sim.testing import SimSession
 D = Decimal
 CREATE = r"/portfolio/events/orders$"
 CANCEL = r"/portfolio/events/orders/[^/]+$"
-
-
-class FakeTime:
-    """Monotonic time that moves only when the client sleeps (backoff or bucket refill)."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
 
 
 def listed(s: SimSession) -> str:

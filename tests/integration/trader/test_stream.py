@@ -4,33 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
+from trader_sim import list_semifinal, pull_best_bid, until
+
 from courtside.app.stream import run_stream
-from courtside.domain.tennis import Tour
-from courtside.kalshi.auth import KalshiAuth
-from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.ws import KalshiWebSocket
-from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Wait for a condition the stream brings about; generous so a loaded machine is not a failure."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "the stream did not get there in time"
-        await asyncio.sleep(0.05)
-
-
-async def _pull_best_bid(h: Any, ticker: str) -> None:
-    """The market maker cancels its best YES bid on one market (a book change, no trade)."""
-    auth = KalshiAuth(h.sim.mm_key_id, h.sim.mm_private_key)
-    async with KalshiClient(h.sim.base_url, auth=auth) as mm:
-        bids = [o for o in await mm.get_orders(ticker=ticker, status="resting") if o.side.value == "bid"]
-        best = max(bids, key=lambda o: o.yes_price)
-        await mm.cancel_order(best.order_id, market_ticker=ticker)
 
 
 async def test_a_book_change_is_traded_between_scans(harness: Any) -> None:
@@ -50,11 +29,11 @@ async def test_a_book_change_is_traded_between_scans(harness: Any) -> None:
         run_stream(w.trader, connect, interval=600.0, max_seconds=60.0, on_item=items.append)
     )
     try:  # after the first scan, once the Van de Zandschulp book is live, its best bid is pulled
-        await _until(
+        await until(
             lambda: bool(sockets) and bool(w.trader.watched_tickers) and not sockets[0].is_stale(van())
         )
-        await _pull_best_bid(harness, van())
-        await _until(lambda: any(i.decision == "taken" for i in items))
+        await pull_best_bid(harness, van())
+        await until(lambda: any(i.decision == "taken" for i in items))
     finally:
         stream.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -78,21 +57,9 @@ async def test_markets_that_come_and_go_update_the_one_book_subscription(harness
         return ws
 
     async def later() -> None:
-        await _until(lambda: bool(sockets) and bool(w.trader.watched_tickers))  # the first scan is done
+        await until(lambda: bool(sockets) and bool(w.trader.watched_tickers))  # the first scan is done
         first = set(w.trader.watched_tickers)
-        now = harness.sim.exchange.now()
-        new = MatchSpec(
-            "Alexander Zverev",
-            "Felix Auger-Aliassime",
-            Tour.ATP,
-            "US Open Men Singles",
-            "Semifinal",
-            now + timedelta(hours=9),
-            0.50,
-            title_style="new",
-        )
-        bundle = build_bundle([new], harness.sim.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0))
-        harness.sim.control.bulk(bundle)
+        list_semifinal(harness.sim, harness.sim.exchange.now())
         gone = sorted(t for t in first if t.endswith("-VAN") or t.endswith("-AUG"))
         for ticker in gone:
             harness.sim.control.set_status(ticker, "closed")
@@ -107,7 +74,7 @@ async def test_markets_that_come_and_go_update_the_one_book_subscription(harness
                 and all(sockets[0].is_stale(t) for t in gone)
             )
 
-        await _until(settled)
+        await until(settled)
         seen["first"], seen["gone"] = first, set(gone)
         seen["now"] = set(w.trader.watched_tickers)
         seen["subs"] = await sockets[0].list_subscriptions()

@@ -9,24 +9,15 @@ import contextlib
 from decimal import Decimal
 from typing import Any
 
+from trader_sim import pull_best_bid, until
+
 from courtside.app.scan_report import ScanItem
 from courtside.app.stream import run_stream
 from courtside.domain.orders import Order
-from courtside.kalshi.auth import KalshiAuth
-from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.ws import KalshiWebSocket
 
 ORDERS_PATH = r"/portfolio/events/orders$"
 LIVE = {"live": True, "confirm_live": True, "min_ev": "0.02", "min_value": "0.02"}
-
-
-async def _pull_best_bid(h: Any, ticker: str) -> None:
-    """The market maker cancels its best YES bid on one market (a book change, no trade)."""
-    auth = KalshiAuth(h.sim.mm_key_id, h.sim.mm_private_key)
-    async with KalshiClient(h.sim.base_url, auth=auth) as mm:
-        bids = [o for o in await mm.get_orders(ticker=ticker, status="resting") if o.side.value == "bid"]
-        best = max(bids, key=lambda o: o.yes_price)
-        await mm.cancel_order(best.order_id, market_ticker=ticker)
 
 
 async def _stream(h: Any, pulls: int, **flags: Any) -> tuple[int, list[ScanItem], Any]:
@@ -53,12 +44,9 @@ async def _stream(h: Any, pulls: int, **flags: Any) -> tuple[int, list[ScanItem]
         run_stream(w.trader, connect_and_keep, interval=600.0, max_seconds=60.0, on_item=items.append)
     )
     try:
-        deadline = asyncio.get_running_loop().time() + 30.0
-        while not ready():
-            assert asyncio.get_running_loop().time() < deadline, "the stream never became ready"
-            await asyncio.sleep(0.05)
+        await until(ready)
         for _ in range(pulls):
-            await _pull_best_bid(h, van())
+            await pull_best_bid(h, van())
             await asyncio.sleep(0.4)  # time for the reaction
     finally:
         stream.cancel()

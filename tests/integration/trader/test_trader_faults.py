@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from trader_sim import list_semifinal
 
 from courtside.domain.orders import OrderAck, OrderRequest
 from courtside.domain.tennis import Tour
@@ -101,20 +102,7 @@ async def test_5xx_on_create_is_resolved_by_client_order_id_next_scan(harness) -
 async def test_no_second_order_in_a_scan_while_the_first_is_unknown(harness) -> None:  # type: ignore[no-untyped-def]
     """Two matches with an edge; the first create meets a 500: the second waits for the next scan,
     where the first is resolved by client_order_id before anything new is placed."""
-    now = harness.sim.exchange.now()
-    second = MatchSpec(
-        "Alexander Zverev",
-        "Felix Auger-Aliassime",
-        Tour.ATP,
-        "US Open Men Singles",
-        "Semifinal",
-        now + timedelta(hours=9),
-        0.50,
-        title_style="new",
-    )
-    harness.sim.control.bulk(
-        build_bundle([second], harness.sim.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0))
-    )
+    list_semifinal(harness.sim, harness.sim.exchange.now())
     harness.sim.control.fault(method="POST", path_regex=ORDERS_PATH, status=500, count=1)
     report, journal = await _scan(harness)
     assert [r.status for r in journal.orders()] == ["unknown"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +16,7 @@ from courtside.domain.orders import Order
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
 from courtside.kalshi.auth import KalshiAuth
 from courtside.kalshi.rest import KalshiClient
-from courtside.sim.generator import MatchSpec
+from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 
 PLAYERS = {
     "atp:1": ("Alexander", "Zverev"),
@@ -71,6 +73,39 @@ def specs(now: Any) -> list[MatchSpec]:
             title_style="old",
         ),
     ]
+
+
+def list_semifinal(sim: Any, now: Any, *, start_hours: int = 9) -> MatchSpec:
+    """Lists a third match, Zverev vs Auger-Aliassime (a fair 50/50 book without noise)."""
+    spec = MatchSpec(
+        "Alexander Zverev",
+        "Felix Auger-Aliassime",
+        Tour.ATP,
+        "US Open Men Singles",
+        "Semifinal",
+        now + timedelta(hours=start_hours),
+        0.50,
+        title_style="new",
+    )
+    sim.control.bulk(build_bundle([spec], sim.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0)))
+    return spec
+
+
+async def pull_best_bid(h: Any, ticker: str) -> None:
+    """The market maker cancels its best YES bid on one market (a book change, no trade)."""
+    auth = KalshiAuth(h.sim.mm_key_id, h.sim.mm_private_key)
+    async with KalshiClient(h.sim.base_url, auth=auth) as mm:
+        bids = [o for o in await mm.get_orders(ticker=ticker, status="resting") if o.side.value == "bid"]
+        best = max(bids, key=lambda o: o.yes_price)
+        await mm.cancel_order(best.order_id, market_ticker=ticker)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait for a condition the stream brings about; generous so a loaded machine is not a failure."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "the stream did not get there in time"
+        await asyncio.sleep(0.05)
 
 
 @dataclass

@@ -3,24 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.fakes import FakeTime
 
 from courtside.kalshi.parse import parse_account_limits
 from courtside.kalshi.ratelimit import BASIC, BucketLimits, RateLimiter, TokenBucket, cost_of, is_write
-
-
-class FakeTime:
-    """A monotonic clock that only moves when the limiter sleeps."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
 
 
 def test_limits_from_the_recorded_account(recorded: Any) -> None:
