@@ -1,5 +1,7 @@
-"""Full ingest of $COURTSIDE_DATA into a fresh SQLite file, a second (idempotent) run, and the rating
-build, next to the time plain pandas needs just to read the same CSVs. Prints wall time and peak RSS.
+"""Ingest of $COURTSIDE_DATA into a fresh SQLite file, a re-ingest with nothing new, a re-ingest after a
+sync that changed one match file and one odds file, and the rating build, next to the time plain pandas
+needs just to read the same CSVs. Each step runs in its own process, so its peak RSS is its own
+(interpreter and imports included); wall time excludes the imports.
 
     COURTSIDE_DATA=/path/to/data .venv/bin/python benchmarks/bench_ingest.py
 
@@ -9,72 +11,121 @@ odds from tennis-data.co.uk.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from courtside.data.ingest import ingest
-from courtside.data.sources import ATTRIBUTION, load_matches
-from courtside.store.db import make_engine
+from courtside.data.sources import ATTRIBUTION
+
+STEPS = (
+    ("pandas", "pandas.read_csv of every CSV"),
+    ("first", "ingest into an empty SQLite"),
+    ("again", "ingest again, nothing new"),
+    ("synced", "ingest after a sync (1 match + 1 odds file changed)"),
+    ("ratings", "rating build (load + chronological pass)"),
+)
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - start
-
-
-def _pandas_read(data_dir: Path) -> int:
+def _pandas_read(data_dir: Path, _db: str) -> str:
     rows = 0
-    for path in sorted(data_dir.glob("tennis_*/*.csv")):
+    paths = sorted(data_dir.glob("tennis_*/*.csv"))
+    for path in paths:
         rows += len(pd.read_csv(path, encoding="latin-1", low_memory=False))
-    return rows
+    return f"{rows} rows in {len(paths)} files"
 
 
-def _rating_build(data_dir: Path) -> str:
-    try:
-        from courtside.model.dataset import build
-    except ImportError:
-        return "courtside.model.dataset.build not available: ingest only"
+def _ingest(data_dir: Path, db: str) -> str:
+    from courtside.data.ingest import ingest
+    from courtside.store.db import make_engine
+
+    result = ingest(data_dir, make_engine(db))
+    counts = ", ".join(
+        f"{k} {v.files_read}r/{v.files_skipped}s +{v.inserted} ~{v.updated}" for k, v in result.tables.items()
+    )
+    return f"files read r / skipped s, rows inserted + / updated ~: {counts}; join {result.join_rate:.2%}"
+
+
+def _rating_build(data_dir: Path, _db: str) -> str:
+    from courtside.data.sources import load_matches
+    from courtside.model.dataset import build
+
     matches = load_matches(data_dir)
     build(matches)
     return f"model.dataset.build over {len(matches)} matches"
 
 
+def _synced_copy(data_dir: Path, into: Path) -> Path:
+    """A copy of data_dir where this season's ATP tour file gained a match and its odds file lost a row."""
+    copy = into / "synced"
+    shutil.copytree(data_dir, copy)
+    match_file = max((copy / "tennis_atp").glob("atp_matches_[0-9][0-9][0-9][0-9].csv"))
+    lines = match_file.read_bytes().rstrip(b"\n").split(b"\n")
+    fields = lines[-1].split(b",")
+    fields[6] = b"9999"  # match_num: a new match
+    match_file.write_bytes(b"\n".join([*lines, b",".join(fields)]) + b"\n")
+    odds_file = max((copy / "tennis_odds").glob("atp_[0-9][0-9][0-9][0-9].csv"))
+    rows = odds_file.read_bytes().rstrip(b"\n").split(b"\n")
+    odds_file.write_bytes(b"\n".join(rows[:-1]) + b"\n")
+    return copy
+
+
+def _step(name: str, data_dir: Path, db: str) -> int:
+    """Run one step in this process and print its figures as one JSON line."""
+    work: dict[str, Callable[[Path, str], str]] = {
+        "pandas": _pandas_read,
+        "first": _ingest,
+        "again": _ingest,
+        "synced": _ingest,
+        "ratings": _rating_build,
+    }
+    start = time.perf_counter()
+    detail = work[name](data_dir, db)
+    secs = time.perf_counter() - start
+    print(json.dumps({"secs": secs, "peak_mb": _peak_mb(), "detail": detail}))
+    return 0
+
+
+def _run(name: str, data_dir: Path, db: str) -> dict[str, object]:
+    args = [sys.executable, __file__, "--step", name, str(data_dir), db]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
 def main() -> int:
+    if len(sys.argv) == 5 and sys.argv[1] == "--step":
+        return _step(sys.argv[2], Path(sys.argv[3]), sys.argv[4])
     env = os.environ.get("COURTSIDE_DATA")
     if not env or not Path(env).is_dir():
         print("set COURTSIDE_DATA to the data folder", file=sys.stderr)
         return 2
     data_dir = Path(env)
-    table = Table(title="ingest benchmark")
+    table = Table(title="ingest benchmark (each step in its own process)")
     for col in ("step", "wall s", "peak RSS MB", "detail"):
         table.add_column(col)
-    rows, secs = _timed(lambda: _pandas_read(data_dir))
-    table.add_row("pandas.read_csv of every CSV", f"{secs:.1f}", f"{_peak_mb():.0f}", f"{rows} rows")
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/bench.db")
-        for label in ("ingest into empty SQLite", "ingest again (nothing new)"):
-            result, secs = _timed(lambda: ingest(data_dir, engine))
-            counts = ", ".join(f"{k} +{v.inserted}/={v.unchanged}" for k, v in result.tables.items())
-            table.add_row(label, f"{secs:.1f}", f"{_peak_mb():.0f}", f"{counts}; join {result.join_rate:.2%}")
+        db = f"sqlite:///{tmp}/bench.db"
+        synced = _synced_copy(data_dir, Path(tmp))
+        for name, label in STEPS:
+            figures = _run(name, synced if name == "synced" else data_dir, db)
+            secs, peak = float(str(figures["secs"])), float(str(figures["peak_mb"]))
+            table.add_row(label, f"{secs:.1f}", f"{peak:.0f}", str(figures["detail"]))
         size = Path(f"{tmp}/bench.db").stat().st_size / 1e6
-    detail, secs = _timed(lambda: _rating_build(data_dir))
-    table.add_row("rating build (load + chronological pass)", f"{secs:.1f}", f"{_peak_mb():.0f}", detail)
-    console = Console()
+    console = Console(width=200)
     console.print(table)
     console.print(f"database size {size:.0f} MB\n[dim]{ATTRIBUTION}[/]")
     return 0

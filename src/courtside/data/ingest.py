@@ -66,6 +66,7 @@ __all__ = ["IngestResult", "TableCounts", "ingest", "registry_from_db", "tours_p
 PLAYER_KEY = ("key",)
 ODDS_KEY = ("tour", "date", "winner", "loser", "round")
 ACTIVITY = ("first_seen", "last_seen", "n_matches", "n_tour_matches")
+_JOIN_INPUT = ("tour", "date", "winner", "loser", "round")
 KINDS = ("players", "matches", "odds")
 _MATCHES: Table = HistoryMatch.__table__  # type: ignore[assignment]
 _PLAYERS: Table = HistoryPlayer.__table__  # type: ignore[assignment]
@@ -214,10 +215,8 @@ def _write(
 ) -> None:
     """Matches first, then the players with their activity, then the odds joined against the store."""
     if "matches" in kinds:
-        _add(
-            tables["matches"],
-            _upsert(conn, _MATCHES, fresh["matches"], MATCH_KEY, (), steps, "writing matches"),
-        )
+        counts = _upsert(conn, _MATCHES, fresh["matches"], MATCH_KEY, (), steps, "writing matches")
+        _add(tables["matches"], counts)
     matches = stored_matches(conn)
     every = bool(kinds & {"players", "matches"})
     if every:
@@ -260,11 +259,8 @@ def _players(
     player's activity where a match read changed it."""
     stats = activity(matches)
     if players is not None:
-        rows = players.merge(stats, left_on="key", right_index=True, how="left")
-        _add(
-            counts,
-            _upsert(conn, _PLAYERS, _zero_counts(rows), PLAYER_KEY, ACTIVITY, steps, "writing players"),
-        )
+        rows = _zero_counts(players.merge(stats, left_on="key", right_index=True, how="left"))
+        _add(counts, _upsert(conn, _PLAYERS, rows, PLAYER_KEY, ACTIVITY, steps, "writing players"))
     keys = stored_players(conn)["key"]
     values = _zero_counts(stats.reindex(keys).rename_axis("key").reset_index()).set_index("key")
     counts.updated += refresh(conn, _PLAYERS, values[list(ACTIVITY)])
@@ -287,24 +283,31 @@ def _odds(
     rejoin_stored: bool,
 ) -> None:
     """Join the odds rows read and write them; with rejoin_stored, join every other stored row again
-    and update its join columns where they differ."""
+    (in the same pass) and update its join columns where they differ."""
     task = steps.task("resolving names, joining odds", 1)
-    tour_level = matches[matches["level"].isin(ODDS_LEVELS)]
-    registry = _registry(conn, matches, tour_level)
-    joined, dupes = _odds_rows(join_odds(tour_level, odds, registry))
+    fresh, dupes = _odds_rows(odds)
+    todo = fresh[list(_JOIN_INPUT)].assign(id=pd.Series(pd.NA, index=fresh.index, dtype="Int64"))
     if rejoin_stored:
-        stored = stored_odds(conn)
-        probe = stored[list(ODDS_KEY)].merge(
-            joined[list(ODDS_KEY)].drop_duplicates(), how="left", indicator=True
-        )
-        others = stored.loc[(probe["_merge"] == "left_only").to_numpy()]
-        if not others.empty:
-            again = join_odds(tour_level, others, registry)
-            counts.updated += refresh(conn, _ODDS, again[list(JOIN_COLUMNS)])
+        todo = pd.concat([todo, _other_stored_odds(conn, fresh).reset_index()], ignore_index=True)
+    tour_level = matches[matches["level"].isin(ODDS_LEVELS)]
+    joined = join_odds(tour_level, todo, _registry(conn, matches, tour_level))
     steps.finish(task)
-    if not joined.empty:
-        _add(counts, _upsert(conn, _ODDS, joined, ODDS_KEY, JOIN_COLUMNS, steps, "writing odds"))
+    stored_id = joined["id"]
+    again = joined.loc[stored_id.notna(), list(JOIN_COLUMNS)]
+    counts.updated += refresh(conn, _ODDS, again.set_axis(stored_id.dropna().astype("int64")))
+    found = joined.loc[stored_id.isna(), list(JOIN_COLUMNS)].reset_index(drop=True)
+    fresh = pd.concat([fresh.drop(columns=[c for c in JOIN_COLUMNS if c in fresh.columns]), found], axis=1)
+    if not fresh.empty:
+        _add(counts, _upsert(conn, _ODDS, fresh, ODDS_KEY, JOIN_COLUMNS, steps, "writing odds"))
     counts.rejected.update(dupes)
+
+
+def _other_stored_odds(conn: Connection, fresh: pd.DataFrame) -> pd.DataFrame:
+    """The stored odds rows (join inputs, by id) whose key is not among the rows just read."""
+    stored = stored_odds(conn)
+    keys = fresh[list(ODDS_KEY)].drop_duplicates()
+    probe = stored[list(ODDS_KEY)].merge(keys, how="left", indicator=True)
+    return stored.loc[(probe["_merge"] == "left_only").to_numpy()]
 
 
 def _registry(conn: Connection, matches: pd.DataFrame, tour_level: pd.DataFrame) -> PlayerRegistry:

@@ -103,7 +103,7 @@ def _existing(conn: Connection, table: Table, key: Sequence[str], frame: pd.Data
     values = frame[narrow].drop_duplicates()
     if len(values) <= _KEY_FILTER_MAX:
         query = query.where(table.c[narrow].in_([_plain(v) for v in values]))
-    rows = [tuple(r) for r in conn.execute(query)]
+    rows = _tuples(conn.execute(query))
     return _key_text(pd.DataFrame.from_records(rows, columns=[*key, "_old_hash", "_pk"]), key)
 
 
@@ -179,16 +179,16 @@ def refresh(conn: Connection, table: Table, values: pd.DataFrame) -> int:
     Returns how many rows changed."""
     pk = table.c[_pk_name(table)]
     cols = [str(c) for c in values.columns]
+    rows = _tuples(conn.execute(select(pk, *(table.c[c] for c in cols))))
+    stored = pd.DataFrame.from_records(rows, columns=["_pk", *cols]).set_index("_pk")
+    common = values.index.intersection(stored.index)
+    new, old = _comparable(values.loc[common], table), _comparable(stored.loc[common], table)
+    differs = ((new != old) & ~(new.isna() & old.isna())).any(axis=1).to_numpy()
     integer = [type(table.c[c].type).__name__ in ("Integer", "BigInteger") for c in cols]
-    want = {
-        k: tuple(_plain(v, i) for v, i in zip(row, integer, strict=True))
-        for k, row in zip(values.index, values.itertuples(index=False, name=None), strict=True)
-    }
-    changes: list[dict[str, Any]] = []
-    for row in conn.execute(select(pk, *(table.c[c] for c in cols))):
-        new = want.get(row[0])
-        if new is not None and tuple(_plain(v, i) for v, i in zip(row[1:], integer, strict=True)) != new:
-            changes.append({"_pk": row[0], **dict(zip(cols, new, strict=True))})
+    changes = [
+        {"_pk": _plain(k), **{c: _plain(v, i) for c, v, i in zip(cols, row, integer, strict=True)}}
+        for k, row in zip(common[differs], values.loc[common[differs]].itertuples(index=False), strict=True)
+    ]
     if changes:
         stmt = table.update().where(pk == bindparam("_pk")).values({c: bindparam(c) for c in cols})
         for start in range(0, len(changes), CHUNK):
@@ -196,16 +196,34 @@ def refresh(conn: Connection, table: Table, values: pd.DataFrame) -> int:
     return len(changes)
 
 
+def _comparable(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Columns in one form whatever their source (Timestamps or dates, Int64 or int, NaN or None)."""
+    out = pd.DataFrame(index=frame.index)
+    for name in frame.columns:
+        kind = type(table.c[name].type).__name__
+        col = frame[name]
+        if kind == "Date":
+            out[name] = pd.to_datetime(col)
+        elif kind in ("Integer", "BigInteger", "Float"):
+            out[name] = pd.to_numeric(col).astype("float64")
+        else:
+            out[name] = col.astype(object).where(col.notna(), None)
+    return out
+
+
+def _tuples(result: Any) -> list[tuple[Any, ...]]:
+    """Result rows as plain tuples (pandas builds a frame from them several times faster than from Rows)."""
+    return [tuple(r) for r in result.fetchall()]
+
+
 def _plain(value: object, integer: bool = False) -> object:
-    """A value as the database gives it back: None for any missing, date for a day, int for a count."""
+    """A value as the database takes it: None for any missing, date for a day, int for a count."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float | np.floating) and value != value:
         return None
     if isinstance(value, datetime):  # pd.Timestamp included
         return value.date()
-    if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).date()
     if isinstance(value, date | str):
         return value
     if isinstance(value, np.generic):
@@ -226,8 +244,7 @@ def stored_matches(conn: Connection) -> pd.DataFrame:
     t = HistoryMatch.__table__
     query = select(*(t.c[c] for c in _MATCH_COLS), type_coerce(t.c.tourney_date, String).label("day"))
     query = query.order_by(t.c.tourney_date, t.c.tourney_id, t.c.round_order, t.c.match_num, t.c.id)
-    rows = conn.execute(query).all()
-    out = pd.DataFrame.from_records(rows, columns=[*_MATCH_COLS, "tourney_date"])
+    out = pd.DataFrame.from_records(_tuples(conn.execute(query)), columns=[*_MATCH_COLS, "tourney_date"])
     out["tourney_date"] = pd.to_datetime(out["tourney_date"].astype(str), format="%Y-%m-%d")
     out["match_num"] = out["match_num"].astype("int64")
     return out
@@ -236,7 +253,7 @@ def stored_matches(conn: Connection) -> pd.DataFrame:
 def stored_players(conn: Connection) -> pd.DataFrame:
     """Key and names of every stored player (what the registry needs)."""
     t = HistoryPlayer.__table__
-    rows = conn.execute(select(t.c.key, t.c.name_first, t.c.name_last)).all()
+    rows = _tuples(conn.execute(select(t.c.key, t.c.name_first, t.c.name_last)))
     return pd.DataFrame.from_records(rows, columns=["key", "name_first", "name_last"])
 
 
@@ -244,7 +261,7 @@ def stored_odds(conn: Connection) -> pd.DataFrame:
     """Every stored odds row: its id and the fields the join reads (indexed by id)."""
     t = HistoryOdds.__table__
     cols = ("id", "tour", "winner", "loser", "round")
-    rows = conn.execute(select(*(t.c[c] for c in cols), type_coerce(t.c.date, String).label("day"))).all()
+    rows = _tuples(conn.execute(select(*(t.c[c] for c in cols), type_coerce(t.c.date, String).label("day"))))
     out = pd.DataFrame.from_records(rows, columns=[*cols, "date"])
     out["date"] = pd.to_datetime(out["date"].astype(str), format="%Y-%m-%d")
     return out.set_index("id")
