@@ -44,7 +44,8 @@ PREDICTION_COLUMNS = (
     "p_winner",
 )
 TOUR_LEVEL = "tour_level"
-FORECASTERS = (("model", "p_winner"), ("elo", "p_elo"), ("pinnacle", "p_pin"), ("average", "p_avg"))
+BOOKMAKERS = (("pinnacle", "p_pin"), ("average", "p_avg"))
+FORECASTERS = (("model", "p_winner"), ("elo", "p_elo"), *BOOKMAKERS)
 
 
 @dataclass
@@ -136,7 +137,11 @@ def _shin_column(frame: pd.DataFrame, w: str, lo: str) -> np.ndarray:
 
 
 def compare_market(market: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Same-match scores of model, Elo, Pinnacle and average, plus paired differences, per tour."""
+    """Same-match scores of model, Elo and the bookmakers, plus paired differences, per tour.
+
+    A bookmaker whose odds a tour's files lack altogether (an older or newer season layout) is left
+    out for that tour rather than taking the tour's whole comparison with it.
+    """
     rows: list[dict[str, Any]] = []
     paired: list[dict[str, Any]] = []
     if market.empty:
@@ -144,14 +149,16 @@ def compare_market(market: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dic
     market = market.assign(
         p_pin=_shin_column(market, "PSW", "PSL"), p_avg=_shin_column(market, "AvgW", "AvgL")
     )
-    market = market[np.isfinite(market["p_pin"]) & np.isfinite(market["p_avg"])]
-    weeks = market["tourney_date"].dt.strftime("%G-%V").to_numpy()
     for tour, part in market.groupby("tour", sort=True):
-        blocks = weeks[np.asarray(market["tour"] == tour)]
-        for name, col in FORECASTERS:
+        books = [(name, col) for name, col in BOOKMAKERS if np.isfinite(part[col]).any()]
+        if not books:
+            continue
+        part = part[np.logical_and.reduce([np.isfinite(part[col]) for _, col in books])]
+        blocks = part["tourney_date"].dt.strftime("%G-%V").to_numpy()
+        for name, col in (*FORECASTERS[:2], *books):
             score = scores(part[col].to_numpy(float)).as_dict()
             rows.append({"tour": tour, "level": TOUR_LEVEL, "forecaster": name, **score})
-        for other, col in (("pinnacle", "p_pin"), ("average", "p_avg")):
+        for other, col in books:
             diff = paired_log_loss_diff(part["p_winner"].to_numpy(), part[col].to_numpy(), blocks)
             paired.append({"tour": tour, "comparison": f"model - {other}", **diff.as_dict()})
     return rows, paired
