@@ -157,6 +157,26 @@ def test_a_changed_match_file_alone_is_read_and_the_derived_steps_follow(tmp_pat
     assert novak == 3
 
 
+def test_a_row_of_a_re_read_odds_file_joins_a_match_that_came_with_it(tmp_path: Path) -> None:
+    data = _with_de_minaur(tmp_path / "data")
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    ingest(data, engine, clock=CLOCK)
+    with (data / "tennis_atp" / "atp_matches_2023.csv").open("a") as f:
+        f.write(_m(5, "QF", ("1", "Novak Djokovic"), DE_MINAUR, "6-3 6-3") + "\n")
+    with (data / "tennis_odds" / "atp_2023.csv").open("a") as f:  # the sync also brought a new odds row
+        f.write(QF_ODDS.replace("Djokovic N.,De Minaur A.", "Sinner J.,Galan D.E.") + "\n")
+
+    again = ingest(data, engine, clock=CLOCK)
+
+    assert sorted(again.files_read) == ["tennis_atp/atp_matches_2023.csv", "tennis_odds/atp_2023.csv"]
+    odds = again.tables["odds"]
+    # the quarter-final row is unchanged in its file, but its join is not: updated in place
+    assert (odds.inserted, odds.updated, odds.unchanged) == (1, 1, 3)
+    with engine.connect() as conn:
+        qf = conn.execute(select(HistoryOdds).where(HistoryOdds.loser == "De Minaur A.")).one()
+    assert (qf.join_status, qf.match_num) == ("joined", 5)
+
+
 def test_full_reads_every_file_again_and_adds_nothing(tmp_path: Path) -> None:
     data = _with_de_minaur(tmp_path / "data")
     engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
