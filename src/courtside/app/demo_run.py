@@ -180,7 +180,7 @@ def _print(console: Console, results: list[ModeResult], winners: list[tuple[str,
         table.add_row(
             r.mode,
             str(r.orders),
-            str(r.contracts),
+            f"{r.contracts.normalize():f}",
             f"{r.cost:.2f}",
             f"{r.fees:.4f}",
             f"{r.revenue:.2f}",
