@@ -45,6 +45,9 @@ class TraderSettings(BaseSettings):
     max_match_fraction: Decimal = Decimal("0.05")
     max_exposure: Decimal = Decimal(500)
     daily_loss_limit: Decimal = Decimal(100)
+    # stop opening positions (REDUCING) once equity is this fraction below its high-water mark;
+    # 0 or "none" turns the protection off
+    max_drawdown: Decimal | None = Decimal("0.25")
     max_orders_per_scan: int = 5
     max_book_age_s: float = 120.0
     max_edge: Decimal = Decimal("0.25")
@@ -63,6 +66,22 @@ class TraderSettings(BaseSettings):
     def _fraction(cls, value: Decimal) -> Decimal:
         if not Decimal(-1) < value < Decimal(1):
             raise ValueError(f"{value} is not a fraction")
+        return value
+
+    @field_validator("max_drawdown", mode="before")
+    @classmethod
+    def _drawdown_off(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "off")):
+            return None
+        return value
+
+    @field_validator("max_drawdown")
+    @classmethod
+    def _drawdown(cls, value: Decimal | None) -> Decimal | None:
+        if value is None or value == 0:
+            return None
+        if not Decimal(0) < value < Decimal(1):
+            raise ValueError(f"max drawdown {value} is not a fraction in [0, 1) (0 or none: off)")
         return value
 
     @field_validator("model_weight")
@@ -111,6 +130,7 @@ class TraderSettings(BaseSettings):
             max_exposure=self.max_exposure,
             daily_loss_limit=self.daily_loss_limit,
             kill_file=self.kill_file,
+            max_drawdown=self.max_drawdown,
         )
 
 

@@ -17,14 +17,22 @@ from courtside.domain.errors import CourtsideError, DataError, ExchangeError, Mo
 from courtside.domain.market import ExchangeStatus, OrderBook
 from courtside.domain.orders import TENNIS_SHARD, Order, order_collateral
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
-from courtside.execution.executor import Executor
+from courtside.execution.executor import Executor, Placed
 from courtside.execution.manage import outcome_price, stale_reason, without_own
 from courtside.execution.ports import MarketData, OrderPort
-from courtside.execution.reconcile import Reconciled, reconcile
-from courtside.kalshi.shards import shard_funds
+from courtside.execution.reconcile import Reconciled, reconcile, resting_cost
+from courtside.kalshi.shards import ShardFunds, shard_funds
 from courtside.markets.discovery import Discovery, Identifier, discover
 from courtside.markets.match import TennisMatch
-from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, evaluate, kill_switch_on
+from courtside.risk.checks import (
+    Proposal,
+    RiskLimits,
+    RiskView,
+    TradingState,
+    drawdown_stop,
+    evaluate,
+    kill_switch_on,
+)
 from courtside.store.journal import DecisionRow
 from courtside.store.trading import Journal
 from courtside.strategy.decide import (
@@ -36,6 +44,7 @@ from courtside.strategy.decide import (
     StrategyState,
     decide,
 )
+from courtside.strategy.sizing import all_in_cost
 
 log = logging.getLogger("courtside.trader")
 _SKIPPABLE: tuple[type[CourtsideError], ...] = (DataError,)
@@ -123,11 +132,23 @@ class Trader:
             )
         return cash
 
-    def _view(self, rec: Reconciled, status: ExchangeStatus | None) -> RiskView:
+    def _equity(self, funds: ShardFunds, rec: Reconciled) -> tuple[Decimal, Decimal]:
+        """Equity at cost (not marked), as (low, high): the tennis shard's cash + open positions at
+        cost, and that + the collateral of resting orders. The paper ledger's cash excludes that
+        collateral, so high is exact and low = high. Whether Kalshi's balance does is not documented
+        (kalshi-api.md §2.8): live, the high-water mark follows low and the check uses high, so the
+        doubt can delay a stop by the resting collateral but never stop trading falsely."""
+        resting = sum((resting_cost(o) for o in rec.resting), Decimal(0))
+        high = funds.cash + rec.exposure
+        return (high - resting if self.cfg.mode == "live" else high), high
+
+    def _view(self, rec: Reconciled, status: ExchangeStatus | None, funds: ShardFunds) -> RiskView:
         now = self.clock.now()
+        low, high = self._equity(funds, rec)
+        peak = self.journal.record_equity(low, now)  # the high-water mark survives restarts
         state, reason = self.journal.state()
         day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        return RiskView(
+        view = RiskView(
             now=now,
             state=TradingState(state),
             state_reason=reason,
@@ -139,9 +160,25 @@ class Trader:
             open_exposure=rec.exposure,
             realized_today=self.journal.realized_since(day_start),
             unresolved=len(rec.unresolved),
+            equity=high,
+            peak_equity=peak,
         )
+        return self._drawdown_stop(view)
 
-    async def _refresh(self, report: ScanReport) -> tuple[Discovery, dict[str, OrderBook], RiskView]:
+    def _drawdown_stop(self, view: RiskView) -> RiskView:
+        """Too far below the high-water mark while ACTIVE: journal REDUCING with the reason (only a
+        run that places orders changes the state; `courtside scan` shows the check's reason)."""
+        stop = drawdown_stop(view, self.cfg.risk)
+        if stop is None or not self.cfg.place_orders:
+            return view
+        state, reason = stop
+        self.journal.set_state(state.value, reason, view.now)
+        log.warning("trading %s: %s", state.value, reason)
+        return replace(view, state=state, state_reason=reason)
+
+    async def _refresh(
+        self, report: ScanReport
+    ) -> tuple[Discovery, dict[str, OrderBook], RiskView, ShardFunds]:
         """Paper matching, reconciliation, discovery and books: the state a scan decides on."""
         sync = getattr(self.orders, "sync", None)
         if sync is not None:
@@ -159,28 +196,31 @@ class Trader:
             for order in rec.resting:
                 own.setdefault(order.ticker, []).append(order)
         books = await self._books(disc.matches, own)
-        return disc, books, self._view(rec, status)
+        funds = await shard_funds(self.orders, TENNIS_SHARD)  # sized on tennis cash, not all shards'
+        return disc, books, self._view(rec, status, funds), funds
 
     async def scan(self) -> ScanReport:
         """One pass: refresh, price every match, manage resting orders, then place what passes."""
         now = self.clock.now()
         report = ScanReport(self.journal.start_scan(now))
         log.info("scan %d start (%s)", report.scan_id, self.cfg.mode)
-        disc, books, view = await self._refresh(report)
-        funds = await shard_funds(self.orders, TENNIS_SHARD)  # sized on tennis cash, not all shards'
-        exposure = report.reconciled.exposure if report.reconciled else Decimal(0)
-        state = StrategyState(now, funds.bankroll, exposure)
+        disc, books, view, funds = await self._refresh(report)
+        state = StrategyState(now, funds.bankroll, view.open_exposure, funds.cash)
         priced = [pm for m in disc.matches if (pm := self._price(m, report)) is not None]
         decisions = {pm.match.event_ticker: decide(pm, books, self.cfg.strategy, state) for pm in priced}
         if self.cfg.place_orders:
             view = await self._manage_resting(disc.matches, decisions, view)
+            state = replace(state, open_exposure=view.open_exposure)
         found = sum(isinstance(d, OrderIntent) for d in decisions.values())
         log.info("scan %d: %d matches priced, %d opportunities found", report.scan_id, len(priced), found)
         self._holding = {
             r.event_ticker for r in self.journal.orders(statuses=("intent", "unknown", "resting"))
         }
         for pm in priced:
-            view = await self._act(pm, decisions[pm.match.event_ticker], books, view, report, state)
+            decision = decisions[pm.match.event_ticker]
+            if isinstance(decision, OrderIntent):  # sized again on the room the scan's orders left
+                decision = decide(pm, books, self.cfg.strategy, state)
+            view, state = await self._act(pm, decision, books, view, report, state)
         self._last = _Last(report.scan_id, {t: pm for pm in priced for t in pm.match.tickers}, view, state)
         self.journal.finish_scan(
             report.scan_id,
@@ -218,7 +258,7 @@ class Trader:
         if isinstance(decision, NoTrade):
             return None
         report = ScanReport(last.scan_id)
-        last.view = await self._act(pm, decision, books, view, report, state)
+        last.view, last.state = await self._act(pm, decision, books, view, report, state)
         return report.items[-1] if report.items else None
 
     def _record_skips(self, report: ScanReport, disc: Discovery) -> None:
@@ -353,23 +393,41 @@ class Trader:
         view: RiskView,
         report: ScanReport,
         state: StrategyState,
-    ) -> RiskView:
+    ) -> tuple[RiskView, StrategyState]:
+        """Check and place one decision; returns the risk view and sizing state the next match of the
+        scan, or the next reaction, must see (the order's cost counted in both)."""
         match, sid = pm.match, report.scan_id
         if isinstance(decision, NoTrade):
             report.items.append(scan_item(match, pm.p_a, decision, "refused", decision.reasons))
             self._journal(sid, match, pm.p_a, decision, "refused", decision.reasons, pm.model_version)
-            return view
+            return view, state
         reasons = tuple(evaluate(Proposal(decision, match, books), view, self.cfg.risk))
         if reasons:
             verdict = "holding" if match.event_ticker in self._holding else "refused"
             log.info("%s %s: %s", verdict, match.event_ticker, "; ".join(reasons))
             report.items.append(scan_item(match, pm.p_a, decision, verdict, reasons))
             self._journal(sid, match, pm.p_a, decision, verdict, reasons, pm.model_version)
-            return view
+            return view, state
         report.items.append(scan_item(match, pm.p_a, decision, "taken", ()))
         did = self._journal(sid, match, pm.p_a, decision, "taken", (), pm.model_version)
         if not self.cfg.place_orders:
-            return view
+            return view, state
+        placed = await self._place(match, decision, did)
+        if placed.status in ("rejected", "canceled", "duplicate-skip"):
+            return replace(view, traded_events=frozenset(self.journal.traded_events())), state
+        report.orders += 1
+        cost = all_in_cost(decision.quote)
+        cash = None if state.cash is None else state.cash - cost
+        view = replace(  # what the next match of this scan, or the next reaction, is checked against
+            view,
+            orders_this_scan=view.orders_this_scan + 1,
+            open_exposure=view.open_exposure + cost,
+            traded_events=view.traded_events | {match.event_ticker},
+            unresolved=view.unresolved + (1 if placed.status == "unknown" else 0),  # none new until resolved
+        )
+        return view, replace(state, open_exposure=state.open_exposure + cost, cash=cash)
+
+    async def _place(self, match: TennisMatch, decision: OrderIntent, decision_id: int) -> Placed:
         q = decision.quote
         log.info("opportunity: %s | value edge %.4f | expected value %.4f", match.title, q.value_edge, q.ev)
         log.info(
@@ -382,19 +440,9 @@ class Trader:
             decision.yes_price,
             decision.time_in_force.value,
         )
-        placed = await self.executor.place(decision, did)
+        placed = await self.executor.place(decision, decision_id)
         log.info("order %s -> %s (filled %s)", placed.client_order_id, placed.status, placed.fill_count)
-        if placed.status in ("rejected", "canceled", "duplicate-skip"):
-            return replace(view, traded_events=frozenset(self.journal.traded_events()))
-        report.orders += 1
-        cost = decision.count * q.avg_price + q.fee
-        return replace(  # what the next match of this scan, or the next reaction, is checked against
-            view,
-            orders_this_scan=view.orders_this_scan + 1,
-            open_exposure=view.open_exposure + cost,
-            traded_events=view.traded_events | {match.event_ticker},
-            unresolved=view.unresolved + (1 if placed.status == "unknown" else 0),  # none new until resolved
-        )
+        return placed
 
     async def run(self, *, interval: float, once: bool, max_scans: int | None = None) -> int:
         """Scan every `interval` seconds; a failing scan is logged and the loop goes on. With --once

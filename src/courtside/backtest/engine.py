@@ -94,6 +94,7 @@ class RunResult:
     forecasts: list[tuple[date, str, float]] = field(default_factory=list)  # (day, event, p_a) priced
     first_day: date | None = None  # of the matches replayed
     last_day: date | None = None
+    stopped: tuple[date, str] | None = None  # the day the trader stopped opening positions, and why
 
 
 def _row(spec: MatchSpec, fill: PaperFill, bankroll: Decimal) -> TradeRow:

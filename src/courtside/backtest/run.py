@@ -63,6 +63,7 @@ class BacktestConfig:
             "model_weight": s.model_weight,
             "max_match_fraction": str(s.sizing.max_match_fraction),
             "max_exposure": str(s.sizing.max_exposure), "risk_max_exposure": str(lim.max_exposure),
+            "max_drawdown": str(lim.max_drawdown) if lim.max_drawdown else "off",
             "assumed_volume": str(self.trader.volume),
             "decision_lead_minutes": self.trader.lead.total_seconds() / 60,
         }  # fmt: skip
@@ -145,4 +146,6 @@ def replay(
     trader = StrategyTrader(config.trader)
     result = run(loaded.specs, loaded.probabilities, trader, bankroll=config.bankroll, book=config.book)
     result.model = str(getattr(loaded.probabilities, "version", type(loaded.probabilities).__name__))
+    if trader.stopped is not None:
+        result.stopped = (trader.stopped.day, f"{trader.stopped.state.value}: {trader.stopped.reason}")
     return result, loaded.skipped

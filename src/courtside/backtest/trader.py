@@ -6,12 +6,16 @@ that cross its limit, at their prices, taker fee) do. What the backtest adds is 
 around each match: tickers, a scheduled start (noon UTC on the match day, decided `lead` before it),
 an assumed traded volume, and the closing book as the only book. A resting remainder never fills,
 because no later book exists to cross it: maker-style orders therefore never trade in a backtest.
+
+The risk view is the backtest's own: the morning's bankroll is the equity (every earlier position has
+settled, so it is at cost), its running maximum the high-water mark, and the trading state moves to
+REDUCING through the same `drawdown_stop` as the trader's, never back to ACTIVE within a run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from courtside.backtest.engine import Account, MatchQuote, PaperFill
@@ -21,7 +25,7 @@ from courtside.domain.money import LINEAR_CENT, ZERO, TickGrid
 from courtside.domain.orders import outcome_price_for
 from courtside.execution.paper import crossing
 from courtside.markets.match import Side, TennisMatch
-from courtside.risk.checks import Proposal, RiskLimits, RiskView, evaluate
+from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, drawdown_stop, evaluate
 from courtside.strategy.decide import NoTrade, OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
 
 START_TIME = time(12, 0, tzinfo=UTC)
@@ -90,25 +94,52 @@ def _leg(p_a: float, backs: str) -> float:
     return p_a if backs == "a" else 1.0 - p_a
 
 
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """When the trading state left ACTIVE in a replay, and why (with the figures)."""
+
+    day: date
+    state: TradingState
+    reason: str
+
+
 class StrategyTrader:
     """The engine's Trader, made of the trader's strategy, risk checks and paper-fill rule."""
 
     def __init__(self, settings: ReplaySettings) -> None:
         self.settings = settings
         self._traded: set[str] = set()
+        self.state = TradingState.ACTIVE
+        self.state_reason = ""
+        self.peak: Decimal | None = None  # the bankroll's high-water mark
+        self.stopped: Stop | None = None
+
+    def _view(self, now: datetime, account: Account) -> RiskView:
+        """The risk view of this morning's account; a drawdown past the limit moves ACTIVE to REDUCING."""
+        self.peak = account.bankroll if self.peak is None else max(self.peak, account.bankroll)
+        view = RiskView(
+            now=now, state=self.state, state_reason=self.state_reason, exchange=OPEN,
+            traded_events=frozenset(self._traded), open_exposure=account.exposure,
+            equity=account.bankroll, peak_equity=self.peak,
+        )  # fmt: skip
+        stop = drawdown_stop(view, self.settings.limits)
+        if stop is None:
+            return view
+        self.state, self.state_reason = stop
+        self.stopped = Stop(now.date(), self.state, self.state_reason)
+        return replace(view, state=self.state, state_reason=self.state_reason)
 
     def act(self, quote: MatchQuote, account: Account) -> tuple[list[PaperFill], str | None]:
         spec = quote.spec
         match = tennis_match(spec, quote, self.settings)
         books = {spec.ticker_a: quote.books.book_a, spec.ticker_b: quote.books.book_b}
         now = match.start - self.settings.lead
-        state = StrategyState(now=now, bankroll=account.bankroll, open_exposure=account.exposure)
+        view = self._view(now, account)
+        cash = account.bankroll - account.exposure  # the day's orders are paid from the morning's cash
+        state = StrategyState(now, account.bankroll, account.exposure, cash)
         decision = decide(PricedMatch(match, quote.p_a), books, self.settings.strategy, state)
         if isinstance(decision, NoTrade):
             return [], _first(decision.reasons)
-        view = RiskView(
-            now=now, exchange=OPEN, traded_events=frozenset(self._traded), open_exposure=account.exposure
-        )
         refusals = evaluate(Proposal(decision, match, books), view, self.settings.limits)
         if refusals:
             return [], "risk: " + _first(refusals)
@@ -119,8 +150,10 @@ class StrategyTrader:
 
 
 def _first(reasons: tuple[str, ...] | list[str]) -> str:
-    """A reason with its numbers stripped, so reasons can be counted."""
+    """A reason with its numbers stripped (and a parenthesised detail that holds numbers, such as the
+    figures of a max-drawdown stop), so reasons can be counted."""
     if not reasons:
         return "no order"
-    words = [w for w in reasons[0].split() if not any(ch.isdigit() for ch in w)]
-    return " ".join(words)
+    head, cut, detail = reasons[0].partition(" (")
+    text = head if cut and any(ch.isdigit() for ch in detail) else reasons[0]
+    return " ".join(w for w in text.split() if not any(ch.isdigit() for ch in w))

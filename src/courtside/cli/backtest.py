@@ -81,6 +81,12 @@ def backtest(
     ] = None,
     max_match_fraction: Annotated[str | None, typer.Option(help="trader flag")] = None,
     max_exposure: Annotated[str | None, typer.Option(help="trader flag")] = None,
+    max_drawdown: Annotated[
+        str | None,
+        typer.Option(
+            help="trader flag: stop opening positions this fraction below the peak bankroll; 0 = off"
+        ),
+    ] = None,
     max_edge: Annotated[str | None, typer.Option(help="trader flag")] = None,
     max_spread: Annotated[str | None, typer.Option(help="trader flag")] = None,
     config: Annotated[Path | None, typer.Option(help="trader TOML config")] = None,
@@ -103,7 +109,7 @@ def backtest(
         cfg = BacktestConfig(
             data_dir=data, start=_day(start), end=_day(end), market=MarketSource(market.value),
             book=BookSpec(half_spread=_dec(half_spread), levels=levels, depth=_dec(depth)),
-            trader=_trader(config, {**dec_flags, "model_weight": model_weight}),
+            trader=_trader(config, {**dec_flags, "model_weight": model_weight, "max_drawdown": max_drawdown}),
             bankroll=_dec(bankroll), tours=tuple(tour or (Tour.ATP, Tour.WTA)), control=control, seed=seed,
             history_years=history_years, refit=refit,
         )  # fmt: skip
@@ -129,6 +135,8 @@ def _run(cfg: BacktestConfig, folder: Path, cutoff: date | None, console: Consol
     summary["odds_rows_skipped"] = dict(skipped)
     summary["first_match_day"] = result.first_day.isoformat() if result.first_day else None
     summary["last_match_day"] = result.last_day.isoformat() if result.last_day else None
+    stop = result.stopped
+    summary["trading_stopped"] = {"date": stop[0].isoformat(), "reason": stop[1]} if stop else None
     warning = coverage_warning(result, cfg.control)
     summary["warnings"] = [warning] if warning else []
     if cutoff is not None:
@@ -139,6 +147,7 @@ def _run(cfg: BacktestConfig, folder: Path, cutoff: date | None, console: Consol
     extra = {
         "matches / priced / traded": f"{result.matches} / {result.priced} / {len(result.traded)}",
         "end bankroll ($)": f"{result.end_bankroll:,.2f}",
+        "trading stopped": f"{stop[0]}: {stop[1]}" if stop else "no",
     }
     console.print(summary_table(figures, title=f"backtest {title}", extra=extra))
     for name, rows in buckets(result.rows).items():

@@ -38,6 +38,11 @@ WEIGHT_HELP = (
     "weight w of the model in p = sigmoid(w logit(p_model) + (1-w) logit(p_market)), p_market the "
     "de-vigged mid of both books; 1 = the model alone [1.0]"
 )
+DRAWDOWN_HELP = (
+    "stop opening positions (state REDUCING) once equity (cash + positions and resting orders at cost) "
+    "is this fraction below its high-water mark; 0 or none = off; `courtside resume --reset-peak` "
+    "clears it [0.25]"
+)
 
 
 @dataclass
@@ -96,6 +101,7 @@ def trade(
     order_style: Annotated[str | None, Opt(help="maker | taker | auto [maker]")] = None,
     kelly_fraction: Annotated[str | None, Opt(help="fraction of full Kelly [0.25]")] = None,
     model_weight: Annotated[float | None, Opt(help=WEIGHT_HELP)] = None,
+    max_drawdown: Annotated[str | None, Opt(help=DRAWDOWN_HELP)] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
     model: Annotated[Path | None, Opt(help="model artifact folder [var/model]")] = None,
@@ -120,6 +126,7 @@ def trade(
         order_style=order_style,
         kelly_fraction=kelly_fraction,
         model_weight=model_weight,
+        max_drawdown=max_drawdown,
         db=db,
         model=model,
         stream=stream,
@@ -244,12 +251,36 @@ def kill(
     console.print(f"trading {state.value}: {reason}")
 
 
-def resume(db: DbOpt = None, config: ConfigOpt = None) -> None:
-    """Trade again: remove the kill-switch file and set the state ACTIVE."""
+def resume(
+    reset_peak: Annotated[
+        bool,
+        Opt(
+            "--reset-peak",
+            help="also forget equity's high-water mark (dry-run and live): the next scan starts it "
+            "afresh from the equity it measures",
+        ),
+    ] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Trade again: remove the kill-switch file and set the state ACTIVE.
+
+    After a max-drawdown stop, add --reset-peak: with the high-water mark kept, the next scan finds
+    the same drawdown and goes back to REDUCING (unless --max-drawdown was raised or turned off)."""
     s = _settings(config, db=db)
     s.kill_file.unlink(missing_ok=True)
-    _journal(db, config).set_state(TradingState.ACTIVE.value, "resumed", datetime.now(UTC))
+    journal = _journal(db, config)
+    was, reason = journal.state()
+    journal.set_state(TradingState.ACTIVE.value, "resumed", datetime.now(UTC))
     console.print("trading ACTIVE")
+    if reset_peak:
+        forgot = [mode for mode in ("paper", "live") if Journal(journal.engine, mode).reset_peak()]
+        console.print(f"high-water mark reset ({', '.join(forgot) or 'none was kept'})")
+    elif was == TradingState.REDUCING.value and reason.startswith("max drawdown"):
+        console.print(
+            f"[yellow]note:[/yellow] stopped by {reason}; the high-water mark is kept, so the next scan "
+            "stops again unless equity recovered or --max-drawdown allows it: `courtside resume --reset-peak`"
+        )
 
 
 def status(
@@ -278,6 +309,7 @@ def status(
         "realized_pnl": str(pnl),
         "last_scan": scans[-1].started_at.isoformat() if scans else None,
         **_shard_summary(journal),
+        **_equity_summary(journal),
     }
     if json_out:
         typer.echo(json.dumps(summary))
@@ -285,6 +317,11 @@ def status(
     console.print(
         f"[bold]{state}[/bold] {reason}  kill switch: {summary['kill_switch']}  mode: {journal.mode}"
     )
+    if summary["equity"] is not None:
+        console.print(
+            f"equity at cost ${summary['equity']} (seen {summary['equity_seen']}), high-water mark "
+            f"${summary['equity_peak']}: drawdown {float(summary['drawdown']):.1%}"
+        )
     if summary["tennis_shard_cash"] is not None:
         line = (
             f"tennis shard {TENNIS_SHARD}: ${summary['tennis_shard_cash']} "
@@ -304,6 +341,20 @@ def status(
         ptable.add_row(p.ticker, str(p.position), str(p.exposure), str(p.fees_paid))
     console.print(ptable)
     console.print(f"settled markets: {len(settled)}, realized P&L after fees: {pnl}")
+
+
+def _equity_summary(journal: Journal) -> dict[str, Any]:
+    """Equity at cost as the last scan measured it and its high-water mark (max-drawdown)."""
+    row = journal.equity_mark()
+    if row is None:
+        return {"equity": None, "equity_peak": None, "drawdown": None, "equity_seen": None}
+    drawdown = (row.peak - row.equity) / row.peak if row.peak > 0 else Decimal(0)
+    return {
+        "equity": str(row.equity),
+        "equity_peak": str(row.peak),
+        "drawdown": str(drawdown.quantize(Decimal("0.0001"))),
+        "equity_seen": row.measured_at.isoformat(),
+    }
 
 
 def _shard_summary(journal: Journal) -> dict[str, Any]:

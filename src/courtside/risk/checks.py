@@ -2,6 +2,8 @@
 
 Trading states: ACTIVE (trade), REDUCING (no new positions; resting orders may be cancelled) and
 HALTED (cancel everything resting, place nothing). The kill switch is a file: its presence halts.
+The max-drawdown protection moves ACTIVE to REDUCING (`drawdown_stop`); nothing moves it back but a
+deliberate `courtside resume`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from courtside.domain.market import ExchangeStatus, OrderBook
 from courtside.markets.match import TennisMatch
 from courtside.strategy.decide import OrderIntent
+from courtside.strategy.sizing import all_in_cost
 
 
 class TradingState(StrEnum):
@@ -34,6 +37,8 @@ class RiskLimits:
     max_exposure: Decimal = Decimal(500)
     daily_loss_limit: Decimal = Decimal(100)
     kill_file: Path = Path("var/KILL")
+    # fraction of the equity's high-water mark that may be lost before no new positions open; None: off
+    max_drawdown: Decimal | None = Decimal("0.25")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,8 @@ class RiskView:
     open_exposure: Decimal = Decimal(0)
     realized_today: Decimal = Decimal(0)
     unresolved: int = 0  # orders of unknown outcome not yet found by client_order_id
+    equity: Decimal | None = None  # cash + open positions and resting orders at cost; None: unknown
+    peak_equity: Decimal | None = None  # the high-water mark of equity (persisted by the caller)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,7 @@ def check_state(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
     if v.state is TradingState.HALTED:
         return f"trading HALTED{': ' + v.state_reason if v.state_reason else ''}"
     if v.state is TradingState.REDUCING:
-        return "trading REDUCING: no new positions"
+        return f"trading REDUCING: no new positions{' (' + v.state_reason + ')' if v.state_reason else ''}"
     return None
 
 
@@ -131,8 +138,7 @@ def check_orders_per_scan(p: Proposal, v: RiskView, lim: RiskLimits) -> str | No
 
 
 def check_exposure(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
-    q = p.intent.quote
-    cost = p.intent.count * q.avg_price + q.fee
+    cost = all_in_cost(p.intent.quote)
     if v.open_exposure + cost > lim.max_exposure:
         return f"exposure {v.open_exposure + cost:.2f} would pass {lim.max_exposure}"
     return None
@@ -142,6 +148,32 @@ def check_daily_loss(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
     if v.realized_today <= -lim.daily_loss_limit:
         return f"daily loss {-v.realized_today:.2f} reached the limit {lim.daily_loss_limit}"
     return None
+
+
+def drawdown_breach(equity: Decimal | None, peak: Decimal | None, limit: Decimal | None) -> str | None:
+    """Why equity is too far below its high-water mark (peak - equity >= limit x peak), or None."""
+    if not limit or equity is None or peak is None or peak <= 0:
+        return None
+    fallen = (peak - equity) / peak
+    if fallen < limit:
+        return None
+    return (
+        f"max drawdown: equity ${equity:.2f} is {fallen:.1%} below its high-water mark ${peak:.2f} "
+        f"(max-drawdown {(limit * 100).normalize():f}%)"
+    )
+
+
+def check_drawdown(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    return drawdown_breach(v.equity, v.peak_equity, lim.max_drawdown)
+
+
+def drawdown_stop(v: RiskView, lim: RiskLimits) -> tuple[TradingState, str] | None:
+    """The state to move to when the drawdown is breached while ACTIVE: REDUCING, with the reason.
+    A REDUCING or HALTED state is left alone, and nothing here ever returns to ACTIVE."""
+    if v.state is not TradingState.ACTIVE:
+        return None
+    reason = drawdown_breach(v.equity, v.peak_equity, lim.max_drawdown)
+    return None if reason is None else (TradingState.REDUCING, reason)
 
 
 ALL_CHECKS: tuple[Check, ...] = (
@@ -155,6 +187,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_orders_per_scan,
     check_exposure,
     check_daily_loss,
+    check_drawdown,
 )
 
 

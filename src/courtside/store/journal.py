@@ -19,6 +19,7 @@ from courtside.store.db import Base
 __all__ = [
     "Base",
     "DecisionRow",
+    "EquityRow",
     "FillRow",
     "OrderRow",
     "PaperCashRow",
@@ -239,6 +240,18 @@ class TradingStateRow(Base):
     state: Mapped[str] = mapped_column(String(10))  # ACTIVE | REDUCING | HALTED
     reason: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EquityRow(Base):
+    """Equity's high-water mark and the last equity measured, per mode: the max-drawdown protection
+    survives restarts; `courtside resume --reset-peak` deletes the row."""
+
+    __tablename__ = "trader_equity"
+    mode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    peak: Mapped[Decimal] = mapped_column(Money())
+    peak_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    equity: Mapped[Decimal] = mapped_column(Money())
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ShardCashRow(Base):

@@ -16,6 +16,7 @@ from courtside.domain.orders import Fill, Position, Settlement
 from courtside.store.db import init_db, session_factory, transaction
 from courtside.store.journal import (
     DecisionRow,
+    EquityRow,
     FillRow,
     OrderRow,
     PositionRow,
@@ -342,6 +343,30 @@ class Journal:
                 s.add(ShardCashRow(mode=self.mode, shard=shard, cash=cash, needed=needed, ts=now))
             else:
                 row.shard, row.cash, row.needed, row.ts = shard, cash, needed, now
+
+    def record_equity(self, equity: Decimal, now: datetime) -> Decimal:
+        """Store the equity just measured, raise the high-water mark if it is higher; the mark."""
+        with transaction(self._factory) as s:
+            row = s.get(EquityRow, self.mode)
+            if row is None:
+                row = EquityRow(mode=self.mode, peak=equity, peak_at=now, equity=equity, measured_at=now)
+                s.add(row)
+            elif equity > row.peak:
+                row.peak, row.peak_at = equity, now
+            row.equity, row.measured_at = equity, now
+            return row.peak
+
+    def equity_mark(self) -> EquityRow | None:
+        with self._factory() as s:
+            return s.get(EquityRow, self.mode)
+
+    def reset_peak(self) -> bool:
+        """Forget the high-water mark: the next equity measured starts it afresh. True if one was kept."""
+        with transaction(self._factory) as s:
+            row = s.get(EquityRow, self.mode)
+            if row is not None:
+                s.delete(row)
+            return row is not None
 
     def shard_cash(self) -> ShardCashRow | None:
         with self._factory() as s:

@@ -22,7 +22,7 @@ from courtside.pricing.edge import (
     price_routes,
     taker_quote,
 )
-from courtside.strategy.sizing import SizingParams, size
+from courtside.strategy.sizing import SizingParams, all_in_cost, room, size
 
 
 class OrderStyle(StrEnum):
@@ -52,9 +52,13 @@ class StrategyParams:
 
 @dataclass(frozen=True, slots=True)
 class StrategyState:
+    """What sizing sees: the bankroll (Kelly and the per-match share), the exposure and the cash
+    left after every order placed so far (None: no cash cap)."""
+
     now: datetime
     bankroll: Decimal
     open_exposure: Decimal
+    cash: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,15 +218,41 @@ def _decide(
     reasons = _thresholds(chosen, priced, params) + list(filter(None, [timing]))
     if reasons:
         return _refusal(chosen, reasons, quotes, priced, params, timing)
-    sized = size(chosen, params.sizing, state.bankroll, state.open_exposure)
-    final = _at_count(chosen, sized.count, priced, books, params) if sized.count > 0 else None
-    if final is None:
-        return NoTrade((f"size 0 (bound by {sized.binding})",), chosen, quotes)
+    sized = size(chosen, params.sizing, state.bankroll, state.open_exposure, state.cash)
+    if sized.count <= 0:
+        return NoTrade((sized.reason,), chosen, quotes)
+    final = _fit(chosen, sized.count, priced, books, params, state)
+    if isinstance(final, str):
+        return NoTrade((final,), chosen, quotes)
     again = _thresholds(final, priced, params)
     if again:
-        return NoTrade(tuple(f"at {sized.count} contracts: {r}" for r in again), final, quotes)
+        return NoTrade(tuple(f"at {final.count} contracts: {r}" for r in again), final, quotes)
     tif, expiry = _tif(final, match, params)
-    return OrderIntent(match.event_ticker, final, final.count, tif, expiry, sized.binding, quotes)
+    binding = (
+        sized.binding if final.count == sized.count else "exposure" if state.cash is None else "room left"
+    )
+    return OrderIntent(match.event_ticker, final, final.count, tif, expiry, binding, quotes)
+
+
+def _fit(
+    quote: Quote,
+    count: Decimal,
+    priced: PricedMatch,
+    books: Mapping[str, OrderBook],
+    params: StrategyParams,
+    state: StrategyState,
+) -> Quote | str:
+    """The quote re-priced at the sized count, one contract fewer while its all-in cost (the fee is
+    rounded per order) passes the room left, so the exposure check never refuses what sizing chose."""
+    limit = room(params.sizing, state.open_exposure, state.cash)
+    while count > 0:
+        final = _at_count(quote, count, priced, books, params)
+        if final is None:
+            return f"no price at {count} contracts"
+        if all_in_cost(final) <= limit:
+            return final
+        count -= 1
+    return f"fewer than 1 whole contract fits the room left (${max(limit, Decimal(0)):.2f})"
 
 
 def _refusal(

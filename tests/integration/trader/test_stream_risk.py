@@ -71,13 +71,25 @@ async def test_repeated_book_changes_on_one_match_place_one_order(harness: Any) 
     assert len({o.ticker.rsplit("-", 1)[0] for o in orders}) == 2
 
 
-async def test_reactions_count_the_scan_s_orders_against_the_exposure_limit(harness: Any) -> None:
+async def test_a_reaction_is_sized_on_the_exposure_room_the_scan_left(harness: Any) -> None:
+    """The scan's Zverev order ties up 10 x 0.54 + 0.0435 = 5.4435 of $7: the Van de Zandschulp
+    reaction gets the 1.5565 left, 3 contracts at 0.48 + 0.0132, not the 10 it would get otherwise."""
     placed, items, _ = await _stream(harness, pulls=2, max_exposure="7")
     orders = await harness.exchange_orders()
     assert sum(_cost(o) for o in orders) <= Decimal(7)
+    assert placed == 1
+    assert sorted((o.ticker[-3:], o.initial_count) for o in orders) == [("VAN", 3), ("ZVE", 10)]
+    assert not any("would pass" in r for i in items for r in i.reasons)
+
+
+async def test_a_reaction_with_no_room_for_one_contract_places_nothing(harness: Any) -> None:
+    """$5.80 leaves 0.3565 after the scan's order, less than one contract at 0.48 + fee: the reaction
+    decides no trade (a reaction journals only what it places or the risk gate refuses)."""
+    placed, items, _ = await _stream(harness, pulls=2, max_exposure="5.8")
+    orders = await harness.exchange_orders()
     assert placed == 0
+    assert items == []
     assert [o.ticker.rsplit("-", 1)[0].endswith("ZVEKHA") for o in orders] == [True]
-    assert any("exposure" in r for i in items for r in i.reasons)
 
 
 async def test_reactions_count_the_scan_s_orders_per_scan(harness: Any) -> None:

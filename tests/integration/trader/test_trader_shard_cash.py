@@ -44,4 +44,4 @@ async def test_live_trader_sizes_on_tennis_shard_cash(poor_shard: Harness) -> No
     assert await poor_shard.exchange_orders() == []
     (zverev,) = [i for i in report.items if any("ZVE" in t for t in i.tickers)]
     assert zverev.decision == "refused"
-    assert any(r.startswith("size 0") for r in zverev.reasons)
+    assert any(r.startswith("fewer than 1 whole contract") for r in zverev.reasons)

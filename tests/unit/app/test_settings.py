@@ -72,3 +72,17 @@ def test_model_weight_from_env_toml_and_flag_reaches_the_strategy(
     for bad in (-0.1, 1.2):
         with pytest.raises(ConfigError, match="model_weight"):
             load_settings(None, model_weight=bad)
+
+
+def test_max_drawdown_from_env_toml_and_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(None).risk().max_drawdown == Decimal("0.25")  # on by default
+    monkeypatch.setenv("COURTSIDE_MAX_DRAWDOWN", "0.4")
+    assert load_settings(None).risk().max_drawdown == Decimal("0.4")
+    config = tmp_path / "t.toml"
+    config.write_text('[trader]\nmax-drawdown = "none"\n')
+    assert load_settings(config).risk().max_drawdown is None  # "none" turns it off
+    assert load_settings(config, max_drawdown="0.3").risk().max_drawdown == Decimal("0.3")
+    assert load_settings(None, max_drawdown="0").risk().max_drawdown is None  # so does 0
+    for bad in ("1", "-0.1", "1.5"):
+        with pytest.raises(ConfigError, match="max_drawdown"):
+            load_settings(None, max_drawdown=bad)

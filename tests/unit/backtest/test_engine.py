@@ -98,7 +98,95 @@ def test_one_position_per_match_and_same_day_exposure_counts() -> None:
     capped = run(matches, Fixed(0.60), StrategyTrader(tight), bankroll=D(1000))
     # each trade ties up 10 x 0.51 + 0.175 = 5.275: two fit in 11, the third has room for none
     assert [r.contracts for r in capped.rows] == [D(10), D(10)]
-    assert capped.reasons["size (bound by exposure)"] == 1
+    assert capped.reasons["fewer than whole contract fits the exposure room left"] == 1
+
+
+def _limited(max_exposure: str) -> ReplaySettings:
+    sizing = replace(TAKER.strategy.sizing, max_exposure=D(max_exposure))
+    return replace(TAKER, strategy=replace(TAKER.strategy, sizing=sizing),
+                   limits=replace(TAKER.limits, max_exposure=D(max_exposure)))  # fmt: skip
+
+
+def test_the_last_order_of_a_day_is_shrunk_to_the_exposure_room_left() -> None:
+    day = date(2023, 3, 1)
+    names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
+    matches = [spec(day, f"{names[2 * i]} A.", f"{names[2 * i + 1]} B.", 1.95, 1.95, a_won=True, row=i)
+               for i in range(3)]  # fmt: skip
+    result = run(matches, Fixed(0.60), StrategyTrader(_limited("13")), bankroll=D(1000))
+    # 13 - 2 x 5.275 = 2.45 left: 4 contracts at 0.51 + ceil4(0.07 x 4 x 0.51 x 0.49) = 2.04 + 0.07
+    assert [r.contracts for r in result.rows] == [D(10), D(10), D(4)]
+    assert result.rows[-1].fee == D("0.0700")
+    assert sum(r.contracts * r.price + r.fee for r in result.rows) <= D(13)
+    assert not result.reasons  # nothing refused: the third order was made smaller, not dropped
+
+
+# full Kelly and no per-match share: on a $40 bankroll Kelly wants 0.1534 x 40 / 0.5275 = 11 contracts,
+# so max-size (10) binds and every order ties up 10 x 0.51 + 0.175 = 5.275
+LOOSE = replace(TAKER, strategy=replace(TAKER.strategy, sizing=replace(
+    TAKER.strategy.sizing, max_match_fraction=D(1), kelly_fraction=D(1))))  # fmt: skip
+NAMES = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliet",
+         "Kilo", "Lima", "Mike", "November", "Oscar", "Papa"]  # fmt: skip
+
+
+def test_cash_left_caps_a_day_s_orders() -> None:
+    day = date(2023, 3, 1)
+    matches = [spec(day, f"{NAMES[2 * i]} A.", f"{NAMES[2 * i + 1]} B.", 1.95, 1.95, a_won=True, row=i)
+               for i in range(8)]  # fmt: skip
+    result = run(matches, Fixed(0.60), StrategyTrader(LOOSE), bankroll=D(40))
+    # seven orders tie up 36.925; 3.075 is left: 5 contracts at 0.51 + ceil4(0.07 x 5 x 0.2499) = 2.6375
+    assert [r.contracts for r in result.rows] == [D(10)] * 7 + [D(5)]
+    assert sum(r.contracts * r.price + r.fee for r in result.rows) <= D(40)  # never more than the cash
+
+
+def _losing_days(n: int, start: date, row: int = 0) -> list[MatchSpec]:
+    """One match a day that the model backs (A at 0.60 against a fair 0.50) and A loses."""
+    return [spec(date.fromordinal(start.toordinal() + i), f"{NAMES[i]} A.", f"{NAMES[i + 8]} B.", 1.95, 1.95,
+                 a_won=False, row=row + i) for i in range(n)]  # fmt: skip
+
+
+def _winning_days(n: int, start: date, row: int = 0) -> list[MatchSpec]:
+    return [replace(m, a_won=True) for m in _losing_days(n, start, row)]
+
+
+def _with_drawdown(limit: D | None) -> ReplaySettings:
+    return replace(LOOSE, limits=replace(LOOSE.limits, max_drawdown=limit))
+
+
+def test_trading_stops_after_the_max_drawdown_and_never_resumes_on_its_own() -> None:
+    first = date(2023, 3, 1)
+    # five losing days, then winners the model would back: equity would recover if it still traded
+    matches = [*_losing_days(5, first), *_winning_days(5, date(2023, 3, 10), row=10)]
+    trader = StrategyTrader(_with_drawdown(D("0.25")))
+    result = run(matches, Fixed(0.60), trader, bankroll=D(40))
+    # 40 -> 34.725 (13.2% down) -> 29.45 (26.4% down): on the third morning no new positions
+    assert [r.date for r in result.rows] == [first, date(2023, 3, 2)]
+    assert result.end_bankroll == D("29.4500")
+    assert trader.stopped is not None
+    assert trader.stopped.day == date(2023, 3, 3)
+    assert trader.state.value == "REDUCING"
+    reason = trader.stopped.reason
+    assert "equity $29.45 is 26.4% below its high-water mark $40.00 (max-drawdown 25%)" in reason
+    assert result.reasons == {"risk: trading REDUCING: no new positions": 8}  # every later match
+
+
+def test_max_drawdown_off_keeps_trading_through_the_losses() -> None:
+    trader = StrategyTrader(_with_drawdown(None))
+    result = run(_losing_days(4, date(2023, 3, 1)), Fixed(0.60), trader, bankroll=D(40))
+    assert len(result.rows) == 4
+    assert trader.stopped is None
+
+
+def test_the_high_water_mark_follows_the_bankroll_up() -> None:
+    """Winning days raise the mark: a later fall is measured from the peak, not from the start."""
+    matches = [*_winning_days(3, date(2023, 3, 1)), *_losing_days(6, date(2023, 3, 5), row=3)]
+    trader = StrategyTrader(_with_drawdown(D("0.25")))
+    result = run(matches, Fixed(0.60), trader, bankroll=D(40))
+    assert trader.peak == D(40) + 3 * D("4.7250")  # 54.175 after three wins of 10 x 0.49 - 0.175
+    # 54.175 -> 48.9 -> 43.625 (19.5% down: still trading) -> 38.35 (29.2% down): stop on Mar 8
+    assert len(result.rows) == 6
+    assert trader.stopped is not None
+    assert trader.stopped.day == date(2023, 3, 8)
+    assert result.end_bankroll == D("38.3500")  # from the start it is only 4.1% down
 
 
 def test_maker_orders_never_fill_against_the_closing_book() -> None:

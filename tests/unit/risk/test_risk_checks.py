@@ -11,7 +11,16 @@ import pytest
 
 from courtside.domain.market import ExchangeStatus, ShardStatus
 from courtside.markets.match import parse_match
-from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, evaluate
+from courtside.risk.checks import (
+    Proposal,
+    RiskLimits,
+    RiskView,
+    TradingState,
+    check_drawdown,
+    drawdown_breach,
+    drawdown_stop,
+    evaluate,
+)
 from courtside.strategy.decide import OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
 from trader_factories import NOW, book, event, series
 
@@ -68,6 +77,7 @@ def test_a_clean_order_passes() -> None:
         (_view(orders_this_scan=5), RiskLimits(max_orders_per_scan=5), "orders this scan"),
         (_view(open_exposure=D("499")), RiskLimits(max_exposure=D(500)), "exposure"),
         (_view(realized_today=D("-100")), RiskLimits(daily_loss_limit=D(100)), "daily loss"),
+        (_view(equity=D(740), peak_equity=D(1000)), RiskLimits(max_drawdown=D("0.25")), "max drawdown"),
     ],
 )
 def test_each_check_gives_its_reason(view: RiskView, limits: RiskLimits, needle: str) -> None:
@@ -78,3 +88,52 @@ def test_each_check_gives_its_reason(view: RiskView, limits: RiskLimits, needle:
 def test_shard_status_follows_the_match_shard() -> None:
     other_shard_closed = ExchangeStatus(True, True, (ShardStatus(0, True, False), ShardStatus(3, True, True)))
     assert evaluate(_proposal(), _view(exchange=other_shard_closed), RiskLimits()) == []
+
+
+@pytest.mark.parametrize(
+    ("equity", "peak", "limit", "trips"),
+    [
+        ("750", "1000", "0.25", True),  # exactly the limit below the mark
+        ("750.01", "1000", "0.25", False),
+        ("100", "1000", "0.25", True),
+        ("1000", "1000", "0.25", False),
+        ("1200", "1000", "0.25", False),  # above the mark (the caller raises the mark)
+        ("100", "1000", None, False),  # off
+        ("100", "1000", "0", False),  # 0 is off too
+        ("-5", "0", "0.25", False),  # no positive mark yet: nothing to measure against
+    ],
+)
+def test_drawdown_breach(equity: str, peak: str, limit: str | None, trips: bool) -> None:
+    reason = drawdown_breach(D(equity), D(peak), None if limit is None else D(limit))
+    assert (reason is not None) is trips
+
+
+def test_drawdown_reason_gives_the_figures() -> None:
+    reason = drawdown_breach(D("740"), D("1000"), D("0.25"))
+    assert (
+        reason
+        == "max drawdown: equity $740.00 is 26.0% below its high-water mark $1000.00 (max-drawdown 25%)"
+    )
+    assert drawdown_breach(None, D(1000), D("0.25")) is None  # equity unknown: no verdict
+    assert check_drawdown(_proposal(), _view(), RiskLimits()) is None  # a view without equity
+
+
+def test_drawdown_stop_moves_active_to_reducing_and_never_back() -> None:
+    down = _view(equity=D(700), peak_equity=D(1000))
+    stop = drawdown_stop(down, RiskLimits())
+    assert stop is not None
+    state, reason = stop
+    assert state is TradingState.REDUCING
+    assert reason.startswith("max drawdown: equity $700.00 is 30.0% below")
+    # already stopped (or halted): no change; recovered equity does not bring ACTIVE back either
+    for current in (TradingState.REDUCING, TradingState.HALTED):
+        assert drawdown_stop(replace(down, state=current), RiskLimits()) is None
+        assert drawdown_stop(replace(down, state=current, equity=D(1000)), RiskLimits()) is None
+    assert drawdown_stop(_view(equity=D(800), peak_equity=D(1000)), RiskLimits()) is None
+    assert drawdown_stop(down, RiskLimits(max_drawdown=None)) is None
+
+
+def test_reducing_refusal_carries_the_state_reason() -> None:
+    view = _view(state=TradingState.REDUCING, state_reason="max drawdown: equity $700.00 is 30.0% below")
+    reasons = evaluate(_proposal(), view, RiskLimits())
+    assert reasons == ["trading REDUCING: no new positions (max drawdown: equity $700.00 is 30.0% below)"]

@@ -1,0 +1,107 @@
+"""Sizing on the room a scan has left, on the simulator (real client, real trader, live mode): with a
+$N exposure limit the later orders of a scan are made smaller to fit instead of being refused, and
+the exposure never passes N. Three matches the model likes, priced about 0.69, 0.49 and 0.19."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from trader_sim import Harness
+
+from courtside.app.wiring import build
+from courtside.data.registry import PlayerRegistry
+from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
+from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
+from courtside.store.db import make_engine
+from courtside.store.trading import Journal
+
+D = Decimal
+# (player A, player B, the market's P(A), the model's P(A)): an edge of 0.15 on each
+MATCHES = [
+    ("Andrey Rublev", "Tommy Paul", 0.70, 0.85),
+    ("Casper Ruud", "Holger Rune", 0.50, 0.65),
+    ("Jannik Sinner", "Daniil Medvedev", 0.20, 0.35),
+    ("Taylor Fritz", "Ben Shelton", 0.70, 0.85),
+]
+LIVE = {"live": True, "confirm_live": True}
+
+
+class Model:
+    version = "fixed-room-test"
+
+    def predict(self, a: PlayerRef, b: PlayerRef, ctx: MatchContext) -> Prediction:
+        for name_a, name_b, _, p in MATCHES:
+            if (a.name, b.name) == (name_a, name_b):
+                return Prediction(p, {}, self.version)
+            if (a.name, b.name) == (name_b, name_a):
+                return Prediction(1 - p, {}, self.version)
+        raise AssertionError(f"unexpected match {a.name} vs {b.name}")
+
+
+def _registry() -> PlayerRegistry:
+    names = [n for m in MATCHES for n in m[:2]]
+    return PlayerRegistry.from_records(
+        {"key": f"atp:{i}", "name_first": n.split()[0], "name_last": n.split()[1]}
+        for i, n in enumerate(names)
+    )
+
+
+@pytest.fixture
+def four(sim_server: Any, tmp_path: Path) -> Harness:
+    now = sim_server.exchange.now()
+    specs = [
+        MatchSpec(a, b, Tour.ATP, "US Open Men Singles", "Round Of 16", now + timedelta(hours=3 + i), fair)
+        for i, (a, b, fair, _) in enumerate(MATCHES)
+    ]
+    sim_server.control.bulk(
+        build_bundle(specs, sim_server.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0))
+    )
+    return Harness(sim_server, tmp_path)
+
+
+async def _scan(h: Harness, **flags: Any) -> Any:
+    w = build(h.settings(**flags), predictor=Model(), resolver=_registry(), auth=h.auth)
+    try:
+        return await w.trader.scan()
+    finally:
+        await w.aclose()
+
+
+def _cost(order: Any) -> Decimal:
+    """What a journalled order ties up: contracts at the outcome's price."""
+    price = order.yes_price if order.outcome == "yes" else 1 - order.yes_price
+    return order.count * price
+
+
+@pytest.mark.parametrize("mode", ["live", "paper"])
+async def test_later_orders_of_a_scan_are_shrunk_to_the_exposure_room(four: Harness, mode: str) -> None:
+    limit = D("9.86")
+    flags = {**(LIVE if mode == "live" else {}), "max_exposure": str(limit)}
+    report = await _scan(four, **flags)
+    journal = Journal(make_engine(f"sqlite:///{four.tmp / 'journal.db'}"), mode)
+    # Rublev: 10 x 0.69 + 0.0375 = 6.9375; 2.9225 left: Ruud 5 x 0.49 + 0.0219 = 2.4719; 0.4506 left:
+    # Sinner 2 x 0.19 + 0.0054 = 0.3854; 0.0652 left: not one Fritz contract at 0.6938
+    orders = journal.orders()
+    assert [(o.event_ticker[-6:], o.count) for o in orders] == [("RUBPAU", 10), ("RUURUN", 5), ("SINMED", 2)]
+    assert report.orders == 3
+    (fritz,) = [i for i in report.items if i.event_ticker.endswith("FRISHE")]
+    assert fritz.decision == "refused"
+    assert fritz.reasons == (
+        "fewer than 1 whole contract fits the exposure room left ($0.07 of max-exposure 9.86 with $9.79 "
+        "open; one contract costs $0.6938 all-in)",
+    )
+    taken = [d for d in journal.decisions() if d.decision == "taken"]
+    assert sum(d.size * d.price + d.fee for d in taken if d.size and d.price and d.fee) <= limit
+    assert not any("would pass" in r for i in report.items for r in i.reasons)  # nothing refused by the check
+    if mode == "live":
+        placed = await four.exchange_orders()
+        assert sorted(o.initial_count for o in placed) == [2, 5, 10]
+    # a restart reconciles the same orders: the exposure it sees stays within the limit, nothing new
+    again = await _scan(four, **flags)
+    assert again.orders == 0
+    assert again.reconciled is not None
+    assert again.reconciled.exposure == sum(_cost(o) for o in orders) <= limit
