@@ -265,8 +265,8 @@ def resume(
 ) -> None:
     """Trade again: remove the kill-switch file and set the state ACTIVE.
 
-    After a max-drawdown stop, add --reset-peak: with the high-water mark kept, the next scan finds
-    the same drawdown and goes back to REDUCING (unless --max-drawdown was raised or turned off)."""
+    After a max-drawdown stop add --reset-peak, or the next scan stops again (REDUCING) on the same mark.
+    """
     s = _settings(config, db=db)
     s.kill_file.unlink(missing_ok=True)
     journal = _journal(db, config)

@@ -82,3 +82,21 @@ def test_model_weight_zero_trusts_the_market_and_trades_nothing(data_dir: Path, 
     assert summary["matches_priced"] > 500
     assert summary["trades"] == 0
     assert summary["traded_legs"]["p_model"] is None
+
+
+def test_max_drawdown_through_the_cli_stops_new_positions(data_dir: Path, tmp_path: Path) -> None:
+    """A 1% limit trips in the window: no trade on or after the day it stopped, the reason counted."""
+    out = tmp_path / "dd"
+    summary = invoke(
+        "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--market", "average",
+        "--history-years", "2", "--min-ev", "0.03", "--max-drawdown", "0.01", "--report", str(out),
+    )  # fmt: skip
+    assert summary["config"]["max_drawdown"] == "0.01"
+    stop = summary["trading_stopped"]
+    assert stop is not None
+    assert stop["reason"].startswith("REDUCING: max drawdown: equity $")
+    with (out / "trades.csv").open(newline="") as fh:
+        days = {r["date"] for r in csv.DictReader(fh)}
+    assert days
+    assert max(days) < stop["date"]
+    assert summary["no_trade_reasons"]["risk: trading REDUCING: no new positions"] > 0
