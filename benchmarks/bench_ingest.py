@@ -1,7 +1,8 @@
 """Ingest of $COURTSIDE_DATA into a fresh SQLite file, a re-ingest with nothing new, a re-ingest after a
 sync that changed one match file and one odds file, and the rating build, next to the time plain pandas
 needs just to read the same CSVs. Each step runs in its own process, so its peak RSS is its own
-(interpreter and imports included); wall time excludes the imports.
+(interpreter and imports included); wall and CPU time exclude the imports. On a shared machine the CPU
+time (user + system) is the steadier figure.
 
     COURTSIDE_DATA=/path/to/data .venv/bin/python benchmarks/bench_ingest.py
 
@@ -39,6 +40,11 @@ STEPS = (
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _pandas_read(data_dir: Path, _db: str) -> str:
@@ -93,10 +99,10 @@ def _step(name: str, data_dir: Path, db: str) -> int:
         "synced": _ingest,
         "ratings": _rating_build,
     }
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_s()
     detail = work[name](data_dir, db)
-    secs = time.perf_counter() - start
-    print(json.dumps({"secs": secs, "peak_mb": _peak_mb(), "detail": detail}))
+    secs, cpu = time.perf_counter() - start, _cpu_s() - cpu
+    print(json.dumps({"secs": secs, "cpu": cpu, "peak_mb": _peak_mb(), "detail": detail}))
     return 0
 
 
@@ -115,15 +121,15 @@ def main() -> int:
         return 2
     data_dir = Path(env)
     table = Table(title="ingest benchmark (each step in its own process)")
-    for col in ("step", "wall s", "peak RSS MB", "detail"):
+    for col in ("step", "wall s", "CPU s", "peak RSS MB", "detail"):
         table.add_column(col)
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{tmp}/bench.db"
         synced = _synced_copy(data_dir, Path(tmp))
         for name, label in STEPS:
             figures = _run(name, synced if name == "synced" else data_dir, db)
-            secs, peak = float(str(figures["secs"])), float(str(figures["peak_mb"]))
-            table.add_row(label, f"{secs:.1f}", f"{peak:.0f}", str(figures["detail"]))
+            secs, cpu, peak = (float(str(figures[k])) for k in ("secs", "cpu", "peak_mb"))
+            table.add_row(label, f"{secs:.1f}", f"{cpu:.1f}", f"{peak:.0f}", str(figures["detail"]))
         size = Path(f"{tmp}/bench.db").stat().st_size / 1e6
     console = Console(width=200)
     console.print(table)

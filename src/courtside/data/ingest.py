@@ -47,6 +47,7 @@ from courtside.data.sources import (
     load_players,
 )
 from courtside.data.storeio import (
+    STORED_MATCH_COLUMNS,
     TableCounts,
     refresh,
     stored_join_report,
@@ -214,10 +215,16 @@ def _write(
     steps: _Steps,
 ) -> None:
     """Matches first, then the players with their activity, then the odds joined against the store."""
+    matches: pd.DataFrame | None = None
     if "matches" in kinds:
-        counts = _upsert(conn, _MATCHES, fresh["matches"], MATCH_KEY, (), steps, "writing matches")
-        _add(tables["matches"], counts)
-    matches = stored_matches(conn)
+        read = fresh.pop("matches")
+        was_empty = not _has_rows(conn, _MATCHES)
+        _add(tables["matches"], _upsert(conn, _MATCHES, read, MATCH_KEY, (), steps, "writing matches"))
+        # into an empty table, the rows just written are the store's (same rows, same order): skip the reload
+        matches = read[list(STORED_MATCH_COLUMNS)] if was_empty else None
+        del read
+    if matches is None:
+        matches = stored_matches(conn)
     every = bool(kinds & {"players", "matches"})
     if every:
         _players(conn, fresh.get("players"), matches, tables["players"], steps)
@@ -259,8 +266,11 @@ def _players(
     player's activity where a match read changed it."""
     stats = activity(matches)
     if players is not None:
+        was_empty = not _has_rows(conn, _PLAYERS)
         rows = _zero_counts(players.merge(stats, left_on="key", right_index=True, how="left"))
         _add(counts, _upsert(conn, _PLAYERS, rows, PLAYER_KEY, ACTIVITY, steps, "writing players"))
+        if was_empty:  # every stored player was just written with these figures
+            return
     keys = stored_players(conn)["key"]
     values = _zero_counts(stats.reindex(keys).rename_axis("key").reset_index()).set_index("key")
     counts.updated += refresh(conn, _PLAYERS, values[list(ACTIVITY)])

@@ -265,6 +265,7 @@ _MATCH_COLS = (
     "tour", "tourney_id", "match_num", "round", "level",
     "winner_key", "winner_name", "loser_key", "loser_name",
 )  # fmt: skip
+STORED_MATCH_COLUMNS = (*_MATCH_COLS, "tourney_date")
 
 
 def stored_matches(conn: Connection) -> pd.DataFrame:
@@ -272,7 +273,7 @@ def stored_matches(conn: Connection) -> pd.DataFrame:
     t = HistoryMatch.__table__
     query = select(*(t.c[c] for c in _MATCH_COLS), type_coerce(t.c.tourney_date, String).label("day"))
     query = query.order_by(t.c.tourney_date, t.c.tourney_id, t.c.round_order, t.c.match_num, t.c.id)
-    out = pd.DataFrame.from_records(_fetch(conn, query), columns=[*_MATCH_COLS, "tourney_date"])
+    out = pd.DataFrame.from_records(_fetch(conn, query), columns=list(STORED_MATCH_COLUMNS))
     out["tourney_date"] = pd.to_datetime(out["tourney_date"].astype(str), format="%Y-%m-%d")
     out["match_num"] = out["match_num"].astype("int64")
     return out
