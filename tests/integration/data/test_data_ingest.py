@@ -291,9 +291,17 @@ def test_real_files_ingest_idempotently(data_dir: Path, tmp_path: Path) -> None:
     assert first.tables["matches"].inserted > 2500
     assert first.join_rate >= 0.99
     second = ingest(copy, engine, clock=CLOCK)
+    assert second.files_read == []
     assert second.tables["matches"].inserted == 0
     assert second.tables["odds"].inserted == 0
     assert second.tables["players"].inserted == 0
+    assert second.join_rate == first.join_rate
+    again = ingest(copy, engine, clock=CLOCK, full=True)  # the store-derived join equals the first one
+    assert {name: (c.inserted, c.updated) for name, c in again.tables.items()} == {
+        "players": (0, 0),
+        "matches": (0, 0),
+        "odds": (0, 0),
+    }
 
 
 @pytest.fixture
