@@ -11,16 +11,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
+from courtside.app.account import AccountPicture, check_collateral, risk_view
 from courtside.app.scan_report import ScanItem, ScanReport, scan_item
 from courtside.domain.clock import Clock
-from courtside.domain.errors import CourtsideError, DataError, ExchangeError, ModelError
+from courtside.domain.errors import CourtsideError, DataError, ModelError
 from courtside.domain.market import ExchangeStatus, OrderBook
-from courtside.domain.orders import TENNIS_SHARD, Order, order_collateral
+from courtside.domain.orders import TENNIS_SHARD, Order
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
 from courtside.execution.executor import Executor, Placed
 from courtside.execution.manage import outcome_price, stale_reason, without_own
 from courtside.execution.ports import MarketData, OrderPort
-from courtside.execution.reconcile import Reconciled, reconcile, resting_cost
+from courtside.execution.reconcile import Reconciled, reconcile
 from courtside.kalshi.shards import ShardFunds, shard_funds
 from courtside.markets.discovery import Discovery, Identifier, discover
 from courtside.markets.match import TennisMatch
@@ -29,7 +30,6 @@ from courtside.risk.checks import (
     RiskLimits,
     RiskView,
     TradingState,
-    drawdown_stop,
     evaluate,
     kill_switch_on,
 )
@@ -109,72 +109,20 @@ class Trader:
         return await reconcile(self.orders, self.executor, self.journal, self.clock, resend=resend)
 
     async def check_collateral(self) -> Decimal | None:
-        """Live: warn when the tennis shard holds less than one full-size order needs, since orders
-        there fail for insufficient balance otherwise (kalshi-api.md §0.7). Journalled for status."""
+        """Live: warn when the tennis shard holds less than one full-size order needs."""
         if self.cfg.mode != "live":
             return None
-        try:
-            cash = (await shard_funds(self.orders, TENNIS_SHARD)).cash
-        except (ExchangeError, DataError) as e:
-            log.warning("could not read the balance of the tennis shard %d: %s", TENNIS_SHARD, e)
-            return None
-        need = order_collateral(self.cfg.strategy.sizing.max_size)
-        self.journal.record_shard_cash(TENNIS_SHARD, cash, need, self.clock.now())
-        if cash < need:
-            log.warning(
-                "tennis shard %d holds $%s, less than the $%s one order of %s contracts can need: orders "
-                "will fail for insufficient balance; move cash with `courtside fund --amount %s`",
-                TENNIS_SHARD,
-                cash,
-                need,
-                self.cfg.strategy.sizing.max_size,
-                need - cash,
-            )
-        return cash
-
-    def _equity(self, funds: ShardFunds, rec: Reconciled) -> tuple[Decimal, Decimal]:
-        """Equity at cost (not marked), as (low, high): the tennis shard's cash + open positions at
-        cost, and that + the collateral of resting orders. The paper ledger's cash excludes that
-        collateral, so high is exact and low = high. Whether Kalshi's balance does is not documented
-        (kalshi-api.md §2.8): live, the high-water mark follows low and the check uses high, so the
-        doubt can delay a stop by the resting collateral but never stop trading falsely."""
-        resting = sum((resting_cost(o) for o in rec.resting), Decimal(0))
-        high = funds.cash + rec.exposure
-        return (high - resting if self.cfg.mode == "live" else high), high
+        return await check_collateral(
+            self.orders, self.journal, self.cfg.strategy.sizing.max_size, self.clock
+        )
 
     def _view(self, rec: Reconciled, status: ExchangeStatus | None, funds: ShardFunds) -> RiskView:
-        now = self.clock.now()
-        low, high = self._equity(funds, rec)
-        peak = self.journal.record_equity(low, now)  # the high-water mark survives restarts
-        state, reason = self.journal.state()
-        day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        view = RiskView(
-            now=now,
-            state=TradingState(state),
-            state_reason=reason,
-            kill_switch=kill_switch_on(self.cfg.risk.kill_file),
-            exchange=status,
-            traded_events=frozenset(self.journal.traded_events()),
-            positions=rec.positions,
-            resting_tickers=frozenset(o.ticker for o in rec.resting),
-            open_exposure=rec.exposure,
-            realized_today=self.journal.realized_since(day_start),
-            unresolved=len(rec.unresolved),
-            equity=high,
-            peak_equity=peak,
+        return risk_view(
+            self.journal,
+            self.cfg.risk,
+            AccountPicture(self.cfg.mode, self.clock.now(), rec, status, funds),
+            may_change_state=self.cfg.place_orders,
         )
-        return self._drawdown_stop(view)
-
-    def _drawdown_stop(self, view: RiskView) -> RiskView:
-        """Too far below the high-water mark while ACTIVE: journal REDUCING with the reason (only a
-        run that places orders changes the state; `courtside scan` shows the check's reason)."""
-        stop = drawdown_stop(view, self.cfg.risk)
-        if stop is None or not self.cfg.place_orders:
-            return view
-        state, reason = stop
-        self.journal.set_state(state.value, reason, view.now)
-        log.warning("trading %s: %s", state.value, reason)
-        return replace(view, state=state, state_reason=reason)
 
     async def _refresh(
         self, report: ScanReport
