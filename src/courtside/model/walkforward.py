@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -62,9 +63,19 @@ class FittedModel:
 
 
 def fingerprint(params: EloParams | None = None, config: TrainConfig | None = None) -> str:
-    """Eight hex digits naming the rating parameters and training settings, so reports name their model."""
-    text = repr((params or EloParams(), config or TrainConfig()))
+    """Eight hex digits naming the rating parameters and training settings, so reports name their model.
+
+    Built from a canonical JSON (sets sorted, keys sorted), so it is the same in every process.
+    """
+    fields = {"elo": asdict(params or EloParams()), "train": asdict(config or TrainConfig())}
+    text = json.dumps(
+        fields, sort_keys=True, default=lambda v: sorted(v) if isinstance(v, frozenset) else str(v)
+    )
     return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    return sorted(value) if isinstance(value, frozenset) else str(value)
 
 
 def trainable(matches: pd.DataFrame, config: TrainConfig) -> np.ndarray:

@@ -42,3 +42,21 @@ def test_the_model_fingerprint_changes_with_any_rating_or_training_setting() -> 
     assert fingerprint(replace(EloParams(), mov_weight=0.25), TrainConfig()) != base
     assert fingerprint(EloParams(), TrainConfig(calibration_months=12)) != base
     assert len(base) == 8
+
+
+def test_the_fingerprint_is_the_same_in_every_process() -> None:
+    import subprocess
+    import sys
+
+    code = "from courtside.model.walkforward import fingerprint; print(fingerprint())"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1  # sets in the settings must not make it depend on hash randomisation
