@@ -1,5 +1,6 @@
 """What the trader knows of its account before it decides: tennis-shard cash, equity at cost, the
-high-water mark and the risk view built from them; the drawdown stop journalled when it trips."""
+high-water mark and the risk view built from them; the drawdown stop, journalled per mode when it
+trips (a paper drawdown never stops live, nor the reverse; the kill switch stops both)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from courtside.domain.orders import TENNIS_SHARD, order_collateral
 from courtside.execution.ports import OrderPort
 from courtside.execution.reconcile import Reconciled, resting_cost
 from courtside.kalshi.shards import ShardFunds, shard_funds
-from courtside.risk.checks import RiskLimits, RiskView, TradingState, drawdown_stop, kill_switch_on
+from courtside.risk.checks import (
+    RiskLimits,
+    RiskView,
+    TradingState,
+    drawdown_stop,
+    kill_switch_on,
+    strictest,
+)
 from courtside.store.trading import Journal
 
 log = logging.getLogger("courtside.trader")
@@ -68,6 +76,15 @@ def equity_at_cost(acct: AccountPicture) -> tuple[Decimal, Decimal]:
     return (high - resting if acct.mode == "live" else high), high
 
 
+def trading_state(journal: Journal) -> tuple[TradingState, str]:
+    """The state the journal's mode trades under: the global state (kill switch, `courtside kill
+    --reducing`) and the mode's own drawdown stop, the stricter winning."""
+    state, reason = journal.state()
+    trip = journal.drawdown_trip()
+    own = (TradingState.ACTIVE, "") if trip is None else (TradingState.REDUCING, trip[0])
+    return strictest((TradingState(state), reason), own)
+
+
 def risk_view(
     journal: Journal, limits: RiskLimits, acct: AccountPicture, *, may_change_state: bool
 ) -> RiskView:
@@ -75,12 +92,12 @@ def risk_view(
     now = acct.now
     low, high = equity_at_cost(acct)
     peak = journal.record_equity(low, now)
-    state, reason = journal.state()
+    trip = journal.drawdown_trip()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    view = RiskView(
+    own = RiskView(  # the mode's own state first: its drawdown stop
         now=now,
-        state=TradingState(state),
-        state_reason=reason,
+        state=TradingState.ACTIVE if trip is None else TradingState.REDUCING,
+        state_reason="" if trip is None else trip[0],
         kill_switch=kill_switch_on(limits.kill_file),
         exchange=acct.status,
         traded_events=frozenset(journal.traded_events()),
@@ -92,16 +109,20 @@ def risk_view(
         equity=high,
         peak_equity=peak,
     )
-    return _drawdown_stop(journal, limits, view, may_change_state)
+    own = _drawdown_stop(journal, limits, own, may_change_state)
+    state, reason = journal.state()
+    combined = strictest((TradingState(state), reason), (own.state, own.state_reason))
+    return replace(own, state=combined[0], state_reason=combined[1])
 
 
 def _drawdown_stop(journal: Journal, limits: RiskLimits, view: RiskView, may_change_state: bool) -> RiskView:
-    """Too far below the high-water mark while ACTIVE: journal REDUCING with the reason (only a
-    run that places orders changes the state; `courtside scan` shows the check's reason)."""
+    """Too far below the high-water mark while this mode is not stopped yet: journal the mode's
+    stop (REDUCING for it alone) with the reason. Only a run that places orders records it;
+    `courtside scan` shows the check's reason. Whatever the global state, so `status` tells."""
     stop = drawdown_stop(view, limits)
     if stop is None or not may_change_state:
         return view
     state, reason = stop
-    journal.set_state(state.value, reason, view.now)
-    log.warning("trading %s: %s", state.value, reason)
+    if journal.trip_drawdown(reason, view.now):
+        log.warning("trading %s (%s only): %s", state.value, journal.mode, reason)
     return replace(view, state=state, state_reason=reason)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
-from courtside.app.account import AccountPicture, check_collateral, risk_view
+from courtside.app.account import AccountPicture, check_collateral, risk_view, trading_state
 from courtside.app.scan_report import ScanItem, ScanReport, scan_item
 from courtside.domain.clock import Clock
 from courtside.domain.errors import CourtsideError, DataError, ModelError
@@ -103,8 +103,9 @@ class Trader:
 
     async def start(self) -> Reconciled:
         """Reconcile before anything else: unknown orders are resolved by client_order_id (re-sent
-        with the same id when unseen, unless this run places nothing or trading is halted)."""
-        halted = kill_switch_on(self.cfg.risk.kill_file) or self.journal.state()[0] != TradingState.ACTIVE
+        with the same id when unseen, unless this run places nothing or this mode is not ACTIVE)."""
+        state = trading_state(self.journal)[0]  # the global state and this mode's drawdown stop
+        halted = kill_switch_on(self.cfg.risk.kill_file) or state is not TradingState.ACTIVE
         resend = self.cfg.place_orders and not halted
         return await reconcile(self.orders, self.executor, self.journal, self.clock, resend=resend)
 

@@ -1,4 +1,5 @@
-"""`courtside trade | scan | unmatched | kill | resume | status | fund`: the AutoTrader's commands."""
+"""`courtside trade | scan | unmatched | fund`, and `kill | resume | status` from cli.control: the
+AutoTrader's commands (one group: `register` attaches them all)."""
 
 from __future__ import annotations
 
@@ -6,42 +7,42 @@ import asyncio
 import json
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from courtside.app.logs import setup_logging
-from courtside.app.settings import TraderSettings, load_settings
+from courtside.cli.common import (
+    ConfigOpt,
+    DbOpt,
+    EnvOpt,
+    Opt,
+    console,
+    err_console,
+    fail,
+    journal_or_exit,
+    new_table,
+    settings_or_exit,
+)
+from courtside.cli.control import kill, resume, status
 from courtside.domain.errors import CourtsideError
 from courtside.domain.orders import TENNIS_SHARD
-from courtside.risk.checks import TradingState
-from courtside.store.db import make_engine
-from courtside.store.trading import Journal
 
 if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only by trade and scan
     from courtside.app.run import Overrides
+    from courtside.app.settings import TraderSettings
     from courtside.kalshi.types import TransferResult
 
-console = Console()
-err_console = Console(stderr=True)
-
-Opt = typer.Option
-ConfigOpt = Annotated[Path | None, Opt("--config", help="TOML file of settings (flags win over it)")]
-DbOpt = Annotated[str | None, Opt("--db", help="SQLAlchemy URL of the journal [sqlite:///var/courtside.db]")]
-EnvOpt = Annotated[str | None, Opt("--env", help="prod | demo | a REST base URL (the simulator) [prod]")]
 WEIGHT_HELP = (
     "weight w of the model in p = sigmoid(w logit(p_model) + (1-w) logit(p_market)), p_market the "
     "de-vigged mid of both books; 1 = the model alone [1.0]"
 )
 DRAWDOWN_HELP = (
     "stop opening positions (state REDUCING) once equity (cash + positions and resting orders at cost) "
-    "is this fraction below its high-water mark; 0 or none = off; `courtside resume --reset-peak` "
-    "clears it [0.25]"
+    "is this fraction below its high-water mark; dry-run and live each have their own mark and stop; "
+    "0 or none = off; `courtside resume --reset-peak` clears it [0.25]"
 )
 
 
@@ -63,26 +64,6 @@ def register(app: typer.Typer) -> None:
     app.command("resume")(resume)
     app.command("status")(status)
     app.command("fund")(fund)
-
-
-def _table(*headers: str) -> Table:
-    """Columns wrap rather than cut: a ticker or client_order_id is useless with an ellipsis in it."""
-    table = Table()
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    return table
-
-
-def _fail(e: CourtsideError) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {e}")
-    return typer.Exit(2)
-
-
-def _settings(config: Path | None, **flags: Any) -> TraderSettings:
-    try:
-        return load_settings(config, **flags)
-    except CourtsideError as e:
-        raise _fail(e) from e
 
 
 def trade(
@@ -111,7 +92,7 @@ def trade(
     from courtside.app.run import confirm_live as require_confirmation
     from courtside.app.run import run_trade, stdin_is_tty
 
-    s = _settings(
+    s = settings_or_exit(
         config,
         live=live,
         confirm_live=confirm_live,
@@ -136,7 +117,7 @@ def trade(
         require_confirmation(s, lambda text: typer.prompt(text), stdin_is_tty())
         asyncio.run(run_trade(s, STATE.overrides))
     except CourtsideError as e:
-        raise _fail(e) from e
+        raise fail(e) from e
     except KeyboardInterrupt:
         console.print("stopped")
 
@@ -157,7 +138,7 @@ def scan(
     """Price every open match once and show the decision; never places an order."""
     from courtside.app.run import run_scan
 
-    s = _settings(
+    s = settings_or_exit(
         config,
         live=False,
         min_value=min_value,
@@ -174,12 +155,12 @@ def scan(
     try:
         items = asyncio.run(run_scan(s, STATE.overrides))
     except CourtsideError as e:
-        raise _fail(e) from e
+        raise fail(e) from e
     if json_out:
         for item in items:
             typer.echo(json.dumps(item.as_json()))
         return
-    table = _table(
+    table = new_table(
         "match", "p model", "p mkt", "p blend", "route", "price", "fee", "edge", "EV", "size", "decision",
         "reasons",
     )  # fmt: skip
@@ -199,19 +180,11 @@ def scan(
     console.print(table)
 
 
-def _journal(db: str | None, config: Path | None, mode: str = "paper") -> Journal:
-    s = _settings(config, db=db)
-    try:
-        return Journal(make_engine(s.db), mode)
-    except CourtsideError as e:
-        raise _fail(e) from e
-
-
 def unmatched(
     json_out: Annotated[bool, Opt("--json")] = False, db: DbOpt = None, config: ConfigOpt = None
 ) -> None:
     """Players Kalshi lists that the registry could not identify (add aliases for them)."""
-    rows = _journal(db, config).unmatched()
+    rows = journal_or_exit(db, config).unmatched()
     if json_out:
         for r in rows:
             typer.echo(
@@ -228,146 +201,10 @@ def unmatched(
                 )
             )
         return
-    table = _table("name", "tour", "status", "seen", "last event", "detail")
+    table = new_table("name", "tour", "status", "seen", "last event", "detail")
     for r in rows:
         table.add_row(r.name, r.tour, r.status, str(r.times), r.event_ticker, r.detail)
     console.print(table)
-
-
-def kill(
-    reducing: Annotated[bool, Opt("--reducing", help="no new positions, keep resting orders")] = False,
-    reason: Annotated[str, Opt(help="why (journalled)")] = "manual kill",
-    db: DbOpt = None,
-    config: ConfigOpt = None,
-) -> None:
-    """Stop trading: HALTED (kill-switch file + journal: resting orders are cancelled) or REDUCING."""
-    s = _settings(config, db=db)
-    journal = _journal(db, config)
-    state = TradingState.REDUCING if reducing else TradingState.HALTED
-    if state is TradingState.HALTED:
-        s.kill_file.parent.mkdir(parents=True, exist_ok=True)
-        s.kill_file.write_text(f"{datetime.now(UTC).isoformat()} {reason}\n", encoding="utf-8")
-    journal.set_state(state.value, reason, datetime.now(UTC))
-    console.print(f"trading {state.value}: {reason}")
-
-
-def resume(
-    reset_peak: Annotated[
-        bool,
-        Opt(
-            "--reset-peak",
-            help="also forget equity's high-water mark (dry-run and live): the next scan starts it "
-            "afresh from the equity it measures",
-        ),
-    ] = False,
-    db: DbOpt = None,
-    config: ConfigOpt = None,
-) -> None:
-    """Trade again: remove the kill-switch file and set the state ACTIVE.
-
-    After a max-drawdown stop add --reset-peak, or the next scan stops again (REDUCING) on the same mark.
-    """
-    s = _settings(config, db=db)
-    s.kill_file.unlink(missing_ok=True)
-    journal = _journal(db, config)
-    was, reason = journal.state()
-    journal.set_state(TradingState.ACTIVE.value, "resumed", datetime.now(UTC))
-    console.print("trading ACTIVE")
-    if reset_peak:
-        forgot = [mode for mode in ("paper", "live") if Journal(journal.engine, mode).reset_peak()]
-        console.print(f"high-water mark reset ({', '.join(forgot) or 'none was kept'})")
-    elif was == TradingState.REDUCING.value and reason.startswith("max drawdown"):
-        console.print(
-            f"[yellow]note:[/yellow] stopped by {reason}; the high-water mark is kept, so the next scan "
-            "stops again unless equity recovered or --max-drawdown allows it: `courtside resume --reset-peak`"
-        )
-
-
-def status(
-    json_out: Annotated[bool, Opt("--json")] = False,
-    live: Annotated[bool, Opt("--live/--dry-run", help="which book of records")] = False,
-    db: DbOpt = None,
-    config: ConfigOpt = None,
-) -> None:
-    """Trading state, open orders, positions, settled P&L and the last scans."""
-    s = _settings(config, db=db)
-    journal = _journal(db, config, "live" if live else "paper")
-    state, reason = journal.state()
-    orders = journal.orders(statuses=("intent", "unknown", "resting"))
-    positions = journal.positions()
-    settled = journal.settlements()
-    pnl = sum((r.revenue - r.cost for r in settled), start=0) - sum((f.fee for f in journal.fills()), start=0)
-    scans = journal.scans()[-5:]
-    summary = {
-        "state": state,
-        "reason": reason,
-        "kill_switch": s.kill_file.exists(),
-        "mode": journal.mode,
-        "open_orders": len(orders),
-        "positions": len(positions),
-        "settled_markets": len(settled),
-        "realized_pnl": str(pnl),
-        "last_scan": scans[-1].started_at.isoformat() if scans else None,
-        **_shard_summary(journal),
-        **_equity_summary(journal),
-    }
-    if json_out:
-        typer.echo(json.dumps(summary))
-        return
-    console.print(
-        f"[bold]{state}[/bold] {reason}  kill switch: {summary['kill_switch']}  mode: {journal.mode}"
-    )
-    if summary["equity"] is not None:
-        console.print(
-            f"equity at cost ${summary['equity']} (seen {summary['equity_seen']}), high-water mark "
-            f"${summary['equity_peak']}: drawdown {float(summary['drawdown']):.1%}"
-        )
-    if summary["tennis_shard_cash"] is not None:
-        line = (
-            f"tennis shard {TENNIS_SHARD}: ${summary['tennis_shard_cash']} "
-            f"(one order needs ${summary['one_order_needs']}, seen {summary['tennis_shard_seen']})"
-        )
-        if summary["tennis_shard_low"]:
-            line = f"[bold yellow]WARNING[/bold yellow] {line}: too little to trade; run `courtside fund`"
-        console.print(line)
-    table = _table("client_order_id", "ticker", "status", "price", "count", "filled")
-    for o in orders:
-        table.add_row(
-            o.client_order_id, o.ticker, o.status, str(o.yes_price), str(o.count), str(o.fill_count)
-        )
-    console.print(table)
-    ptable = _table("ticker", "position", "exposure", "fees")
-    for p in positions:
-        ptable.add_row(p.ticker, str(p.position), str(p.exposure), str(p.fees_paid))
-    console.print(ptable)
-    console.print(f"settled markets: {len(settled)}, realized P&L after fees: {pnl}")
-
-
-def _equity_summary(journal: Journal) -> dict[str, Any]:
-    """Equity at cost as the last scan measured it and its high-water mark (max-drawdown)."""
-    row = journal.equity_mark()
-    if row is None:
-        return {"equity": None, "equity_peak": None, "drawdown": None, "equity_seen": None}
-    drawdown = (row.peak - row.equity) / row.peak if row.peak > 0 else Decimal(0)
-    return {
-        "equity": str(row.equity),
-        "equity_peak": str(row.peak),
-        "drawdown": str(drawdown.quantize(Decimal("0.0001"))),
-        "equity_seen": row.measured_at.isoformat(),
-    }
-
-
-def _shard_summary(journal: Journal) -> dict[str, Any]:
-    """The tennis shard's cash as the trader last saw it at startup (live only)."""
-    row = journal.shard_cash()
-    if row is None:
-        return {"tennis_shard_cash": None, "one_order_needs": None, "tennis_shard_low": None}
-    return {
-        "tennis_shard_cash": str(row.cash),
-        "one_order_needs": str(row.needed),
-        "tennis_shard_low": row.cash < row.needed,
-        "tennis_shard_seen": row.ts.isoformat(),
-    }
 
 
 def _dollars(text: str) -> Decimal:
@@ -406,7 +243,7 @@ def fund(
     dollars = _dollars(amount)
     if from_shard == to_shard or min(from_shard, to_shard) < 0:
         raise typer.BadParameter("--from-shard and --to-shard must be two different shards")
-    s = _settings(config, env=env)
+    s = settings_or_exit(config, env=env)
     question = f"Move ${dollars} from shard {from_shard} to shard {to_shard} on {s.env}?"
     if not yes:
         if not sys.stdin.isatty():
@@ -418,7 +255,7 @@ def fund(
     try:
         result, cash = asyncio.run(_transfer(s, dollars, from_shard, to_shard))
     except CourtsideError as e:
-        raise _fail(e) from e
+        raise fail(e) from e
     console.print(
         f"transfer {result.transfer_id}: ${dollars} shard {from_shard} -> {to_shard} "
         f"(completes asynchronously); shard {to_shard} shows ${cash}"

@@ -3,7 +3,8 @@
 Trading states: ACTIVE (trade), REDUCING (no new positions; resting orders may be cancelled) and
 HALTED (cancel everything resting, place nothing). The kill switch is a file: its presence halts.
 The max-drawdown protection moves ACTIVE to REDUCING (`drawdown_stop`); nothing moves it back but a
-deliberate `courtside resume`.
+deliberate `courtside resume`. The trader keeps that stop per mode (dry-run and live each have their
+own equity) beside the global state of the kill switch; `strictest` gives the state a mode trades under.
 """
 
 from __future__ import annotations
@@ -174,6 +175,17 @@ def drawdown_stop(v: RiskView, lim: RiskLimits) -> tuple[TradingState, str] | No
         return None
     reason = drawdown_breach(v.equity, v.peak_equity, lim.max_drawdown)
     return None if reason is None else (TradingState.REDUCING, reason)
+
+
+_STRICTNESS = {TradingState.ACTIVE: 0, TradingState.REDUCING: 1, TradingState.HALTED: 2}
+
+
+def strictest(*states: tuple[TradingState, str]) -> tuple[TradingState, str]:
+    """The strictest of several (state, reason): HALTED over REDUCING over ACTIVE; the reasons of
+    every state at that level, joined."""
+    top = max((state for state, _ in states), key=_STRICTNESS.__getitem__, default=TradingState.ACTIVE)
+    reasons = dict.fromkeys(reason for state, reason in states if state is top and reason)
+    return top, "; ".join(reasons)
 
 
 ALL_CHECKS: tuple[Check, ...] = (

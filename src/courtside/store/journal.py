@@ -1,5 +1,6 @@
 """The trader's journal tables: scans, decisions, orders, fills, positions, settlements, traded
-events, unmatched players, start prices (for CLV), the trading state, and the paper exchange's ledger.
+events, unmatched players, start prices (for CLV), the trading state (global: kill and resume), equity
+and its drawdown stop (per mode), and the paper exchange's ledger.
 
 Money and counts are stored as Numeric strings of Decimal; times are aware UTC. An order row is
 written (status 'intent') before it is sent, so a crash can always be reconciled by client_order_id.
@@ -243,8 +244,9 @@ class TradingStateRow(Base):
 
 
 class EquityRow(Base):
-    """Equity's high-water mark and the last equity measured, per mode: the max-drawdown protection
-    survives restarts; `courtside resume --reset-peak` deletes the row."""
+    """Equity's high-water mark, the last equity measured and the max-drawdown stop, per mode: the
+    protection survives restarts and a paper stop never stops live (nor the reverse). Plain
+    `courtside resume` clears the stop (tripped_*), `courtside resume --reset-peak` deletes the row."""
 
     __tablename__ = "trader_equity"
     mode: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -252,6 +254,9 @@ class EquityRow(Base):
     peak_at: Mapped[datetime] = mapped_column(UTCDateTime)
     equity: Mapped[Decimal] = mapped_column(Money())
     measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the drawdown stop of this mode (REDUCING for it alone): why and since when; None: not tripped
+    tripped_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    tripped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ShardCashRow(Base):

@@ -332,6 +332,7 @@ class Journal:
 
     # ---- trading state -----------------------------------------------------------------
     def state(self) -> tuple[str, str]:
+        """The global trading state and its reason; a mode's drawdown stop is `drawdown_trip`."""
         with self._factory() as s:
             row = s.get(TradingStateRow, 1)
             return ("ACTIVE", "") if row is None else (row.state, row.reason)
@@ -360,8 +361,36 @@ class Journal:
         with self._factory() as s:
             return s.get(EquityRow, self.mode)
 
+    def drawdown_trip(self) -> tuple[str, datetime] | None:
+        """This mode's max-drawdown stop (reason, since when), or None when it is not tripped."""
+        row = self.equity_mark()
+        if row is None or row.tripped_reason is None or row.tripped_at is None:
+            return None
+        return row.tripped_reason, row.tripped_at
+
+    def trip_drawdown(self, reason: str, now: datetime) -> bool:
+        """Stop this mode (only) for a drawdown; kept until `clear_drawdown_trip` or `reset_peak`.
+        False when there is no mark to stop on (reset since it was measured) or it is tripped already."""
+        with transaction(self._factory) as s:
+            row = s.get(EquityRow, self.mode)
+            if row is None or row.tripped_reason is not None:
+                return False
+            row.tripped_reason, row.tripped_at = reason, now
+            return True
+
+    def clear_drawdown_trip(self) -> str | None:
+        """Lift this mode's drawdown stop, keeping the mark; the reason it had, or None if none."""
+        with transaction(self._factory) as s:
+            row = s.get(EquityRow, self.mode)
+            if row is None or row.tripped_reason is None:
+                return None
+            reason = row.tripped_reason
+            row.tripped_reason, row.tripped_at = None, None
+            return reason
+
     def reset_peak(self) -> bool:
-        """Forget the high-water mark: the next equity measured starts it afresh. True if one was kept."""
+        """Forget the high-water mark and the drawdown stop with it: the next equity measured starts
+        the mark afresh. True if one was kept."""
         with transaction(self._factory) as s:
             row = s.get(EquityRow, self.mode)
             if row is not None:
@@ -373,6 +402,7 @@ class Journal:
             return s.get(ShardCashRow, self.mode)
 
     def set_state(self, state: str, reason: str, now: datetime) -> None:
+        """The global state (every mode): the kill switch, `courtside kill --reducing`, resume."""
         with transaction(self._factory) as s:
             row = s.get(TradingStateRow, 1)
             if row is None:

@@ -20,6 +20,7 @@ from courtside.risk.checks import (
     drawdown_breach,
     drawdown_stop,
     evaluate,
+    strictest,
 )
 from courtside.strategy.decide import OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
 from trader_factories import NOW, book, event, series
@@ -137,3 +138,16 @@ def test_reducing_refusal_carries_the_state_reason() -> None:
     view = _view(state=TradingState.REDUCING, state_reason="max drawdown: equity $700.00 is 30.0% below")
     reasons = evaluate(_proposal(), view, RiskLimits())
     assert reasons == ["trading REDUCING: no new positions (max drawdown: equity $700.00 is 30.0% below)"]
+
+
+def test_strictest_state_wins_and_keeps_the_reasons_of_its_level() -> None:
+    active, reducing, halted = TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED
+    assert strictest((active, "resumed"), (active, "")) == (active, "resumed")
+    assert strictest((active, "resumed"), (reducing, "max drawdown: x")) == (reducing, "max drawdown: x")
+    assert strictest((reducing, "manual"), (reducing, "max drawdown: x")) == (
+        reducing,
+        "manual; max drawdown: x",
+    )
+    assert strictest((halted, "manual kill"), (reducing, "max drawdown: x")) == (halted, "manual kill")
+    assert strictest((reducing, "same"), (reducing, "same")) == (reducing, "same")
+    assert strictest() == (active, "")
