@@ -119,6 +119,16 @@ def book(
     return OrderBook(ticker, yb, nb, ts)
 
 
+def two_books(tickers: tuple[str, str]) -> dict[str, OrderBook]:
+    """A match's two books: YES on A bid at 0.50 (ask 0.52 from NO bids 0.48/0.47), YES on B bid at
+    0.44 (ask 0.46): the shared fixture of the strategy tests."""
+    a, b = tickers
+    return {
+        a: book(a, yes=[("0.50", "100")], no=[("0.48", "20"), ("0.47", "50")]),
+        b: book(b, yes=[("0.44", "30")], no=[("0.54", "40")]),
+    }
+
+
 class FakeData:
     """An in-memory MarketData port: the books and markets a test sets, nothing more."""
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from courtside.domain.market import OrderBook
 from courtside.domain.orders import BookSide, Outcome, TimeInForce
 from courtside.markets.match import TennisMatch, parse_match
 from courtside.pricing.edge import EdgeParams, Leg, Style, best_quote, maker_price, price_routes
@@ -26,7 +27,7 @@ from courtside.strategy.decide import (
     decide,
 )
 from courtside.strategy.sizing import SizingParams, size
-from trader_factories import NOW, book, event, series
+from trader_factories import NOW, book, event, series, two_books
 
 D = Decimal
 
@@ -35,12 +36,8 @@ def _match() -> TennisMatch:
     return parse_match(event(), series())
 
 
-def _books(m: TennisMatch) -> dict:  # type: ignore[type-arg]
-    a, b = m.tickers
-    return {
-        a: book(a, yes=[("0.50", "100")], no=[("0.48", "20"), ("0.47", "50")]),
-        b: book(b, yes=[("0.44", "30")], no=[("0.54", "40")]),
-    }
+def _books(m: TennisMatch) -> dict[str, OrderBook]:
+    return two_books(m.tickers)
 
 
 def _quotes(p_a: float = 0.60, **edge: object):  # type: ignore[no-untyped-def]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from courtside.domain.market import ExchangeStatus, ShardStatus
+from courtside.domain.market import ExchangeStatus, OrderBook, ShardStatus
 from courtside.markets.match import TennisMatch, parse_match
 from courtside.pricing.edge import EdgeParams, Leg, Quote, Style, price_routes
 from courtside.risk.checks import Proposal, RiskLimits, RiskView, evaluate
 from courtside.strategy.decide import NoTrade, OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
 from courtside.strategy.sizing import SizingParams, all_in_cost, room, size
-from trader_factories import NOW, book, event, series
+from trader_factories import NOW, event, series, two_books
 
 D = Decimal
 BIG = SizingParams(max_size=D(1000), max_exposure=D(10))
@@ -22,12 +22,8 @@ def _match() -> TennisMatch:
     return parse_match(event(), series())
 
 
-def _books(m: TennisMatch) -> dict:  # type: ignore[type-arg]
-    a, b = m.tickers
-    return {
-        a: book(a, yes=[("0.50", "100")], no=[("0.48", "20"), ("0.47", "50")]),
-        b: book(b, yes=[("0.44", "30")], no=[("0.54", "40")]),
-    }
+def _books(m: TennisMatch) -> dict[str, OrderBook]:
+    return two_books(m.tickers)
 
 
 def _maker_zve() -> Quote:
