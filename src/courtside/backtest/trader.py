@@ -72,7 +72,7 @@ def paper_fills(intent: OrderIntent, book: OrderBook) -> list[PaperFill]:
     fills: list[PaperFill] = []
     left = intent.count
     quote = intent.quote
-    p_model = quote.p if intent.belief is None else _leg(intent.belief.p_model, quote.route.backs)
+    p_model = quote.p if intent.belief is None else quote.route.probability(intent.belief.p_model)
     for level in crossing(book, intent.side, intent.yes_price):
         if left <= 0:
             break
@@ -87,11 +87,6 @@ def paper_fills(intent: OrderIntent, book: OrderBook) -> list[PaperFill]:
             )
         )  # fmt: skip
     return fills
-
-
-def _leg(p_a: float, backs: str) -> float:
-    """P(A) as the probability that a route backing `backs` pays (as pricing.edge does)."""
-    return p_a if backs == "a" else 1.0 - p_a
 
 
 @dataclass(frozen=True, slots=True)

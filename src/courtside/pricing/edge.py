@@ -36,6 +36,10 @@ class Route:
     def side(self) -> BookSide:
         return BookSide.to_buy(self.outcome)
 
+    def probability(self, p_a: float) -> float:
+        """The probability this route pays, given P(A wins)."""
+        return p_a if self.backs == "a" else 1.0 - p_a
+
     @property
     def label(self) -> str:
         """Short, order-id safe: 'Y-LEP' = YES on the LEP market."""
@@ -231,7 +235,7 @@ def price_routes(p_a: float, a: Leg, b: Leg, fees: FeeSchedule, params: EdgePara
     """Every route at both styles; quotes missing a price (empty side) are left out."""
     quotes: list[Quote] = []
     for route, leg in routes(a, b):
-        p = p_a if route.backs == "a" else 1.0 - p_a
+        p = route.probability(p_a)
         for quote in (
             taker_quote(route, p, leg.book, fees, params),
             maker_quote(route, p, leg.book, leg.grid, fees, params),
