@@ -51,6 +51,7 @@ from courtside.data.sources import (
 from courtside.data.storeio import (
     STORED_MATCH_COLUMNS,
     TableCounts,
+    has_rows,
     refresh,
     stored_join_report,
     stored_matches,
@@ -223,7 +224,7 @@ def _write(
     matches: pd.DataFrame | None = None
     if "matches" in kinds:
         read = fresh.pop("matches")
-        was_empty = not _has_rows(conn, _MATCHES)
+        was_empty = not has_rows(conn, _MATCHES)
         _add(tables["matches"], _upsert(conn, _MATCHES, read, MATCH_KEY, (), steps, "writing matches"))
         # into an empty table, the rows just written are the store's (same rows, same order): skip the reload
         matches = read[list(STORED_MATCH_COLUMNS)] if was_empty else None
@@ -233,7 +234,7 @@ def _write(
     every = bool(kinds & {"players", "matches"})
     if every:
         _players(conn, fresh.get("players"), matches, tables["players"], steps)
-    if "odds" in kinds or (every and _has_rows(conn, _ODDS)):
+    if "odds" in kinds or (every and has_rows(conn, _ODDS)):
         _odds(conn, fresh["odds"], matches, tables["odds"], steps, rejoin_stored=every)
 
 
@@ -258,12 +259,6 @@ def _add(into: TableCounts, counts: TableCounts) -> None:
     into.unchanged += counts.unchanged
 
 
-def _has_rows(conn: Connection, table: Table) -> bool:
-    return (
-        conn.execute(select(table.c[next(iter(table.primary_key.columns)).name]).limit(1)).first() is not None
-    )
-
-
 def _players(
     conn: Connection, players: pd.DataFrame | None, matches: pd.DataFrame, counts: TableCounts, steps: _Steps
 ) -> None:
@@ -271,7 +266,7 @@ def _players(
     player's activity where a match read changed it."""
     stats = activity(matches)
     if players is not None:
-        was_empty = not _has_rows(conn, _PLAYERS)
+        was_empty = not has_rows(conn, _PLAYERS)
         rows = _zero_counts(players.merge(stats, left_on="key", right_index=True, how="left"))
         _add(counts, _upsert(conn, _PLAYERS, rows, PLAYER_KEY, ACTIVITY, steps, "writing players"))
         if was_empty:  # every stored player was just written with these figures

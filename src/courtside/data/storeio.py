@@ -82,7 +82,7 @@ def upsert(
             refreshed = refresh(conn, table, frame.loc[same, drop].set_axis(probe.loc[same, "_pk"].tolist()))
     write = new | changed
     rows, row_hash = (frame, hashes) if write.all() else (frame.loc[write], hashes[write])
-    bulk = _empty(conn, table) and len(rows) >= BULK_INDEX_ROWS
+    bulk = not has_rows(conn, table) and len(rows) >= BULK_INDEX_ROWS
     _bulk_insert(conn, table, rows, row_hash, advance, indexes_after=bulk)
     unchanged = int((~new & ~changed).sum()) - refreshed
     return TableCounts(int(new.sum()), int(changed.sum()) + refreshed, unchanged)
@@ -97,8 +97,10 @@ def _pk_name(table: Table) -> str:
     return str(next(iter(table.primary_key.columns)).name)
 
 
-def _empty(conn: Connection, table: Table) -> bool:
-    return conn.execute(select(func.count()).select_from(table)).scalar_one() == 0
+def has_rows(conn: Connection, table: Table) -> bool:
+    """Whether the table holds any row (one primary-key read, not a count of them all)."""
+    first_key = table.c[next(iter(table.primary_key.columns)).name]
+    return conn.execute(select(first_key).limit(1)).first() is not None
 
 
 def _existing(conn: Connection, table: Table, key: Sequence[str], frame: pd.DataFrame) -> pd.DataFrame:
