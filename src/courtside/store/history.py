@@ -21,7 +21,7 @@ from sqlalchemy import BigInteger, Boolean, Date, Float, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courtside.store.db import Base
-from courtside.store.journal import DecimalText, UTCDateTime
+from courtside.store.journal_tables import DecimalText, UTCDateTime
 
 __all__ = [
     "STAT_FIELDS",
