@@ -269,7 +269,7 @@ class Alerts:
         if not self._limits.allow(event.kind, event.critical):
             count = self._suppressed.get(event.kind, 0) + 1
             self._suppressed[event.kind] = count
-            log.warning("alert %s rate-limited (%d held back since the last one sent)", event.kind, count)
+            log.info("alert %s rate-limited (%d held back since the last one sent)", event.kind, count)
             return Outcome.RATE_LIMITED, None
         self._dedupe.remember(key)
         return Outcome.QUEUED, render(event, self.scrub, self._suppressed.pop(event.kind, 0))
