@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from courtside.domain.errors import ConfigError
 from courtside.domain.mode import Mode
-from courtside.markets.ports import DEFAULT_SERIES
+from courtside.domain.tennis import MATCH_WINNER_SERIES
 from courtside.pricing.edge import EdgeParams
 from courtside.risk.checks import RiskLimits
 from courtside.strategy.decide import OrderStyle, StrategyParams
@@ -56,7 +56,7 @@ class TraderSettings(BaseSettings):
     max_spread: Decimal = Decimal("0.15")
     db: str = "sqlite:///var/courtside.db"
     model: Path = Path("var/model")  # an artifact folder from `courtside model train`
-    series: list[str] = Field(default_factory=lambda: list(DEFAULT_SERIES))
+    series: list[str] = Field(default_factory=lambda: list(MATCH_WINNER_SERIES))
     kill_file: Path = Path("var/KILL")
     log_file: Path = Path("logs/auto_trader.log")
     paper_cash: Decimal = Decimal(1000)
@@ -123,9 +123,6 @@ class TraderSettings(BaseSettings):
 
     def risk(self) -> RiskLimits:
         return RiskLimits(
-            max_hours=self.max_hours,
-            min_minutes=self.min_minutes,
-            min_volume=self.min_volume,
             max_book_age_s=self.max_book_age_s,
             max_orders_per_scan=self.max_orders_per_scan,
             max_exposure=self.max_exposure,
