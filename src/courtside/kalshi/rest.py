@@ -11,13 +11,14 @@ from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 
 from courtside.domain.errors import ParseError
-from courtside.domain.market import Event, ExchangeStatus, Market, OrderBook, Series, Trade
+from courtside.domain.market import Event, ExchangeStatus, HistoricalCutoff, Market, OrderBook, Series, Trade
 from courtside.domain.orders import Balance, Fill, Order, Position, Settlement
 from courtside.kalshi.http import Params
 from courtside.kalshi.parse import (
     parse_account_limits,
     parse_event,
     parse_exchange_status,
+    parse_historical_cutoff,
     parse_market,
     parse_orderbook,
     parse_orderbooks,
@@ -136,6 +137,27 @@ class KalshiClient(OrderWrites):
     async def get_markets(self, **filters: object) -> list[Market]:
         """GET /markets, every page (filters as in iter_markets)."""
         return [m async for m in self.iter_markets(**filters)]  # type: ignore[arg-type]
+
+    async def get_historical_cutoff(self) -> HistoricalCutoff:
+        """GET /historical/cutoff: markets settled before `market_settled` are only in the historical tier."""
+        return parse_historical_cutoff(await self.get("historical/cutoff"))
+
+    def iter_historical_markets(
+        self,
+        *,
+        series_ticker: str | None = None,
+        event_ticker: str | None = None,
+        tickers: Sequence[str] | None = None,
+        limit: int = MAX_MARKETS_PAGE,
+    ) -> AsyncIterator[Market]:
+        """GET /historical/markets: settled markets older than the cutoff (filters are exclusive)."""
+        params: Params = {
+            "series_ticker": series_ticker,
+            "event_ticker": event_ticker,
+            "tickers": _csv(tickers),
+            "limit": min(limit, MAX_MARKETS_PAGE),
+        }
+        return self.each("historical/markets", params, "markets", parse_market)
 
     async def get_market(self, ticker: str) -> Market:
         data = await self.get(f"markets/{ticker}")
