@@ -108,7 +108,7 @@ def event_mondays(days: pd.Series, events: pd.Series) -> pd.Series:
     """The Monday of each event's first play day (a Saturday or Sunday start belongs to the next week,
     as Sackmann dates Roland Garros)."""
     first = days.groupby(events).transform("min")
-    weekday = first.dt.weekday
+    weekday = first.dt.day_of_week
     shift = np.where(weekday <= 4, -weekday, 7 - weekday)
     return (first + pd.to_timedelta(shift, unit="D")).dt.normalize()
 

@@ -266,8 +266,10 @@ def merge_tennisdata(
     absorbed: dict[int, list[int]] = {}
     if not joined.empty:
         target = sk_rows.to_numpy()
-        for col in ("day", "td_comment", *ODDS_COLUMNS):
-            base.loc[target, col] = joined[col].to_numpy()
+        base.loc[target, "day"] = pd.to_datetime(joined["day"]).to_numpy()
+        base.loc[target, "td_comment"] = joined["td_comment"].astype(object).to_numpy()
+        for col in ODDS_COLUMNS:
+            base.loc[target, col] = pd.to_numeric(joined[col], errors="coerce").to_numpy(dtype=float)
         for keep, gone in zip(base.loc[target, "uid"], joined["uid"], strict=True):
             absorbed.setdefault(int(keep), []).append(int(gone))
     counts.merged = len(joined)
