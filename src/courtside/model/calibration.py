@@ -107,7 +107,10 @@ class SymmetricIsotonic:
         return np.asarray(np.interp(p, x, y), dtype=float)
 
     def apply(self, p: np.ndarray) -> np.ndarray:
+        """Unfitted (too few matches to hold out), it leaves p as it is, like a temperature of 1."""
         p = np.asarray(p, dtype=float)
+        if self.x is None:
+            return p
         return np.asarray((self._h(p) + 1.0 - self._h(1.0 - p)) / 2.0, dtype=float)
 
 

@@ -125,8 +125,10 @@ def pack_model(model: FittedModel) -> tuple[Arrays, dict[str, Any], str | None]:
     cal = model.calibrator
     if isinstance(cal, Temperature):
         info["temperature"] = cal.a
-    elif isinstance(cal, SymmetricIsotonic):
+    elif isinstance(cal, SymmetricIsotonic) and cal.x is not None:
         arrays["isotonic_x"], arrays["isotonic_y"] = cal.thresholds()
+    elif isinstance(cal, SymmetricIsotonic):
+        info["calibrator"] = "none"  # never fitted: it applies as the identity
     return arrays, info, booster
 
 
