@@ -14,9 +14,9 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from courtside.backtest.actor import ReplaySettings
 from courtside.backtest.output import write_report
 from courtside.backtest.run import BacktestConfig, replay
-from courtside.backtest.trader import ReplaySettings
 from courtside.strategy.decide import OrderStyle, StrategyParams
 
 TARGET_S = 60.0

@@ -29,7 +29,7 @@ from courtside.kalshi.auth import KalshiAuth
 from courtside.kalshi.parse import parse_market
 from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.ws import KalshiWebSocket
-from courtside.kalshi.ws_messages import BookUpdated
+from courtside.kalshi.ws_events import BookUpdated
 from courtside.sim.events import BookDelta
 from courtside.sim.generator import MATCH_SERIES, build_bundle, random_matches
 from courtside.sim.server import SimServer

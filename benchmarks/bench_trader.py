@@ -31,7 +31,7 @@ from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
 from courtside.kalshi.auth import KalshiAuth
 from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.ws import KalshiWebSocket
-from courtside.kalshi.ws_messages import BookUpdated, WsEvent
+from courtside.kalshi.ws_events import BookUpdated, WsEvent
 from courtside.sim import players
 from courtside.sim.generator import Liquidity, MatchSpec, build_bundle, random_matches
 from courtside.sim.server import SimServer

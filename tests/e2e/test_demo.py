@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from courtside.cli import demo as demo_cli
 from courtside.store.db import make_engine
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 
 def _app() -> typer.Typer:

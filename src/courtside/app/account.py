@@ -12,6 +12,7 @@ from decimal import Decimal
 from courtside.domain.clock import Clock
 from courtside.domain.errors import DataError, ExchangeError
 from courtside.domain.market import ExchangeStatus
+from courtside.domain.mode import Mode
 from courtside.domain.orders import TENNIS_SHARD, order_collateral
 from courtside.execution.ports import OrderPort
 from courtside.execution.reconcile import Reconciled, resting_cost
@@ -24,7 +25,7 @@ from courtside.risk.checks import (
     kill_switch_on,
     strictest,
 )
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 log = logging.getLogger("courtside.trader")
 
@@ -33,7 +34,7 @@ log = logging.getLogger("courtside.trader")
 class AccountPicture:
     """One scan's reading of the account: the mode, the time, reconciliation, exchange and cash."""
 
-    mode: str
+    mode: Mode
     now: datetime
     rec: Reconciled
     status: ExchangeStatus | None
@@ -73,7 +74,7 @@ def equity_at_cost(acct: AccountPicture) -> tuple[Decimal, Decimal]:
     doubt can delay a stop by the resting collateral but never stop trading falsely."""
     resting = sum((resting_cost(o) for o in acct.rec.resting), Decimal(0))
     high = acct.funds.cash + acct.rec.exposure
-    return (high - resting if acct.mode == "live" else high), high
+    return (high - resting if acct.mode is Mode.LIVE else high), high
 
 
 def trading_state(journal: Journal) -> tuple[TradingState, str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from courtside.app.scan_report import ScanItem, ScanReport
+from courtside.app.scan_result import MatchVerdict, ScanResult
 from courtside.app.settings import TraderSettings
 from courtside.app.stream import run_stream
 from courtside.app.trader import Predictor
@@ -82,7 +82,7 @@ async def _stream(wiring: Wiring, ov: Overrides) -> int:
     return await run_stream(wiring.trader, connect, interval=settings.scan_interval, max_seconds=max_seconds)
 
 
-async def run_scan(settings: TraderSettings, ov: Overrides | None = None) -> list[ScanItem]:
+async def run_scan(settings: TraderSettings, ov: Overrides | None = None) -> list[MatchVerdict]:
     """Price and decide once without sending anything (`courtside scan`)."""
     ov = ov or Overrides()
     wiring = build(
@@ -94,7 +94,7 @@ async def run_scan(settings: TraderSettings, ov: Overrides | None = None) -> lis
         place_orders=False,
     )
     try:
-        report: ScanReport = await wiring.trader.scan()
+        report: ScanResult = await wiring.trader.scan()
         return report.items
     finally:
         await wiring.aclose()

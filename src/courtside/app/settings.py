@@ -12,6 +12,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from courtside.domain.errors import ConfigError
+from courtside.domain.mode import Mode
 from courtside.markets.ports import DEFAULT_SERIES
 from courtside.pricing.edge import EdgeParams
 from courtside.risk.checks import RiskLimits
@@ -92,8 +93,8 @@ class TraderSettings(BaseSettings):
         return value
 
     @property
-    def mode(self) -> str:
-        return "live" if self.live else "paper"
+    def mode(self) -> Mode:
+        return Mode.LIVE if self.live else Mode.PAPER
 
     def strategy(self) -> StrategyParams:
         return StrategyParams(

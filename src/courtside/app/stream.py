@@ -10,19 +10,19 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 
-from courtside.app.scan_report import ScanItem
-from courtside.app.trader import Trader
+from courtside.app.scan_result import MatchVerdict
+from courtside.app.trader import AutoTrader
 from courtside.domain.errors import ExchangeError
 from courtside.domain.market import OrderBook
 from courtside.kalshi.ws import BOOK_CHANNEL, KalshiWebSocket
-from courtside.kalshi.ws_messages import BookUpdated, WsEvent
+from courtside.kalshi.ws_events import BookUpdated, WsEvent
 
 log = logging.getLogger("courtside.trader")
 WsFactory = Callable[[], AbstractAsyncContextManager[KalshiWebSocket]]
-OnItem = Callable[[ScanItem], None]
+OnItem = Callable[[MatchVerdict], None]
 
 
-def _books(trader: Trader, ws: KalshiWebSocket, ticker: str) -> dict[str, OrderBook] | None:
+def _books(trader: AutoTrader, ws: KalshiWebSocket, ticker: str) -> dict[str, OrderBook] | None:
     """Both books of the match behind `ticker`, from the WebSocket, or None while one is untrusted."""
     last = trader._last
     pm = last.priced.get(ticker) if last else None
@@ -77,7 +77,7 @@ async def _next(events: AsyncIterator[WsEvent], timeout: float) -> WsEvent | Non
 
 
 async def run_stream(
-    trader: Trader,
+    trader: AutoTrader,
     connect: WsFactory,
     *,
     interval: float,

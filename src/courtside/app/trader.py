@@ -12,16 +12,17 @@ from decimal import Decimal
 from typing import Protocol
 
 from courtside.app.account import AccountPicture, check_collateral, risk_view, trading_state
-from courtside.app.scan_report import ScanItem, ScanReport, scan_item
+from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
 from courtside.domain.clock import Clock
 from courtside.domain.errors import CourtsideError, DataError, ModelError
 from courtside.domain.market import ExchangeStatus, OrderBook
+from courtside.domain.mode import Mode
 from courtside.domain.orders import TENNIS_SHARD, Order
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
 from courtside.execution.executor import Executor, Placed
-from courtside.execution.manage import outcome_price, stale_reason, without_own
 from courtside.execution.ports import MarketData, OrderPort
 from courtside.execution.reconcile import Reconciled, reconcile
+from courtside.execution.resting import outcome_price, stale_reason, without_own
 from courtside.kalshi.shards import ShardFunds, shard_funds
 from courtside.markets.discovery import Discovery, Identifier, discover
 from courtside.markets.match import TennisMatch
@@ -33,8 +34,8 @@ from courtside.risk.checks import (
     evaluate,
     kill_switch_on,
 )
-from courtside.store.journal import DecisionRow
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
+from courtside.store.journal_tables import DecisionRow
 from courtside.strategy.decide import (
     Decision,
     NoTrade,
@@ -60,7 +61,7 @@ class Syncable(Protocol):
 
 @dataclass
 class TraderConfig:
-    mode: str
+    mode: Mode
     series: list[str]
     strategy: StrategyParams
     risk: RiskLimits
@@ -77,7 +78,7 @@ class _Last:
     state: StrategyState
 
 
-class Trader:
+class AutoTrader:
     """One composition of ports, journal, model and parameters; `scan()` is one pass of the loop."""
 
     def __init__(
@@ -111,7 +112,7 @@ class Trader:
 
     async def check_collateral(self) -> Decimal | None:
         """Live: warn when the tennis shard holds less than one full-size order needs."""
-        if self.cfg.mode != "live":
+        if self.cfg.mode is not Mode.LIVE:
             return None
         return await check_collateral(
             self.orders, self.journal, self.cfg.strategy.sizing.max_size, self.clock
@@ -126,7 +127,7 @@ class Trader:
         )
 
     async def _refresh(
-        self, report: ScanReport
+        self, report: ScanResult
     ) -> tuple[Discovery, dict[str, OrderBook], RiskView, ShardFunds]:
         """Paper matching, reconciliation, discovery and books: the state a scan decides on."""
         sync = getattr(self.orders, "sync", None)
@@ -141,17 +142,17 @@ class Trader:
             for m in disc.matches:
                 note_fees(m.tickers, m.fees)
         own: dict[str, list[Order]] = {}
-        if self.cfg.mode == "live":  # our own resting orders are in the real book: look past them
+        if self.cfg.mode is Mode.LIVE:  # our own resting orders are in the real book: look past them
             for order in rec.resting:
                 own.setdefault(order.ticker, []).append(order)
         books = await self._books(disc.matches, own)
         funds = await shard_funds(self.orders, TENNIS_SHARD)  # sized on tennis cash, not all shards'
         return disc, books, self._view(rec, status, funds), funds
 
-    async def scan(self) -> ScanReport:
+    async def scan(self) -> ScanResult:
         """One pass: refresh, price every match, manage resting orders, then place what passes."""
         now = self.clock.now()
-        report = ScanReport(self.journal.start_scan(now))
+        report = ScanResult(self.journal.start_scan(now))
         log.info("scan %d start (%s)", report.scan_id, self.cfg.mode)
         disc, books, view, funds = await self._refresh(report)
         state = StrategyState(now, funds.bankroll, view.open_exposure, funds.cash)
@@ -193,7 +194,7 @@ class Trader:
         pm = self._last.priced.get(ticker) if self._last else None
         return pm.match.tickers if pm else None
 
-    async def react(self, ticker: str, books: Mapping[str, OrderBook]) -> ScanItem | None:
+    async def react(self, ticker: str, books: Mapping[str, OrderBook]) -> MatchVerdict | None:
         """A book changed (WebSocket): decide again for that match only, with the last scan's state
         and risk view, the view carrying every order placed since (by the scan and by earlier
         reactions: `_act` returns it updated). run_stream awaits each reaction before the next."""
@@ -206,17 +207,17 @@ class Trader:
         decision = decide(pm, books, self.cfg.strategy, state)
         if isinstance(decision, NoTrade):
             return None
-        report = ScanReport(last.scan_id)
+        report = ScanResult(last.scan_id)
         last.view, last.state = await self._act(pm, decision, books, view, report, state)
         return report.items[-1] if report.items else None
 
-    def _record_skips(self, report: ScanReport, disc: Discovery) -> None:
+    def _record_skips(self, report: ScanResult, disc: Discovery) -> None:
         now = self.clock.now()
         report.events, report.skipped = disc.events, len(disc.skipped)
         for skip in disc.skipped:
             log.info("skip %s: %s", skip.event_ticker, skip.reason)
             report.items.append(
-                ScanItem(skip.event_ticker, skip.tickers, skip.players, None, "skipped", (skip.reason,))
+                MatchVerdict(skip.event_ticker, skip.tickers, skip.players, None, "skipped", (skip.reason,))
             )
             self.journal.record_decision(
                 DecisionRow(
@@ -261,7 +262,7 @@ class Trader:
                     )
         return books
 
-    def _price(self, match: TennisMatch, report: ScanReport) -> PricedMatch | None:
+    def _price(self, match: TennisMatch, report: ScanResult) -> PricedMatch | None:
         a, b = match.a.player, match.b.player
         assert a is not None
         assert b is not None
@@ -271,7 +272,7 @@ class Trader:
             reason = f"model could not price the match: {e}"
             log.warning("skip %s: %s", match.event_ticker, reason)
             report.skipped += 1
-            report.items.append(scan_item(match, None, None, "skipped", (reason,)))
+            report.items.append(verdict_of(match, None, None, "skipped", (reason,)))
             self._journal(report.scan_id, match, None, None, "skipped", (reason,))
             return None
         if not 0.0 < pred.p_a < 1.0:
@@ -288,7 +289,7 @@ class Trader:
         reasons: tuple[str, ...],
         version: str = "",
     ) -> int:
-        item = scan_item(match, p, decision, verdict, reasons)
+        item = verdict_of(match, p, decision, verdict, reasons)
         return self.journal.record_decision(
             DecisionRow(
                 scan_id=scan_id,
@@ -340,24 +341,24 @@ class Trader:
         decision: Decision,
         books: Mapping[str, OrderBook],
         view: RiskView,
-        report: ScanReport,
+        report: ScanResult,
         state: StrategyState,
     ) -> tuple[RiskView, StrategyState]:
         """Check and place one decision; returns the risk view and sizing state the next match of the
         scan, or the next reaction, must see (the order's cost counted in both)."""
         match, sid = pm.match, report.scan_id
         if isinstance(decision, NoTrade):
-            report.items.append(scan_item(match, pm.p_a, decision, "refused", decision.reasons))
+            report.items.append(verdict_of(match, pm.p_a, decision, "refused", decision.reasons))
             self._journal(sid, match, pm.p_a, decision, "refused", decision.reasons, pm.model_version)
             return view, state
         reasons = tuple(evaluate(Proposal(decision, match, books), view, self.cfg.risk))
         if reasons:
             verdict = "holding" if match.event_ticker in self._holding else "refused"
             log.info("%s %s: %s", verdict, match.event_ticker, "; ".join(reasons))
-            report.items.append(scan_item(match, pm.p_a, decision, verdict, reasons))
+            report.items.append(verdict_of(match, pm.p_a, decision, verdict, reasons))
             self._journal(sid, match, pm.p_a, decision, verdict, reasons, pm.model_version)
             return view, state
-        report.items.append(scan_item(match, pm.p_a, decision, "taken", ()))
+        report.items.append(verdict_of(match, pm.p_a, decision, "taken", ()))
         did = self._journal(sid, match, pm.p_a, decision, "taken", (), pm.model_version)
         if not self.cfg.place_orders:
             return view, state

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from courtside.app.settings import TraderSettings
-from courtside.app.trader import Predictor, Trader, TraderConfig
+from courtside.app.trader import AutoTrader, Predictor, TraderConfig
 from courtside.data.registry import PlayerRegistry
 from courtside.domain.clock import Clock, SystemClock
 from courtside.domain.errors import ConfigError, ModelError
@@ -21,7 +21,7 @@ from courtside.kalshi.rest import KalshiClient
 from courtside.markets.discovery import Identifier, PlayerResolver
 from courtside.model.predictor import load_predictor
 from courtside.store.db import make_engine
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 log = logging.getLogger("courtside.trader")
 DEMO_MODEL = Path("var/demo/model")  # where `courtside demo` caches its model (cli/demo.py)
@@ -34,7 +34,7 @@ class Wiring:
     data: KalshiClient
     orders: OrderPort
     journal: Journal
-    trader: Trader
+    trader: AutoTrader
     extra_clients: list[KalshiClient] = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -70,7 +70,7 @@ def build(
     auth: httpx.Auth | None = None,
     place_orders: bool = True,
 ) -> Wiring:
-    """Assemble a Trader. Live orders need credentials (KALSHI_* or `auth`); dry-run needs none."""
+    """Assemble a AutoTrader. Live orders need credentials (KALSHI_* or `auth`); dry-run needs none."""
     clock = clock or SystemClock()
     if predictor is None or resolver is None:
         predictor, resolver = load_model(settings.model)
@@ -86,6 +86,6 @@ def build(
     cfg = TraderConfig(
         settings.mode, list(settings.series), settings.strategy(), settings.risk(), place_orders
     )
-    trader = Trader(cfg, data, orders, journal, predictor, Identifier(resolver), clock)
+    trader = AutoTrader(cfg, data, orders, journal, predictor, Identifier(resolver), clock)
     log.info("wired %s trader on %s (db %s)", settings.mode, data.endpoints.name, settings.db)
     return Wiring(settings, clock, data, orders, journal, trader)

@@ -1,8 +1,8 @@
 """The walk-forward replay: day by day, price each match, let the trader act on synthetic books, settle.
 
 The engine knows nothing of how probabilities are made or how orders are chosen: it asks a
-`Probabilities` (the as-of model, or the market itself for the control run) and a `Trader` (the real
-strategy, sizing, risk and paper fill; see backtest/trader.py). Matches of one day are decided with the
+`Probabilities` (the as-of model, or the market itself for the control run) and a `ReplayActor` (the real
+strategy, sizing, risk and paper fill; see backtest/actor.py). Matches of one day are decided with the
 bankroll as of that morning and settled together in the evening, so the same-day exposure counts.
 """
 
@@ -64,7 +64,7 @@ class Probabilities(Protocol):
     def p_a(self, spec: MatchSpec) -> float | None: ...
 
 
-class Trader(Protocol):
+class ReplayActor(Protocol):
     """Decide, size, check and paper-fill on one match; returns the fills, or a reason for none."""
 
     def act(self, quote: MatchQuote, account: Account) -> tuple[list[PaperFill], str | None]: ...
@@ -136,7 +136,7 @@ def _row(spec: MatchSpec, fill: PaperFill, bankroll: Decimal) -> TradeRow:
 
 
 def _day(
-    specs: Iterable[MatchSpec], probs: Probabilities, trader: Trader, book: BookSpec, result: RunResult
+    specs: Iterable[MatchSpec], probs: Probabilities, trader: ReplayActor, book: BookSpec, result: RunResult
 ) -> None:
     bankroll = result.end_bankroll
     exposure = ZERO
@@ -166,7 +166,7 @@ def _day(
 def run(
     specs: Sequence[MatchSpec],
     probs: Probabilities,
-    trader: Trader,
+    trader: ReplayActor,
     *,
     bankroll: Decimal,
     book: BookSpec | None = None,

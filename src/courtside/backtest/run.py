@@ -1,7 +1,7 @@
 """Wiring of one backtest: load the odds and match history, get as-of predictions, replay, report.
 
 The composition root of `courtside backtest`: the data loaders and the odds join of `courtside.data`,
-the walk-forward model of `courtside.model`, the trader of backtest/trader.py. Truncating the data at
+the walk-forward model of `courtside.model`, the trader of backtest/actor.py. Truncating the data at
 a cutoff (for the look-ahead check) drops every odds row dated on or after it and every Sackmann
 event starting on or after it, before anything is computed.
 """
@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
+from courtside.backtest.actor import ReplaySettings, StrategyActor
 from courtside.backtest.books import BookSpec, MarketSource
 from courtside.backtest.engine import MarketProbabilities, Probabilities, RunResult, run
 from courtside.backtest.matches import MatchSpec, match_specs
-from courtside.backtest.trader import ReplaySettings, StrategyTrader
 from courtside.data.odds import load_odds
 from courtside.domain.errors import ConfigError, DataError
 from courtside.domain.tennis import Tour
@@ -143,7 +143,7 @@ def replay(
     else:
         specs, skipped, _ = load_window(config, cutoff)
         loaded = Loaded(specs, skipped, probabilities)
-    trader = StrategyTrader(config.trader)
+    trader = StrategyActor(config.trader)
     result = run(loaded.specs, loaded.probabilities, trader, bankroll=config.bankroll, book=config.book)
     result.model = str(getattr(loaded.probabilities, "version", type(loaded.probabilities).__name__))
     if trader.stopped is not None:

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from courtside.backtest.actor import ReplaySettings
 from courtside.backtest.books import BookSpec, MarketSource
-from courtside.backtest.checks import lookahead_check
+from courtside.backtest.honesty import lookahead_check
 from courtside.backtest.output import FEE_NOTE, buckets, write_json, write_report
 from courtside.backtest.run import BacktestConfig, coverage_warning, replay
-from courtside.backtest.trader import ReplaySettings
 from courtside.domain.errors import CourtsideError
 from courtside.domain.tennis import Tour
 from courtside.reports.tables import bucket_table, summary_table

@@ -12,8 +12,9 @@ from rich.table import Table
 
 from courtside.app.settings import TraderSettings, load_settings
 from courtside.domain.errors import CourtsideError
+from courtside.domain.mode import Mode
 from courtside.store.db import make_engine
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 console = Console()
 err_console = Console(stderr=True)
@@ -44,7 +45,7 @@ def settings_or_exit(config: Path | None, **flags: Any) -> TraderSettings:
         raise fail(e) from e
 
 
-def journal_or_exit(db: str | None, config: Path | None, mode: str = "paper") -> Journal:
+def journal_or_exit(db: str | None, config: Path | None, mode: Mode = Mode.PAPER) -> Journal:
     s = settings_or_exit(config, db=db)
     try:
         return Journal(make_engine(s.db), mode)

@@ -91,9 +91,9 @@ def demo(
 ) -> None:
     """Simulated exchange on loopback, a day of matches between real players, a few mispricings;
     the AutoTrader in dry-run and then live (confirmed by flag), settlement and a P&L summary."""
-    from courtside.app.demo_run import run_demo
     from courtside.app.logs import setup_logging
     from courtside.app.wiring import load_model
+    from courtside.demo.run import run_demo
 
     t0 = time.perf_counter()
     try:

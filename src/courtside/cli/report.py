@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,15 +12,11 @@ from rich.console import Console
 
 from courtside.backtest.metrics import summarise
 from courtside.domain.errors import CourtsideError
-from courtside.reports.journal import bets_of, journal_fills, write_journal_report
+from courtside.domain.mode import Mode
+from courtside.reports.performance import bets_of, journal_fills, write_journal_report
 from courtside.reports.tables import summary_table
 from courtside.store.db import DEFAULT_URL, make_engine
-from courtside.store.trading import Journal
-
-
-class Mode(StrEnum):
-    PAPER = "paper"
-    LIVE = "live"
+from courtside.store.journal import Journal
 
 
 def _missing_sqlite_file(url: str) -> Path | None:
@@ -57,7 +52,7 @@ def report(
         console.print(f"[bold red]report failed:[/] no journal at {missing}: pass --db (or COURTSIDE_DB)")
         raise typer.Exit(2)
     try:
-        journal = Journal(make_engine(db), mode.value)
+        journal = Journal(make_engine(db), mode)
         summary = write_journal_report(journal, out, start, seed=seed)
         figures = summarise(bets_of(journal_fills(journal)), start, seed=seed)
     except CourtsideError as e:

@@ -26,14 +26,14 @@ from courtside.cli.common import (
     new_table,
     settings_or_exit,
 )
-from courtside.cli.control import kill, resume, status
+from courtside.cli.state import kill, resume, status
 from courtside.domain.errors import CourtsideError
 from courtside.domain.orders import TENNIS_SHARD
 
 if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only by trade and scan
     from courtside.app.run import Overrides
     from courtside.app.settings import TraderSettings
-    from courtside.kalshi.types import TransferResult
+    from courtside.kalshi.results import TransferResult
 
 WEIGHT_HELP = (
     "weight w of the model in p = sigmoid(w logit(p_model) + (1-w) logit(p_market)), p_market the "

@@ -17,10 +17,10 @@ from courtside.domain.errors import (
     RetryableError,
 )
 from courtside.domain.orders import BookSide, Order, OrderAck, OrderRequest, OrderStatus, TimeInForce
-from courtside.execution.coid import client_order_id
+from courtside.execution.order_ids import client_order_id
 from courtside.execution.ports import OrderPort
-from courtside.store.journal import OrderRow
-from courtside.store.trading import Journal, NewOrder
+from courtside.store.journal import Journal, NewOrder
+from courtside.store.journal_tables import OrderRow
 from courtside.strategy.decide import OrderIntent
 
 log = logging.getLogger("courtside.trader")

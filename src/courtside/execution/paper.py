@@ -33,10 +33,10 @@ from courtside.domain.orders import (
     TimeInForce,
 )
 from courtside.execution.ports import MarketData
-from courtside.kalshi.types import CancelResult
+from courtside.kalshi.results import CancelResult
 from courtside.pricing.fees import kalshi_fee
 from courtside.store.db import init_db, session_factory, transaction
-from courtside.store.journal import PaperCashRow, PaperFillRow, PaperOrderRow, PaperSettlementRow
+from courtside.store.journal_tables import PaperCashRow, PaperFillRow, PaperOrderRow, PaperSettlementRow
 
 log = logging.getLogger("courtside.paper")
 SETTLED = (MarketStatus.DETERMINED, MarketStatus.AMENDED, MarketStatus.FINALIZED)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from courtside.domain.orders import Balance, Fill, Order, OrderAck, OrderRequest, Position, Settlement
-from courtside.kalshi.types import CancelResult
+from courtside.kalshi.results import CancelResult
 from courtside.markets.ports import MarketData
 
 __all__ = ["MarketData", "OrderPort"]

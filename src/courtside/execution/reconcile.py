@@ -13,7 +13,7 @@ from courtside.domain.clock import Clock
 from courtside.domain.orders import Order, OrderStatus, Outcome
 from courtside.execution.executor import Executor
 from courtside.execution.ports import OrderPort
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 log = logging.getLogger("courtside.trader")
 LOOKBACK = timedelta(minutes=5)

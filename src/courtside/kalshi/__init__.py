@@ -16,7 +16,7 @@ doctor.py     the checks behind `courtside doctor`
 from courtside.kalshi.auth import Credentials, KalshiAuth, load_private_key
 from courtside.kalshi.env import Endpoints, resolve_env
 from courtside.kalshi.rest import KalshiClient
-from courtside.kalshi.types import CancelResult
+from courtside.kalshi.results import CancelResult
 from courtside.kalshi.ws import KalshiWebSocket
 
 __all__ = [

@@ -16,8 +16,8 @@ from typing import Any
 from courtside.domain.errors import DataError, ParseError
 from courtside.domain.market import Level, OrderBook
 from courtside.domain.money import ONE, ZERO
-from courtside.kalshi.wire import Wire
-from courtside.kalshi.ws_messages import BookStale, BookUpdated, WsEvent
+from courtside.kalshi.fields import Wire
+from courtside.kalshi.ws_events import BookStale, BookUpdated, WsEvent
 
 
 class LocalBook:

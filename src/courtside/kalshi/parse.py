@@ -27,8 +27,8 @@ from courtside.domain.market import (
     Trade,
 )
 from courtside.domain.money import ONE, ZERO, PriceBand, TickGrid
+from courtside.kalshi.fields import Wire
 from courtside.kalshi.ratelimit import AccountLimits, BucketLimits
-from courtside.kalshi.wire import Wire
 
 log = logging.getLogger(__name__)
 OUTCOME_TO_BOOK = {"yes": "bid", "no": "ask"}

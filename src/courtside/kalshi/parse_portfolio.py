@@ -21,8 +21,8 @@ from courtside.domain.orders import (
     Position,
     Settlement,
 )
-from courtside.kalshi.types import AmendResult, CancelResult, DecreaseResult, TransferResult
-from courtside.kalshi.wire import Wire
+from courtside.kalshi.fields import Wire
+from courtside.kalshi.results import AmendResult, CancelResult, DecreaseResult, TransferResult
 
 # Legacy (side, action) -> V2 book side (kalshi-api.md §2.11 mapping).
 LEGACY_SIDE = {("yes", "buy"): "bid", ("no", "sell"): "bid", ("no", "buy"): "ask", ("yes", "sell"): "ask"}

@@ -34,7 +34,7 @@ from courtside.kalshi.parse_portfolio import (
     parse_transfer,
 )
 from courtside.kalshi.ratelimit import AccountLimits, RateLimiter
-from courtside.kalshi.types import TransferResult
+from courtside.kalshi.results import TransferResult
 from courtside.kalshi.writes import OrderWrites
 
 MAX_MARKETS_PAGE = 1000

@@ -36,7 +36,13 @@ from courtside.kalshi.parse_portfolio import (
     parse_order,
     parse_order_ack,
 )
-from courtside.kalshi.types import AmendResult, BatchCancelItem, BatchCreateItem, CancelResult, DecreaseResult
+from courtside.kalshi.results import (
+    AmendResult,
+    BatchCancelItem,
+    BatchCreateItem,
+    CancelResult,
+    DecreaseResult,
+)
 
 log = logging.getLogger(__name__)
 ORDERS = "portfolio/events/orders"

@@ -27,7 +27,7 @@ from courtside.domain.market import OrderBook
 from courtside.kalshi.book import BookKeeper
 from courtside.kalshi.env import Endpoints, resolve_env
 from courtside.kalshi.ratelimit import Monotonic, Sleep
-from courtside.kalshi.ws_messages import (
+from courtside.kalshi.ws_events import (
     Connected,
     Disconnected,
     WsError,

@@ -11,7 +11,7 @@ from courtside.sim.app import create_app
 from courtside.sim.control import SimControl
 from courtside.sim.engine import OrderSpec, Placement
 from courtside.sim.exchange import SimExchange
-from courtside.sim.models import SimConfig
 from courtside.sim.server import SimServer
+from courtside.sim.state import SimConfig
 
 __all__ = ["OrderSpec", "Placement", "SimConfig", "SimControl", "SimExchange", "SimServer", "create_app"]

@@ -11,7 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from courtside.domain.money import CENT, ONE, ZERO
 from courtside.domain.orders import BookSide
-from courtside.sim.models import SimMarket, SimPosition, SimSettlement, SimUser
+from courtside.sim.state import SimMarket, SimPosition, SimSettlement, SimUser
 
 
 def position_of(user: SimUser, market: SimMarket) -> SimPosition:

@@ -17,7 +17,6 @@ from courtside.sim import history, portfolio, serialize
 from courtside.sim.context import SimContext, ctx_of, guarded
 from courtside.sim.exchange import SimExchange
 from courtside.sim.faults import FaultMiddleware
-from courtside.sim.models import SimMarket
 from courtside.sim.query import (
     MARKET_STATUS_FILTER,
     QueryValidationError,
@@ -29,6 +28,7 @@ from courtside.sim.query import (
     parse_int,
     parse_limit,
 )
+from courtside.sim.state import SimMarket
 
 PREFIX = "/trade-api/v2"
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from courtside.domain.money import ONE, ZERO
 from courtside.domain.orders import BookSide
-from courtside.sim.models import SimOrder
+from courtside.sim.state import SimOrder
 
 
 def _bid_key(order: SimOrder) -> tuple[Decimal, int]:

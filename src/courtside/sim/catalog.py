@@ -16,7 +16,7 @@ from courtside.domain.money import LINEAR_CENT, PriceBand
 from courtside.sim.auth import KeyEntry, load_public_key
 from courtside.sim.engine import OrderSpec
 from courtside.sim.exchange import SimExchange
-from courtside.sim.models import SimEvent, SimMarket, SimSeries
+from courtside.sim.state import SimEvent, SimMarket, SimSeries
 
 Json = dict[str, Any]
 TWO_WEEKS = timedelta(days=14)

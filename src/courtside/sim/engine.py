@@ -24,7 +24,7 @@ from courtside.domain.orders import BookSide, OrderStatus, SelfTradePrevention, 
 from courtside.pricing.fees import kalshi_fee
 from courtside.sim import accounts
 from courtside.sim.events import BookDelta, FillEvent, OrderEvent, PositionEvent, TickerEvent, TradeEvent
-from courtside.sim.models import (
+from courtside.sim.state import (
     CLIENT_ORDER_ID_RE,
     MAX_CLIENT_ORDER_ID,
     SimFill,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from courtside.domain.orders import BookSide
-from courtside.sim.models import SimFill, SimOrder, SimTrade
+from courtside.sim.state import SimFill, SimOrder, SimTrade
 
 
 @dataclass(frozen=True, slots=True)

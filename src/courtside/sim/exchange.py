@@ -25,7 +25,7 @@ from courtside.sim.auth import KeyEntry
 from courtside.sim.book import Book
 from courtside.sim.engine import OrderSpec, Placement
 from courtside.sim.events import LifecycleEvent, Listener, PositionEvent, SimEvent, TickerEvent
-from courtside.sim.models import (
+from courtside.sim.state import (
     SimConfig,
     SimFill,
     SimMarket,
@@ -35,7 +35,7 @@ from courtside.sim.models import (
     SimTrade,
     SimUser,
 )
-from courtside.sim.models import (
+from courtside.sim.state import (
     SimEvent as SimEventRecord,
 )
 

@@ -24,7 +24,7 @@ from courtside.domain.tennis import Tour
 from courtside.sim import catalog, generator, serialize
 from courtside.sim.context import ctx_of, guarded
 from courtside.sim.exchange import SimExchange
-from courtside.sim.models import SimMarket
+from courtside.sim.state import SimMarket
 from courtside.sim.query import QueryValidationError, csv, paginate, parse_limit
 
 Json = dict[str, Any]

@@ -20,8 +20,8 @@ from courtside.sim import engine, serialize
 from courtside.sim.bodies import FlatBodyError, check_types, parse_spec, read_body
 from courtside.sim.context import Handler, authenticate, ctx_of, error_body, flat_error, guarded
 from courtside.sim.engine import OrderSpec, Placement
-from courtside.sim.models import SimOrder
 from courtside.sim.query import csv, in_window, paginate, parse_int, parse_limit
+from courtside.sim.state import SimOrder
 
 
 def placement_json(p: Placement, *, remaining_key: str = "remaining_count") -> dict[str, Any]:

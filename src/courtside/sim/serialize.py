@@ -14,7 +14,7 @@ from courtside.domain.money import ONE, ZERO, fmt_count, fmt_dollars
 from courtside.domain.orders import BookSide
 from courtside.sim.book import Book
 from courtside.sim.exchange import SimExchange, to_ms
-from courtside.sim.models import (
+from courtside.sim.state import (
     SimEvent,
     SimFill,
     SimMarket,

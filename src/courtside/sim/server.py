@@ -21,7 +21,7 @@ from courtside.sim.app import PREFIX, create_app
 from courtside.sim.context import SimContext
 from courtside.sim.control import SimControl
 from courtside.sim.exchange import SimExchange
-from courtside.sim.models import SimConfig
+from courtside.sim.state import SimConfig
 from courtside.sim.ws import WS_PATH
 
 

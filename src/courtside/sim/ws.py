@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from courtside.domain.errors import AuthenticationError
-from courtside.sim import wsmsg
+from courtside.sim import ws_frames
 from courtside.sim.auth import verify_request
 from courtside.sim.context import SimContext, error_body
 from courtside.sim.events import BookDelta, SimEvent
@@ -78,7 +78,7 @@ class Session:
 
     def on_event(self, event: SimEvent) -> None:
         for sub in list(self.subs.values()):
-            body = wsmsg.format_event(self.ctx.exchange, self.user_id, sub, event)
+            body = ws_frames.format_event(self.ctx.exchange, self.user_id, sub, event)
             if body is None:
                 continue
             kind, msg = body
@@ -148,7 +148,7 @@ def _snapshot(session: Session, sub: Subscription, tickers: set[str]) -> None:
     ex = session.ctx.exchange
     for ticker in sorted(tickers):
         sub.seq += 1
-        msg = wsmsg.snapshot(ex, ex.markets[ticker], sub.use_yes_price)
+        msg = ws_frames.snapshot(ex, ex.markets[ticker], sub.use_yes_price)
         session.push({"type": "orderbook_snapshot", "sid": sub.sid, "seq": sub.seq, "msg": msg})
 
 

@@ -1,7 +1,7 @@
 """The database: one SQLAlchemy declarative base, engine and session factory for every table.
 
 SQLite by default (a file under var/), any SQLAlchemy URL otherwise. The trader's journal lives in
-store/journal.py and registers on `Base`; the match history is a Parquet store (store/history.py).
+store/journal_tables.py and registers on `Base`; the match history is a Parquet store (store/history.py).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
 
 def init_db(engine: Engine) -> None:
     """Create every table that is not there yet (idempotent)."""
-    import courtside.store.journal  # noqa: F401
+    import courtside.store.journal_tables  # noqa: F401
 
     Base.metadata.create_all(engine)
     _add_new_columns(engine)

@@ -1,330 +1,412 @@
-"""The trader's journal tables: scans, decisions, orders, fills, positions, settlements, traded
-events, unmatched players, start prices (for CLV), the trading state (global: kill and resume), equity
-and its drawdown stop (per mode), and the paper exchange's ledger.
-
-Money and counts are stored as Numeric strings of Decimal; times are aware UTC. An order row is
-written (status 'intent') before it is sent, so a crash can always be reconciled by client_order_id.
-"""
+"""The journal's repository: what the trader reads and writes, one short transaction per call."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Float, Integer, String, Text, TypeDecorator, UniqueConstraint
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from courtside.store.db import Base
+from courtside.domain.errors import StoreError
+from courtside.domain.mode import Mode
+from courtside.domain.orders import Fill, Position, Settlement
+from courtside.store.db import init_db, session_factory, transaction
+from courtside.store.journal_tables import (
+    DecisionRow,
+    EquityRow,
+    FillRow,
+    OrderRow,
+    PositionRow,
+    ScanRow,
+    SettlementRow,
+    ShardCashRow,
+    StartPriceRow,
+    TradedEventRow,
+    TradingStateRow,
+    UnmatchedRow,
+)
 
-__all__ = [
-    "Base",
-    "DecisionRow",
-    "EquityRow",
-    "FillRow",
-    "OrderRow",
-    "PaperCashRow",
-    "PaperFillRow",
-    "PaperOrderRow",
-    "PaperSettlementRow",
-    "PositionRow",
-    "ScanRow",
-    "SettlementRow",
-    "StartPriceRow",
-    "TradedEventRow",
-    "TradingStateRow",
-    "UnmatchedRow",
-]
+ZERO = Decimal(0)
+OPEN_STATUSES = ("intent", "unknown", "resting")
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC in, aware UTC out (SQLite drops the offset)."""
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    client_order_id: str
+    event_ticker: str
+    ticker: str
+    route: str
+    side: str
+    outcome: str
+    yes_price: Decimal
+    count: Decimal
+    time_in_force: str
+    expiration: datetime | None
+    attempt: int
+    decision_id: int | None
 
-    impl = DateTime
-    cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
+class Journal:
+    """Read/write access to the trader tables for one mode ('live' or 'paper')."""
+
+    def __init__(self, engine: Engine, mode: Mode | str) -> None:
+        try:
+            init_db(engine)
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot open the journal database: {e}") from e
+        self.engine = engine
+        self.mode = Mode(mode)
+        self._factory = session_factory(engine)
+
+    # ---- scans and decisions ---------------------------------------------------------
+    def start_scan(self, now: datetime) -> int:
+        with transaction(self._factory) as s:
+            row = ScanRow(mode=self.mode, started_at=now)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def finish_scan(self, scan_id: int, now: datetime, **counts: int) -> None:
+        with transaction(self._factory) as s:
+            row = s.get(ScanRow, scan_id)
+            if row is None:
+                raise StoreError(f"scan {scan_id} vanished")
+            row.finished_at = now
+            for key, value in counts.items():
+                setattr(row, key, value)
+
+    def record_decision(self, row: DecisionRow) -> int:
+        row.mode = self.mode
+        with transaction(self._factory) as s:
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def decisions(self, scan_id: int | None = None) -> list[DecisionRow]:
+        with self._factory() as s:
+            q = select(DecisionRow).where(DecisionRow.mode == self.mode)
+            if scan_id is not None:
+                q = q.where(DecisionRow.scan_id == scan_id)
+            return list(s.scalars(q.order_by(DecisionRow.id)))
+
+    def scans(self) -> list[ScanRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(ScanRow).where(ScanRow.mode == self.mode).order_by(ScanRow.id)))
+
+    # ---- orders: intent before send ------------------------------------------------
+    def record_intent(self, order: NewOrder, now: datetime) -> OrderRow:
+        """Write the order (status 'intent') and mark its event traded, atomically; idempotent."""
+        with transaction(self._factory) as s:
+            found = s.scalars(self._by_coid(order.client_order_id)).first()
+            if found is not None:
+                return found
+            row = OrderRow(
+                mode=self.mode,
+                status="intent",
+                created_at=now,
+                updated_at=now,
+                fill_count=ZERO,
+                fees=ZERO,
+                detail="",
+                **asdict(order),
+            )
+            s.add(row)
+            self._mark(s, order.event_ticker, now, "order")
+            s.flush()
+            return row
+
+    def _by_coid(self, client_order_id: str) -> Select[OrderRow]:
+        return select(OrderRow).where(OrderRow.mode == self.mode, OrderRow.client_order_id == client_order_id)
+
+    def update_order(self, client_order_id: str, now: datetime, **fields: object) -> OrderRow:
+        with transaction(self._factory) as s:
+            row = s.scalars(self._by_coid(client_order_id)).first()
+            if row is None:
+                raise StoreError(f"no journalled order {client_order_id}")
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.updated_at = now
+            return row
+
+    def orders(
+        self, statuses: Sequence[str] | None = None, event_ticker: str | None = None
+    ) -> list[OrderRow]:
+        with self._factory() as s:
+            q = select(OrderRow).where(OrderRow.mode == self.mode)
+            if statuses:
+                q = q.where(OrderRow.status.in_(statuses))
+            if event_ticker:
+                q = q.where(OrderRow.event_ticker == event_ticker)
+            return list(s.scalars(q.order_by(OrderRow.id)))
+
+    def next_attempt(self, event_ticker: str) -> int:
+        with self._factory() as s:
+            q = select(func.max(OrderRow.attempt)).where(
+                OrderRow.mode == self.mode, OrderRow.event_ticker == event_ticker
+            )
+            last = s.scalar(q)
+            return 0 if last is None else int(last) + 1
+
+    # ---- one position per match --------------------------------------------------
+    def _mark(self, s: Session, event_ticker: str, now: datetime, source: str) -> None:
+        q = select(TradedEventRow).where(
+            TradedEventRow.mode == self.mode, TradedEventRow.event_ticker == event_ticker
+        )
+        if s.scalars(q).first() is None:
+            s.add(TradedEventRow(mode=self.mode, event_ticker=event_ticker, ts=now, source=source))
+
+    def mark_traded(self, event_ticker: str, now: datetime, source: str) -> None:
+        with transaction(self._factory) as s:
+            self._mark(s, event_ticker, now, source)
+
+    def unmark_traded(self, event_ticker: str) -> None:
+        """Free a match again (its only order was refused or cancelled unfilled)."""
+        with transaction(self._factory) as s:
+            q = select(TradedEventRow).where(
+                TradedEventRow.mode == self.mode, TradedEventRow.event_ticker == event_ticker
+            )
+            for row in s.scalars(q):
+                s.delete(row)
+
+    def traded_events(self) -> set[str]:
+        with self._factory() as s:
+            q = select(TradedEventRow.event_ticker).where(TradedEventRow.mode == self.mode)
+            return set(s.scalars(q))
+
+    # ---- what the exchange says ----------------------------------------------------
+    def add_fills(self, fills: Iterable[Fill]) -> int:
+        """Insert fills not seen before; returns how many were new."""
+        new = 0
+        with transaction(self._factory) as s:
+            seen = set(s.scalars(select(FillRow.fill_id).where(FillRow.mode == self.mode)))
+            for f in fills:
+                if f.fill_id in seen:
+                    continue
+                seen.add(f.fill_id)
+                s.add(
+                    FillRow(
+                        mode=self.mode,
+                        fill_id=f.fill_id,
+                        order_id=f.order_id,
+                        ticker=f.ticker,
+                        side=f.side.value,
+                        outcome=f.outcome.value,
+                        count=f.count,
+                        yes_price=f.yes_price,
+                        fee=f.fee,
+                        is_taker=f.is_taker,
+                        ts=f.created_time,
+                    )
+                )
+                new += 1
+        return new
+
+    def fills(self) -> list[FillRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(FillRow).where(FillRow.mode == self.mode).order_by(FillRow.ts)))
+
+    def replace_positions(self, positions: Iterable[Position], now: datetime) -> None:
+        with transaction(self._factory) as s:
+            for row in s.scalars(select(PositionRow).where(PositionRow.mode == self.mode)):
+                s.delete(row)
+            s.flush()
+            for p in positions:
+                if p.position == 0:
+                    continue
+                s.add(
+                    PositionRow(
+                        mode=self.mode,
+                        ticker=p.ticker,
+                        position=p.position,
+                        exposure=p.market_exposure,
+                        fees_paid=p.fees_paid,
+                        realized_pnl=p.realized_pnl,
+                        updated_at=now,
+                    )
+                )
+
+    def positions(self) -> list[PositionRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(PositionRow).where(PositionRow.mode == self.mode)))
+
+    def add_settlements(self, settlements: Iterable[Settlement]) -> int:
+        new = 0
+        with transaction(self._factory) as s:
+            seen = set(s.scalars(select(SettlementRow.ticker).where(SettlementRow.mode == self.mode)))
+            for st in settlements:
+                if st.ticker in seen:
+                    continue
+                seen.add(st.ticker)
+                s.add(
+                    SettlementRow(
+                        mode=self.mode,
+                        ticker=st.ticker,
+                        event_ticker=st.event_ticker,
+                        result=st.market_result,
+                        yes_count=st.yes_count,
+                        no_count=st.no_count,
+                        cost=st.yes_total_cost + st.no_total_cost,
+                        revenue=st.revenue,
+                        fee_cost=st.fee_cost,
+                        settled_time=st.settled_time,
+                    )
+                )
+                new += 1
+        return new
+
+    def settlements(self) -> list[SettlementRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(SettlementRow).where(SettlementRow.mode == self.mode)))
+
+    def realized_since(self, since: datetime) -> Decimal:
+        """Settled P&L since a time: revenue - cost - trading fees of the settled markets."""
+        with self._factory() as s:
+            mine = SettlementRow.mode == self.mode
+            rows = s.scalars(select(SettlementRow).where(mine, SettlementRow.settled_time >= since))
+            settled = list(rows)
+            tickers = [r.ticker for r in settled]
+            fill_fees = s.scalars(
+                select(FillRow.fee).where(FillRow.mode == self.mode, FillRow.ticker.in_(tickers))
+            )
+            fees = sum(fill_fees, ZERO)
+        gross = sum((r.revenue - r.cost for r in settled), ZERO)
+        return gross - fees
+
+    # ---- players we could not identify --------------------------------------------
+    def record_unmatched(
+        self,
+        *,
+        name: str,
+        tour: str,
+        status: str,
+        competitor_id: str,
+        event_ticker: str,
+        detail: str,
+        now: datetime,
+    ) -> None:
+        with transaction(self._factory) as s:
+            q = select(UnmatchedRow).where(UnmatchedRow.name == name, UnmatchedRow.tour == tour)
+            row = s.scalars(q).first()
+            if row is None:
+                s.add(
+                    UnmatchedRow(
+                        name=name,
+                        tour=tour,
+                        status=status,
+                        competitor_id=competitor_id,
+                        event_ticker=event_ticker,
+                        detail=detail,
+                        first_seen=now,
+                        last_seen=now,
+                        times=1,
+                    )
+                )
+                return
+            row.status, row.detail, row.last_seen = status, detail, now
+            row.event_ticker = event_ticker
+            row.times += 1
+
+    def unmatched(self) -> list[UnmatchedRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(UnmatchedRow).order_by(UnmatchedRow.times.desc())))
+
+    # ---- closing prices for CLV ------------------------------------------------------
+    def record_start_price(
+        self, ticker: str, event_ticker: str, bid: Decimal | None, ask: Decimal | None, now: datetime
+    ) -> None:
+        with transaction(self._factory) as s:
+            row = s.scalars(select(StartPriceRow).where(StartPriceRow.ticker == ticker)).first()
+            if row is None:
+                row = StartPriceRow(ticker=ticker, event_ticker=event_ticker, yes_bid=bid, yes_ask=ask)
+                row.ts = now
+                s.add(row)
+            else:
+                row.yes_bid, row.yes_ask, row.ts = bid, ask, now
+
+    def start_prices(self) -> dict[str, StartPriceRow]:
+        with self._factory() as s:
+            return {r.ticker: r for r in s.scalars(select(StartPriceRow))}
+
+    # ---- trading state -----------------------------------------------------------------
+    def state(self) -> tuple[str, str]:
+        """The global trading state and its reason; a mode's drawdown stop is `drawdown_trip`."""
+        with self._factory() as s:
+            row = s.get(TradingStateRow, 1)
+            return ("ACTIVE", "") if row is None else (row.state, row.reason)
+
+    def record_shard_cash(self, shard: int, cash: Decimal, needed: Decimal, now: datetime) -> None:
+        with transaction(self._factory) as s:
+            row = s.get(ShardCashRow, self.mode)
+            if row is None:
+                s.add(ShardCashRow(mode=self.mode, shard=shard, cash=cash, needed=needed, ts=now))
+            else:
+                row.shard, row.cash, row.needed, row.ts = shard, cash, needed, now
+
+    def record_equity(self, equity: Decimal, now: datetime) -> Decimal:
+        """Store the equity just measured, raise the high-water mark if it is higher; the mark."""
+        with transaction(self._factory) as s:
+            row = s.get(EquityRow, self.mode)
+            if row is None:
+                row = EquityRow(mode=self.mode, peak=equity, peak_at=now, equity=equity, measured_at=now)
+                s.add(row)
+            elif equity > row.peak:
+                row.peak, row.peak_at = equity, now
+            row.equity, row.measured_at = equity, now
+            return row.peak
+
+    def equity_mark(self) -> EquityRow | None:
+        with self._factory() as s:
+            return s.get(EquityRow, self.mode)
+
+    def drawdown_trip(self) -> tuple[str, datetime] | None:
+        """This mode's max-drawdown stop (reason, since when), or None when it is not tripped."""
+        row = self.equity_mark()
+        if row is None or row.tripped_reason is None or row.tripped_at is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime written to the journal")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        return row.tripped_reason, row.tripped_at
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
+    def trip_drawdown(self, reason: str, now: datetime) -> bool:
+        """Stop this mode (only) for a drawdown; kept until `clear_drawdown_trip` or `reset_peak`.
+        False when there is no mark to stop on (reset since it was measured) or it is tripped already."""
+        with transaction(self._factory) as s:
+            row = s.get(EquityRow, self.mode)
+            if row is None or row.tripped_reason is not None:
+                return False
+            row.tripped_reason, row.tripped_at = reason, now
+            return True
 
+    def clear_drawdown_trip(self) -> str | None:
+        """Lift this mode's drawdown stop, keeping the mark; the reason it had, or None if none."""
+        with transaction(self._factory) as s:
+            row = s.get(EquityRow, self.mode)
+            if row is None or row.tripped_reason is None:
+                return None
+            reason = row.tripped_reason
+            row.tripped_reason, row.tripped_at = None, None
+            return reason
 
-class DecimalText(TypeDecorator[Decimal]):
-    """Decimal stored as its exact string (SQLite has no decimal type; floats would round)."""
+    def reset_peak(self) -> bool:
+        """Forget the high-water mark and the drawdown stop with it: the next equity measured starts
+        the mark afresh. True if one was kept."""
+        with transaction(self._factory) as s:
+            row = s.get(EquityRow, self.mode)
+            if row is not None:
+                s.delete(row)
+            return row is not None
 
-    impl = String(40)
-    cache_ok = True
+    def shard_cash(self) -> ShardCashRow | None:
+        with self._factory() as s:
+            return s.get(ShardCashRow, self.mode)
 
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if not isinstance(value, Decimal):
-            raise TypeError(f"journal money must be Decimal, got {type(value).__name__}")
-        return str(value)
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(value)
-
-
-def Money() -> DecimalText:
-    """A column type for money, prices and counts."""
-    return DecimalText()
-
-
-class ScanRow(Base):
-    __tablename__ = "trader_scans"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mode: Mapped[str] = mapped_column(String(8))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    events: Mapped[int] = mapped_column(Integer, default=0)
-    matches: Mapped[int] = mapped_column(Integer, default=0)
-    skipped: Mapped[int] = mapped_column(Integer, default=0)
-    opportunities: Mapped[int] = mapped_column(Integer, default=0)
-    orders: Mapped[int] = mapped_column(Integer, default=0)
-    requests: Mapped[int] = mapped_column(Integer, default=0)
-    note: Mapped[str] = mapped_column(Text, default="")
-
-
-class DecisionRow(Base):
-    """One priced (or skipped) match in one scan, taken or refused, with its numbers and reasons."""
-
-    __tablename__ = "trader_decisions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    scan_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
-    mode: Mapped[str] = mapped_column(String(8))
-    ts: Mapped[datetime] = mapped_column(UTCDateTime)
-    event_ticker: Mapped[str] = mapped_column(String(80), index=True)
-    ticker_a: Mapped[str] = mapped_column(String(90), default="")
-    ticker_b: Mapped[str] = mapped_column(String(90), default="")
-    player_a: Mapped[str] = mapped_column(String(120), default="")
-    player_b: Mapped[str] = mapped_column(String(120), default="")
-    p_model: Mapped[float | None] = mapped_column(Float, nullable=True)
-    p_market: Mapped[float | None] = mapped_column(Float, nullable=True)  # de-vigged mid of both books
-    p_blend: Mapped[float | None] = mapped_column(Float, nullable=True)  # what edge and EV used
-    route: Mapped[str] = mapped_column(String(100), default="")
-    style: Mapped[str] = mapped_column(String(8), default="")
-    price: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    fee: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    value_edge: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    ev: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    size: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    decision: Mapped[str] = mapped_column(String(12))  # taken | refused | holding | skipped
-    reasons: Mapped[str] = mapped_column(Text, default="")
-    model_version: Mapped[str] = mapped_column(String(80), default="")
-
-
-class OrderRow(Base):
-    """One order of ours; client_order_id is unique per mode (paper ids never reach the exchange)."""
-
-    __tablename__ = "trader_orders"
-    __table_args__ = (UniqueConstraint("mode", "client_order_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    client_order_id: Mapped[str] = mapped_column(String(64))
-    mode: Mapped[str] = mapped_column(String(8), index=True)
-    event_ticker: Mapped[str] = mapped_column(String(80), index=True)
-    ticker: Mapped[str] = mapped_column(String(90))
-    route: Mapped[str] = mapped_column(String(40))
-    side: Mapped[str] = mapped_column(String(4))
-    outcome: Mapped[str] = mapped_column(String(4))
-    yes_price: Mapped[Decimal] = mapped_column(Money())
-    count: Mapped[Decimal] = mapped_column(Money())
-    time_in_force: Mapped[str] = mapped_column(String(24))
-    expiration: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    attempt: Mapped[int] = mapped_column(Integer, default=0)
-    # intent -> resting | executed | canceled | rejected | unknown
-    status: Mapped[str] = mapped_column(String(12), index=True)
-    order_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    fill_count: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
-    fees: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
-    decision_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    detail: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class FillRow(Base):
-    __tablename__ = "trader_fills"
-    __table_args__ = (UniqueConstraint("mode", "fill_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mode: Mapped[str] = mapped_column(String(8))
-    fill_id: Mapped[str] = mapped_column(String(64))
-    order_id: Mapped[str] = mapped_column(String(64), index=True)
-    ticker: Mapped[str] = mapped_column(String(90))
-    side: Mapped[str] = mapped_column(String(4))
-    outcome: Mapped[str] = mapped_column(String(4))
-    count: Mapped[Decimal] = mapped_column(Money())
-    yes_price: Mapped[Decimal] = mapped_column(Money())
-    fee: Mapped[Decimal] = mapped_column(Money())
-    is_taker: Mapped[bool]
-    ts: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class PositionRow(Base):
-    """The exchange's view of a position, as of the last reconciliation."""
-
-    __tablename__ = "trader_positions"
-    __table_args__ = (UniqueConstraint("mode", "ticker"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mode: Mapped[str] = mapped_column(String(8))
-    ticker: Mapped[str] = mapped_column(String(90))
-    position: Mapped[Decimal] = mapped_column(Money())
-    exposure: Mapped[Decimal] = mapped_column(Money())
-    fees_paid: Mapped[Decimal] = mapped_column(Money())
-    realized_pnl: Mapped[Decimal] = mapped_column(Money())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class SettlementRow(Base):
-    __tablename__ = "trader_settlements"
-    __table_args__ = (UniqueConstraint("mode", "ticker"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mode: Mapped[str] = mapped_column(String(8))
-    ticker: Mapped[str] = mapped_column(String(90))
-    event_ticker: Mapped[str] = mapped_column(String(80))
-    result: Mapped[str] = mapped_column(String(8))
-    yes_count: Mapped[Decimal] = mapped_column(Money())
-    no_count: Mapped[Decimal] = mapped_column(Money())
-    cost: Mapped[Decimal] = mapped_column(Money())
-    revenue: Mapped[Decimal] = mapped_column(Money())
-    fee_cost: Mapped[Decimal] = mapped_column(Money())
-    settled_time: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class TradedEventRow(Base):
-    """One position per match: an event is marked before its first order is sent."""
-
-    __tablename__ = "trader_traded_events"
-    __table_args__ = (UniqueConstraint("mode", "event_ticker"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mode: Mapped[str] = mapped_column(String(8))
-    event_ticker: Mapped[str] = mapped_column(String(80))
-    ts: Mapped[datetime] = mapped_column(UTCDateTime)
-    source: Mapped[str] = mapped_column(String(20))  # order | exchange
-
-
-class UnmatchedRow(Base):
-    __tablename__ = "trader_unmatched"
-    __table_args__ = (UniqueConstraint("name", "tour"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    tour: Mapped[str] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(12))
-    competitor_id: Mapped[str] = mapped_column(String(64), default="")
-    event_ticker: Mapped[str] = mapped_column(String(80))
-    detail: Mapped[str] = mapped_column(Text, default="")
-    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
-    times: Mapped[int] = mapped_column(Integer, default=1)
-
-
-class StartPriceRow(Base):
-    """The last book seen before a match started: the closing price for CLV."""
-
-    __tablename__ = "trader_start_prices"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ticker: Mapped[str] = mapped_column(String(90), unique=True)
-    event_ticker: Mapped[str] = mapped_column(String(80))
-    yes_bid: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    yes_ask: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    ts: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class TradingStateRow(Base):
-    __tablename__ = "trader_state"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    state: Mapped[str] = mapped_column(String(10))  # ACTIVE | REDUCING | HALTED
-    reason: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class EquityRow(Base):
-    """Equity's high-water mark, the last equity measured and the max-drawdown stop, per mode: the
-    protection survives restarts and a paper stop never stops live (nor the reverse). Plain
-    `courtside resume` clears the stop (tripped_*), `courtside resume --reset-peak` deletes the row."""
-
-    __tablename__ = "trader_equity"
-    mode: Mapped[str] = mapped_column(String(8), primary_key=True)
-    peak: Mapped[Decimal] = mapped_column(Money())
-    peak_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    equity: Mapped[Decimal] = mapped_column(Money())
-    measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # the drawdown stop of this mode (REDUCING for it alone): why and since when; None: not tripped
-    tripped_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    tripped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-
-
-class ShardCashRow(Base):
-    """The cash last seen on the tennis shard and what one order needs (shown by `courtside status`)."""
-
-    __tablename__ = "trader_shard_cash"
-    mode: Mapped[str] = mapped_column(String(8), primary_key=True)
-    shard: Mapped[int] = mapped_column(Integer)
-    cash: Mapped[Decimal] = mapped_column(Money())
-    needed: Mapped[Decimal] = mapped_column(Money())
-    ts: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class PaperOrderRow(Base):
-    """The paper exchange's own book of our orders (dry-run)."""
-
-    __tablename__ = "paper_orders"
-    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    client_order_id: Mapped[str] = mapped_column(String(64), unique=True)
-    ticker: Mapped[str] = mapped_column(String(90), index=True)
-    side: Mapped[str] = mapped_column(String(4))
-    yes_price: Mapped[Decimal] = mapped_column(Money())
-    initial_count: Mapped[Decimal] = mapped_column(Money())
-    fill_count: Mapped[Decimal] = mapped_column(Money())
-    remaining_count: Mapped[Decimal] = mapped_column(Money())
-    status: Mapped[str] = mapped_column(String(10), index=True)
-    time_in_force: Mapped[str] = mapped_column(String(24))
-    expiration: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    taker_fees: Mapped[Decimal] = mapped_column(Money())
-    maker_fees: Mapped[Decimal] = mapped_column(Money())
-    taker_cost: Mapped[Decimal] = mapped_column(Money())
-    maker_cost: Mapped[Decimal] = mapped_column(Money())
-    # crossing size already used: the paper fill must not reuse real liquidity it saw before
-    crossed_seen: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
-    created_time: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class PaperFillRow(Base):
-    __tablename__ = "paper_fills"
-    fill_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    order_id: Mapped[str] = mapped_column(String(64), index=True)
-    ticker: Mapped[str] = mapped_column(String(90), index=True)
-    side: Mapped[str] = mapped_column(String(4))
-    count: Mapped[Decimal] = mapped_column(Money())
-    yes_price: Mapped[Decimal] = mapped_column(Money())
-    is_taker: Mapped[bool]
-    fee: Mapped[Decimal] = mapped_column(Money())
-    ts: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class PaperSettlementRow(Base):
-    __tablename__ = "paper_settlements"
-    ticker: Mapped[str] = mapped_column(String(90), primary_key=True)
-    event_ticker: Mapped[str] = mapped_column(String(80))
-    result: Mapped[str] = mapped_column(String(8))
-    value: Mapped[Decimal] = mapped_column(Money())  # payout of one YES contract
-    yes_count: Mapped[Decimal] = mapped_column(Money())
-    no_count: Mapped[Decimal] = mapped_column(Money())
-    yes_cost: Mapped[Decimal] = mapped_column(Money())
-    no_cost: Mapped[Decimal] = mapped_column(Money())
-    revenue: Mapped[Decimal] = mapped_column(Money())
-    fee_cost: Mapped[Decimal] = mapped_column(Money())
-    settled_time: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class PaperCashRow(Base):
-    """The paper account's starting cash (one row)."""
-
-    __tablename__ = "paper_cash"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    starting: Mapped[Decimal] = mapped_column(Money())
+    def set_state(self, state: str, reason: str, now: datetime) -> None:
+        """The global state (every mode): the kill switch, `courtside kill --reducing`, resume."""
+        with transaction(self._factory) as s:
+            row = s.get(TradingStateRow, 1)
+            if row is None:
+                s.add(TradingStateRow(id=1, state=state, reason=reason, updated_at=now))
+            else:
+                row.state, row.reason, row.updated_at = state, reason, now

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from courtside.backtest.checks import lookahead_check
+from courtside.backtest.actor import ReplaySettings
 from courtside.backtest.engine import RunResult
+from courtside.backtest.honesty import lookahead_check
 from courtside.backtest.matches import MatchSpec
 from courtside.backtest.output import write_report
 from courtside.backtest.run import BacktestConfig, load_window, replay
-from courtside.backtest.trader import ReplaySettings
 from courtside.pricing.devig import shin
 from courtside.strategy.decide import OrderStyle, StrategyParams
 

@@ -29,7 +29,7 @@ from courtside.domain.tennis import Tour
 from courtside.kalshi.auth import KalshiAuth, system_now_ms
 from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.ws import KalshiWebSocket
-from courtside.kalshi.ws_messages import FillEvent
+from courtside.kalshi.ws_events import FillEvent
 from courtside.pricing.fees import kalshi_fee
 from courtside.sim.generator import MatchSpec, build_bundle, random_matches
 from courtside.sim.testing import SimSession, prepare_session
@@ -590,7 +590,7 @@ async def test_ws_subscription_management(s: SimSession) -> None:
 
 
 async def test_ws_lifecycle_and_trade_events(s: SimSession) -> None:
-    from courtside.kalshi.ws_messages import LifecycleEvent, TradeEvent
+    from courtside.kalshi.ws_events import LifecycleEvent, TradeEvent
 
     t = list_match(s)[0]
     mm_quote(s, t, "ask", "0.52", 5)

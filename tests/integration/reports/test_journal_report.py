@@ -12,8 +12,8 @@ from courtside.cli import app
 from courtside.cli.registry import register
 from courtside.domain.orders import BookSide, Fill, Outcome, Settlement
 from courtside.store.db import make_engine
-from courtside.store.journal import DecisionRow
-from courtside.store.trading import Journal, NewOrder
+from courtside.store.journal import Journal, NewOrder
+from courtside.store.journal_tables import DecisionRow
 
 T0 = datetime(2026, 6, 11, 12, 0, tzinfo=UTC)
 

@@ -20,7 +20,7 @@ from courtside.domain.clock import SystemClock
 from courtside.kalshi.doctor import Verdict, run_doctor
 from courtside.kalshi.rest import KalshiClient
 from courtside.store.db import make_engine
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 
 @pytest.fixture

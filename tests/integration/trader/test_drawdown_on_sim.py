@@ -22,7 +22,7 @@ from courtside.cli import trade as trade_cli
 from courtside.domain.tennis import Tour
 from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 from courtside.store.db import make_engine
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 D = Decimal
 # Zverev is the model's 0.70 in both of his matches against markets near 0.55: two orders to place.

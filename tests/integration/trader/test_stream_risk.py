@@ -11,7 +11,7 @@ from typing import Any
 
 from trader_sim import pull_best_bid, until
 
-from courtside.app.scan_report import ScanItem
+from courtside.app.scan_result import MatchVerdict
 from courtside.app.stream import run_stream
 from courtside.domain.orders import Order
 from courtside.kalshi.ws import KalshiWebSocket
@@ -20,10 +20,10 @@ ORDERS_PATH = r"/portfolio/events/orders$"
 LIVE = {"live": True, "confirm_live": True, "min_ev": "0.02", "min_value": "0.02"}
 
 
-async def _stream(h: Any, pulls: int, **flags: Any) -> tuple[int, list[ScanItem], Any]:
+async def _stream(h: Any, pulls: int, **flags: Any) -> tuple[int, list[MatchVerdict], Any]:
     """One scan, then `pulls` book changes on the Van de Zandschulp market, each a reaction."""
     w = h.wire(**{**LIVE, **flags})
-    items: list[ScanItem] = []
+    items: list[MatchVerdict] = []
 
     def connect() -> KalshiWebSocket:
         return KalshiWebSocket(w.data.endpoints, headers=h.auth.ws_headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 D = Decimal
 ZVE = "Zverev"

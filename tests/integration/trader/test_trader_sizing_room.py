@@ -17,7 +17,7 @@ from courtside.data.registry import PlayerRegistry
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
 from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 from courtside.store.db import make_engine
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 D = Decimal
 # (player A, player B, the market's P(A), the model's P(A)): an edge of 0.15 on each

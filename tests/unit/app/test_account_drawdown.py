@@ -15,7 +15,7 @@ from courtside.execution.reconcile import Reconciled
 from courtside.kalshi.shards import ShardFunds
 from courtside.risk.checks import RiskLimits, RiskView, TradingState, drawdown_breach
 from courtside.store.db import make_engine
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 D = Decimal
 NOW = datetime(2026, 9, 8, 12, tzinfo=UTC)

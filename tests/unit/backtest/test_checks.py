@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
-from courtside.backtest.checks import compare_before, lookahead_check
 from courtside.backtest.engine import RunResult
+from courtside.backtest.honesty import compare_before, lookahead_check
 from courtside.backtest.records import TradeRow
 
 ROW = TradeRow(

@@ -4,11 +4,11 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
+from courtside.backtest.actor import ReplaySettings, StrategyActor
 from courtside.backtest.books import BookSpec
 from courtside.backtest.engine import MarketProbabilities, run
 from courtside.backtest.matches import MatchSpec, tickers
 from courtside.backtest.settle import MatchResult
-from courtside.backtest.trader import ReplaySettings, StrategyTrader
 from courtside.domain.tennis import Level, Surface, Tour
 from courtside.strategy.decide import OrderStyle, StrategyParams
 
@@ -47,7 +47,7 @@ def test_tickers_follow_kalshi_format() -> None:
 
 def test_a_taker_trade_is_sized_priced_and_settled_by_hand() -> None:
     match = spec(date(2023, 3, 1), "Alpha A.", "Beta B.", 1.95, 1.95, a_won=True)
-    result = run([match], Fixed(0.60), StrategyTrader(TAKER), bankroll=D(1000), book=BookSpec())
+    result = run([match], Fixed(0.60), StrategyActor(TAKER), bankroll=D(1000), book=BookSpec())
     [row] = result.rows
     # fair 0.50, ask 0.51; Kelly at cost 0.5275 wants 72 contracts, max-size caps at 10
     assert (row.ticker, row.side, row.price, row.contracts) == (match.ticker_a, "yes", D("0.51"), D(10))
@@ -61,7 +61,7 @@ def test_a_taker_trade_is_sized_priced_and_settled_by_hand() -> None:
 
 def test_backing_b_takes_the_cheaper_route_and_a_walkover_settles_at_fair() -> None:
     match = spec(date(2023, 3, 1), "Alpha A.", "Beta B.", 1.95, 1.95, a_won=True, result=MatchResult.WALKOVER)
-    [row] = run([match], Fixed(0.40), StrategyTrader(TAKER), bankroll=D(1000)).rows
+    [row] = run([match], Fixed(0.40), StrategyActor(TAKER), bankroll=D(1000)).rows
     # B is backed either by YES on B or NO on A, both at 0.51
     assert row.price == D("0.51")
     assert row.settlement_value == D("0.50")
@@ -76,7 +76,7 @@ def test_market_as_model_never_trades_even_without_thresholds() -> None:
         spec(date(2023, 3, 2), "Eps E.", "Zeta Z.", 5.0, 1.18, a_won=False, row=2),
     ]
     for half_spread in (D(0), D("0.01")):
-        result = run(matches, MarketProbabilities(), StrategyTrader(loose), bankroll=D(1000),
+        result = run(matches, MarketProbabilities(), StrategyActor(loose), bankroll=D(1000),
                      book=BookSpec(half_spread=half_spread))  # fmt: skip
         assert result.rows == []
         assert result.priced == 3
@@ -88,14 +88,14 @@ def test_one_position_per_match_and_same_day_exposure_counts() -> None:
     matches = [spec(day, f"{names[2 * i]} A.", f"{names[2 * i + 1]} B.", 1.95, 1.95, a_won=True, row=i)
                for i in range(3)]  # fmt: skip
     again = spec(day, "Alpha A.", "Bravo B.", 1.95, 1.95, a_won=True, row=0)
-    result = run([*matches, again], Fixed(0.60), StrategyTrader(TAKER), bankroll=D(1000))
+    result = run([*matches, again], Fixed(0.60), StrategyActor(TAKER), bankroll=D(1000))
     assert [r.bankroll for r in result.rows] == [D(1000)] * 3  # settled together in the evening
     assert len({r.event_ticker for r in result.rows}) == 3
     assert result.reasons["risk: already traded (one position per match)"] == 1
     # a tight exposure limit binds on the same day: the third match finds no room
     tight = replace(TAKER, strategy=replace(TAKER.strategy, sizing=replace(
         TAKER.strategy.sizing, max_exposure=D(11))))  # fmt: skip
-    capped = run(matches, Fixed(0.60), StrategyTrader(tight), bankroll=D(1000))
+    capped = run(matches, Fixed(0.60), StrategyActor(tight), bankroll=D(1000))
     # each trade ties up 10 x 0.51 + 0.175 = 5.275: two fit in 11, the third has room for none
     assert [r.contracts for r in capped.rows] == [D(10), D(10)]
     assert capped.reasons["fewer than whole contract fits the exposure room left"] == 1
@@ -112,7 +112,7 @@ def test_the_last_order_of_a_day_is_shrunk_to_the_exposure_room_left() -> None:
     names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
     matches = [spec(day, f"{names[2 * i]} A.", f"{names[2 * i + 1]} B.", 1.95, 1.95, a_won=True, row=i)
                for i in range(3)]  # fmt: skip
-    result = run(matches, Fixed(0.60), StrategyTrader(_limited("13")), bankroll=D(1000))
+    result = run(matches, Fixed(0.60), StrategyActor(_limited("13")), bankroll=D(1000))
     # 13 - 2 x 5.275 = 2.45 left: 4 contracts at 0.51 + ceil4(0.07 x 4 x 0.51 x 0.49) = 2.04 + 0.07
     assert [r.contracts for r in result.rows] == [D(10), D(10), D(4)]
     assert result.rows[-1].fee == D("0.0700")
@@ -132,7 +132,7 @@ def test_cash_left_caps_a_day_s_orders() -> None:
     day = date(2023, 3, 1)
     matches = [spec(day, f"{NAMES[2 * i]} A.", f"{NAMES[2 * i + 1]} B.", 1.95, 1.95, a_won=True, row=i)
                for i in range(8)]  # fmt: skip
-    result = run(matches, Fixed(0.60), StrategyTrader(LOOSE), bankroll=D(40))
+    result = run(matches, Fixed(0.60), StrategyActor(LOOSE), bankroll=D(40))
     # seven orders tie up 36.925; 3.075 is left: 5 contracts at 0.51 + ceil4(0.07 x 5 x 0.2499) = 2.6375
     assert [r.contracts for r in result.rows] == [D(10)] * 7 + [D(5)]
     assert sum(r.contracts * r.price + r.fee for r in result.rows) <= D(40)  # never more than the cash
@@ -156,7 +156,7 @@ def test_trading_stops_after_the_max_drawdown_and_never_resumes_on_its_own() -> 
     first = date(2023, 3, 1)
     # five losing days, then winners the model would back: equity would recover if it still traded
     matches = [*_losing_days(5, first), *_winning_days(5, date(2023, 3, 10), row=10)]
-    trader = StrategyTrader(_with_drawdown(D("0.25")))
+    trader = StrategyActor(_with_drawdown(D("0.25")))
     result = run(matches, Fixed(0.60), trader, bankroll=D(40))
     # 40 -> 34.725 (13.2% down) -> 29.45 (26.4% down): on the third morning no new positions
     assert [r.date for r in result.rows] == [first, date(2023, 3, 2)]
@@ -170,7 +170,7 @@ def test_trading_stops_after_the_max_drawdown_and_never_resumes_on_its_own() -> 
 
 
 def test_max_drawdown_off_keeps_trading_through_the_losses() -> None:
-    trader = StrategyTrader(_with_drawdown(None))
+    trader = StrategyActor(_with_drawdown(None))
     result = run(_losing_days(4, date(2023, 3, 1)), Fixed(0.60), trader, bankroll=D(40))
     assert len(result.rows) == 4
     assert trader.stopped is None
@@ -179,7 +179,7 @@ def test_max_drawdown_off_keeps_trading_through_the_losses() -> None:
 def test_the_high_water_mark_follows_the_bankroll_up() -> None:
     """Winning days raise the mark: a later fall is measured from the peak, not from the start."""
     matches = [*_winning_days(3, date(2023, 3, 1)), *_losing_days(6, date(2023, 3, 5), row=3)]
-    trader = StrategyTrader(_with_drawdown(D("0.25")))
+    trader = StrategyActor(_with_drawdown(D("0.25")))
     result = run(matches, Fixed(0.60), trader, bankroll=D(40))
     assert trader.peak == D(40) + 3 * D("4.7250")  # 54.175 after three wins of 10 x 0.49 - 0.175
     # 54.175 -> 48.9 -> 43.625 (19.5% down: still trading) -> 38.35 (29.2% down): stop on Mar 8
@@ -192,7 +192,7 @@ def test_the_high_water_mark_follows_the_bankroll_up() -> None:
 def test_maker_orders_never_fill_against_the_closing_book() -> None:
     maker = ReplaySettings(strategy=StrategyParams(order_style=OrderStyle.MAKER))
     match = spec(date(2023, 3, 1), "Alpha A.", "Beta B.", 1.95, 1.95, a_won=True)
-    result = run([match], Fixed(0.60), StrategyTrader(maker), bankroll=D(1000))
+    result = run([match], Fixed(0.60), StrategyActor(maker), bankroll=D(1000))
     assert result.rows == []
     assert result.reasons["no crossing liquidity"] == 1
 
@@ -205,7 +205,7 @@ def test_model_weight_blends_with_the_book_before_trading_and_keeps_p_model_in_t
 
     def rows(weight: float) -> list:  # type: ignore[type-arg]
         params = StrategyParams(order_style=OrderStyle.TAKER, model_weight=weight)
-        trader = StrategyTrader(ReplaySettings(strategy=params))
+        trader = StrategyActor(ReplaySettings(strategy=params))
         return run([match], Fixed(0.65), trader, bankroll=D(1000), book=BookSpec()).rows
 
     [alone] = rows(1.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from courtside.execution.coid import client_order_id
+from courtside.execution.order_ids import client_order_id
 
 VALID = re.compile(r"^[-\w:+=/]{1,64}$", re.ASCII)
 

@@ -15,7 +15,7 @@ from courtside.execution.executor import RESEND_MAX_AGE, Executor
 from courtside.execution.paper import PaperExchange
 from courtside.execution.reconcile import reconcile
 from courtside.markets.match import parse_match
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 from courtside.strategy.decide import OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
 from trader_factories import NOW, FakeData, book, event, series
 

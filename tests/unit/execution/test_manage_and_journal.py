@@ -9,10 +9,10 @@ from decimal import Decimal
 from sqlalchemy import create_engine
 
 from courtside.domain.orders import BookSide, Fill, Order, OrderStatus, Outcome, Settlement
-from courtside.execution.manage import stale_reason, without_own
+from courtside.execution.resting import stale_reason, without_own
 from courtside.markets.match import parse_match
 from courtside.risk.checks import RiskLimits
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 from courtside.strategy.decide import NoTrade, OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
 from trader_factories import NOW, book, event, series
 

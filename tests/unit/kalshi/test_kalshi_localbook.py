@@ -92,7 +92,7 @@ def test_delta_below_zero_is_rejected() -> None:
 
 def test_keeper_detects_a_seq_gap_and_recovers_on_snapshot(recorded: Any) -> None:
     from courtside.kalshi.book import BookKeeper
-    from courtside.kalshi.ws_messages import BookStale, BookUpdated
+    from courtside.kalshi.ws_events import BookStale, BookUpdated
 
     items = [f for f in frames(recorded, "ws__orderbook_trade_noleg") if f["type"].startswith("orderbook")]
     keeper = BookKeeper(use_yes_price=False, now=lambda: 0.0)

@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 
 from courtside.kalshi.ws import KalshiWebSocket
-from courtside.kalshi.ws_messages import BookUpdated, Disconnected
+from courtside.kalshi.ws_events import BookUpdated, Disconnected
 
 
 async def test_event_stream_survives_timeouts_and_ends_after_close() -> None:

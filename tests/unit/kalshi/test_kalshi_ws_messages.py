@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from courtside.domain.orders import BookSide, Outcome
-from courtside.kalshi.ws_messages import (
+from courtside.kalshi.ws_events import (
     parse_lifecycle,
     parse_ticker,
     parse_user_order,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text
 
-from courtside.store.journal import DecisionRow
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
+from courtside.store.journal_tables import DecisionRow
 
 NOW = datetime(2026, 9, 8, 12, tzinfo=UTC)
 

@@ -98,8 +98,8 @@ class Stop:
     reason: str
 
 
-class StrategyTrader:
-    """The engine's Trader, made of the trader's strategy, risk checks and paper-fill rule."""
+class StrategyActor:
+    """The engine's ReplayActor, made of the trader's strategy, risk checks and paper-fill rule."""
 
     def __init__(self, settings: ReplaySettings) -> None:
         self.settings = settings

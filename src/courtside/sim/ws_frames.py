@@ -17,8 +17,8 @@ from courtside.sim.events import (
     TradeEvent,
 )
 from courtside.sim.exchange import SimExchange, to_ms
-from courtside.sim.models import SimMarket
 from courtside.sim.serialize import c2, m6, market_json, order_json, p4, trade_json, ts
+from courtside.sim.state import SimMarket
 
 if TYPE_CHECKING:
     from courtside.sim.ws import Subscription

@@ -13,7 +13,7 @@ SIX = Decimal("0.000001")
 
 
 @dataclass(frozen=True, slots=True)
-class ScanItem:
+class MatchVerdict:
     """One match of one scan, as `courtside scan --json` prints it."""
 
     event_ticker: str
@@ -61,22 +61,22 @@ class ScanItem:
 
 
 @dataclass
-class ScanReport:
+class ScanResult:
     scan_id: int
-    items: list[ScanItem] = field(default_factory=list)
+    items: list[MatchVerdict] = field(default_factory=list)
     orders: int = 0
     skipped: int = 0
     events: int = 0
     reconciled: Reconciled | None = None
 
 
-def scan_item(
+def verdict_of(
     match: TennisMatch, p: float | None, decision: Decision | None, verdict: str, reasons: tuple[str, ...]
-) -> ScanItem:
+) -> MatchVerdict:
     quote = decision.quote if isinstance(decision, OrderIntent) else (decision.best if decision else None)
     size = decision.count if isinstance(decision, OrderIntent) else None
     held = decision.belief if decision is not None else None
-    return ScanItem(
+    return MatchVerdict(
         match.event_ticker,
         match.tickers,
         (match.a.name, match.b.name),

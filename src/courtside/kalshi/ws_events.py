@@ -12,8 +12,8 @@ from typing import Any
 
 from courtside.domain.market import Trade
 from courtside.domain.orders import BookSide, Fill, Outcome
+from courtside.kalshi.fields import Wire
 from courtside.kalshi.parse_portfolio import LEGACY_SIDE
-from courtside.kalshi.wire import Wire
 
 
 @dataclass(frozen=True, slots=True)

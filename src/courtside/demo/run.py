@@ -11,22 +11,23 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from courtside.app.demo import DemoPlan, bundle_for, demo_settings, plan
 from courtside.app.trader import Predictor
 from courtside.app.wiring import build
 from courtside.data.registry import PlayerRegistry
+from courtside.demo.plan import DemoPlan, bundle_for, demo_settings, plan
+from courtside.domain.mode import Mode
 from courtside.execution.paper import PaperExchange
 from courtside.kalshi.auth import KalshiAuth
 from courtside.sim.server import SimServer
 from courtside.sim.testing import SimSession, new_rsa_key, prepare_session, write_private_pem
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
 ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
 class ModeResult:
-    mode: str
+    mode: Mode
     orders: int
     contracts: Decimal
     cost: Decimal
@@ -167,9 +168,9 @@ async def run_demo(
     from courtside.store.db import make_engine
 
     engine = make_engine(engine_url)
-    results = [summarise(Journal(engine, mode)) for mode in ("paper", "live")]
+    results = [summarise(Journal(engine, mode)) for mode in Mode]
     _print(console, results, winners)
-    found, seeded = mispricings_traded(demo, bundle, Journal(engine, "live"))
+    found, seeded = mispricings_traded(demo, bundle, Journal(engine, Mode.LIVE))
     console.print(f"seeded mispricings traded: {found} of {seeded}")
     return results
 

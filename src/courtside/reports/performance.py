@@ -21,8 +21,8 @@ from courtside.backtest.metrics import Bet, summarise
 from courtside.domain.money import ONE, ZERO
 from courtside.domain.orders import Outcome, outcome_price_for
 from courtside.reports import plots
-from courtside.store.journal import DecisionRow, SettlementRow, StartPriceRow
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
+from courtside.store.journal_tables import DecisionRow, SettlementRow, StartPriceRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,12 @@ import typer
 
 from courtside.app.account import trading_state
 from courtside.cli.common import ConfigOpt, DbOpt, Opt, console, journal_or_exit, new_table, settings_or_exit
+from courtside.domain.mode import Mode
 from courtside.domain.orders import TENNIS_SHARD
 from courtside.risk.checks import TradingState
-from courtside.store.trading import Journal
+from courtside.store.journal import Journal
 
-MODES = ("paper", "live")  # dry-run keeps the paper book of records, --live the exchange's
+MODES = tuple(Mode)  # dry-run keeps the paper book of records, --live the exchange's
 
 
 def kill(
@@ -93,7 +94,7 @@ def status(
     """Trading state, each mode's equity and drawdown stop, open orders, positions, settled P&L and
     the last scans."""
     s = settings_or_exit(config, db=db)
-    journal = journal_or_exit(db, config, "live" if live else "paper")
+    journal = journal_or_exit(db, config, Mode.LIVE if live else Mode.PAPER)
     state, reason = trading_state(journal)
     orders = journal.orders(statuses=("intent", "unknown", "resting"))
     positions = journal.positions()
@@ -168,8 +169,8 @@ def _mode_summary(journal: Journal) -> dict[str, Any]:
     }
 
 
-def _mode_line(mode: str, m: dict[str, Any]) -> str:
-    name = "dry-run (paper)" if mode == "paper" else "live"
+def _mode_line(mode: Mode, m: dict[str, Any]) -> str:
+    name = mode.label
     if m["equity"] is None:
         return f"{name}: {m['state']}; no equity measured yet"
     line = (

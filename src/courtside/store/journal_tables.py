@@ -1,0 +1,330 @@
+"""The trader's journal tables: scans, decisions, orders, fills, positions, settlements, traded
+events, unmatched players, start prices (for CLV), the trading state (global: kill and resume), equity
+and its drawdown stop (per mode), and the paper exchange's ledger.
+
+Money and counts are stored as Numeric strings of Decimal; times are aware UTC. An order row is
+written (status 'intent') before it is sent, so a crash can always be reconciled by client_order_id.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import DateTime, Float, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courtside.store.db import Base
+
+__all__ = [
+    "Base",
+    "DecisionRow",
+    "EquityRow",
+    "FillRow",
+    "OrderRow",
+    "PaperCashRow",
+    "PaperFillRow",
+    "PaperOrderRow",
+    "PaperSettlementRow",
+    "PositionRow",
+    "ScanRow",
+    "SettlementRow",
+    "StartPriceRow",
+    "TradedEventRow",
+    "TradingStateRow",
+    "UnmatchedRow",
+]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out (SQLite drops the offset)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime written to the journal")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """Decimal stored as its exact string (SQLite has no decimal type; floats would round)."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"journal money must be Decimal, got {type(value).__name__}")
+        return str(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+def Money() -> DecimalText:
+    """A column type for money, prices and counts."""
+    return DecimalText()
+
+
+class ScanRow(Base):
+    __tablename__ = "trader_scans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    matches: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    opportunities: Mapped[int] = mapped_column(Integer, default=0)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DecisionRow(Base):
+    """One priced (or skipped) match in one scan, taken or refused, with its numbers and reasons."""
+
+    __tablename__ = "trader_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+    event_ticker: Mapped[str] = mapped_column(String(80), index=True)
+    ticker_a: Mapped[str] = mapped_column(String(90), default="")
+    ticker_b: Mapped[str] = mapped_column(String(90), default="")
+    player_a: Mapped[str] = mapped_column(String(120), default="")
+    player_b: Mapped[str] = mapped_column(String(120), default="")
+    p_model: Mapped[float | None] = mapped_column(Float, nullable=True)
+    p_market: Mapped[float | None] = mapped_column(Float, nullable=True)  # de-vigged mid of both books
+    p_blend: Mapped[float | None] = mapped_column(Float, nullable=True)  # what edge and EV used
+    route: Mapped[str] = mapped_column(String(100), default="")
+    style: Mapped[str] = mapped_column(String(8), default="")
+    price: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    fee: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    value_edge: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    ev: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    size: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    decision: Mapped[str] = mapped_column(String(12))  # taken | refused | holding | skipped
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    model_version: Mapped[str] = mapped_column(String(80), default="")
+
+
+class OrderRow(Base):
+    """One order of ours; client_order_id is unique per mode (paper ids never reach the exchange)."""
+
+    __tablename__ = "trader_orders"
+    __table_args__ = (UniqueConstraint("mode", "client_order_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_order_id: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(8), index=True)
+    event_ticker: Mapped[str] = mapped_column(String(80), index=True)
+    ticker: Mapped[str] = mapped_column(String(90))
+    route: Mapped[str] = mapped_column(String(40))
+    side: Mapped[str] = mapped_column(String(4))
+    outcome: Mapped[str] = mapped_column(String(4))
+    yes_price: Mapped[Decimal] = mapped_column(Money())
+    count: Mapped[Decimal] = mapped_column(Money())
+    time_in_force: Mapped[str] = mapped_column(String(24))
+    expiration: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    # intent -> resting | executed | canceled | rejected | unknown
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    order_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    fill_count: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    fees: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    decision_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FillRow(Base):
+    __tablename__ = "trader_fills"
+    __table_args__ = (UniqueConstraint("mode", "fill_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    fill_id: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[str] = mapped_column(String(64), index=True)
+    ticker: Mapped[str] = mapped_column(String(90))
+    side: Mapped[str] = mapped_column(String(4))
+    outcome: Mapped[str] = mapped_column(String(4))
+    count: Mapped[Decimal] = mapped_column(Money())
+    yes_price: Mapped[Decimal] = mapped_column(Money())
+    fee: Mapped[Decimal] = mapped_column(Money())
+    is_taker: Mapped[bool]
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PositionRow(Base):
+    """The exchange's view of a position, as of the last reconciliation."""
+
+    __tablename__ = "trader_positions"
+    __table_args__ = (UniqueConstraint("mode", "ticker"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    ticker: Mapped[str] = mapped_column(String(90))
+    position: Mapped[Decimal] = mapped_column(Money())
+    exposure: Mapped[Decimal] = mapped_column(Money())
+    fees_paid: Mapped[Decimal] = mapped_column(Money())
+    realized_pnl: Mapped[Decimal] = mapped_column(Money())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SettlementRow(Base):
+    __tablename__ = "trader_settlements"
+    __table_args__ = (UniqueConstraint("mode", "ticker"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    ticker: Mapped[str] = mapped_column(String(90))
+    event_ticker: Mapped[str] = mapped_column(String(80))
+    result: Mapped[str] = mapped_column(String(8))
+    yes_count: Mapped[Decimal] = mapped_column(Money())
+    no_count: Mapped[Decimal] = mapped_column(Money())
+    cost: Mapped[Decimal] = mapped_column(Money())
+    revenue: Mapped[Decimal] = mapped_column(Money())
+    fee_cost: Mapped[Decimal] = mapped_column(Money())
+    settled_time: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TradedEventRow(Base):
+    """One position per match: an event is marked before its first order is sent."""
+
+    __tablename__ = "trader_traded_events"
+    __table_args__ = (UniqueConstraint("mode", "event_ticker"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    event_ticker: Mapped[str] = mapped_column(String(80))
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(20))  # order | exchange
+
+
+class UnmatchedRow(Base):
+    __tablename__ = "trader_unmatched"
+    __table_args__ = (UniqueConstraint("name", "tour"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    tour: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(12))
+    competitor_id: Mapped[str] = mapped_column(String(64), default="")
+    event_ticker: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    times: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class StartPriceRow(Base):
+    """The last book seen before a match started: the closing price for CLV."""
+
+    __tablename__ = "trader_start_prices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticker: Mapped[str] = mapped_column(String(90), unique=True)
+    event_ticker: Mapped[str] = mapped_column(String(80))
+    yes_bid: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    yes_ask: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TradingStateRow(Base):
+    __tablename__ = "trader_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))  # ACTIVE | REDUCING | HALTED
+    reason: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EquityRow(Base):
+    """Equity's high-water mark, the last equity measured and the max-drawdown stop, per mode: the
+    protection survives restarts and a paper stop never stops live (nor the reverse). Plain
+    `courtside resume` clears the stop (tripped_*), `courtside resume --reset-peak` deletes the row."""
+
+    __tablename__ = "trader_equity"
+    mode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    peak: Mapped[Decimal] = mapped_column(Money())
+    peak_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    equity: Mapped[Decimal] = mapped_column(Money())
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the drawdown stop of this mode (REDUCING for it alone): why and since when; None: not tripped
+    tripped_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    tripped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ShardCashRow(Base):
+    """The cash last seen on the tennis shard and what one order needs (shown by `courtside status`)."""
+
+    __tablename__ = "trader_shard_cash"
+    mode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer)
+    cash: Mapped[Decimal] = mapped_column(Money())
+    needed: Mapped[Decimal] = mapped_column(Money())
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PaperOrderRow(Base):
+    """The paper exchange's own book of our orders (dry-run)."""
+
+    __tablename__ = "paper_orders"
+    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_order_id: Mapped[str] = mapped_column(String(64), unique=True)
+    ticker: Mapped[str] = mapped_column(String(90), index=True)
+    side: Mapped[str] = mapped_column(String(4))
+    yes_price: Mapped[Decimal] = mapped_column(Money())
+    initial_count: Mapped[Decimal] = mapped_column(Money())
+    fill_count: Mapped[Decimal] = mapped_column(Money())
+    remaining_count: Mapped[Decimal] = mapped_column(Money())
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    time_in_force: Mapped[str] = mapped_column(String(24))
+    expiration: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    taker_fees: Mapped[Decimal] = mapped_column(Money())
+    maker_fees: Mapped[Decimal] = mapped_column(Money())
+    taker_cost: Mapped[Decimal] = mapped_column(Money())
+    maker_cost: Mapped[Decimal] = mapped_column(Money())
+    # crossing size already used: the paper fill must not reuse real liquidity it saw before
+    crossed_seen: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    created_time: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PaperFillRow(Base):
+    __tablename__ = "paper_fills"
+    fill_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(64), index=True)
+    ticker: Mapped[str] = mapped_column(String(90), index=True)
+    side: Mapped[str] = mapped_column(String(4))
+    count: Mapped[Decimal] = mapped_column(Money())
+    yes_price: Mapped[Decimal] = mapped_column(Money())
+    is_taker: Mapped[bool]
+    fee: Mapped[Decimal] = mapped_column(Money())
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PaperSettlementRow(Base):
+    __tablename__ = "paper_settlements"
+    ticker: Mapped[str] = mapped_column(String(90), primary_key=True)
+    event_ticker: Mapped[str] = mapped_column(String(80))
+    result: Mapped[str] = mapped_column(String(8))
+    value: Mapped[Decimal] = mapped_column(Money())  # payout of one YES contract
+    yes_count: Mapped[Decimal] = mapped_column(Money())
+    no_count: Mapped[Decimal] = mapped_column(Money())
+    yes_cost: Mapped[Decimal] = mapped_column(Money())
+    no_cost: Mapped[Decimal] = mapped_column(Money())
+    revenue: Mapped[Decimal] = mapped_column(Money())
+    fee_cost: Mapped[Decimal] = mapped_column(Money())
+    settled_time: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PaperCashRow(Base):
+    """The paper account's starting cash (one row)."""
+
+    __tablename__ = "paper_cash"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    starting: Mapped[Decimal] = mapped_column(Money())
