@@ -57,7 +57,10 @@ HistoryOpt = Annotated[
 
 @data_app.command("ingest")
 def ingest_cmd(
-    from_dir: FromOpt = None, history: HistoryOpt = DEFAULT_HISTORY, full: FullOpt = False, as_json: JsonOpt = False
+    from_dir: FromOpt = None,
+    history: HistoryOpt = DEFAULT_HISTORY,
+    full: FullOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Load players and results (Sackmann, tennis-data) into the history store, merged with the Kalshi
     results synced; a second run reads only new or changed files."""
@@ -114,8 +117,12 @@ SOURCES = ("sackmann", "tennis-data", "kalshi", "all")
 @data_app.command("sync")
 def sync_cmd(
     source: Annotated[str, typer.Option("--source", help="sackmann, tennis-data, kalshi or all")] = "all",
-    env: Annotated[str, typer.Option("--env", help="Kalshi venue for --source kalshi: prod, demo or a base URL")] = "prod",
-    since: Annotated[str | None, typer.Option("--since", help="Kalshi: re-read markets settled since YYYY-MM-DD")] = None,
+    env: Annotated[
+        str, typer.Option("--env", help="Kalshi venue for --source kalshi: prod, demo or a base URL")
+    ] = "prod",
+    since: Annotated[
+        str | None, typer.Option("--since", help="Kalshi: re-read markets settled since YYYY-MM-DD")
+    ] = None,
     dest: Annotated[Path | None, typer.Option("--dest", help="cache folder for the downloaded files")] = None,
     history: HistoryOpt = DEFAULT_HISTORY,
     sackmann_base: Annotated[str, typer.Option(help="base URL of the Sackmann repositories")] = "",
@@ -137,7 +144,9 @@ def sync_cmd(
         day = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
     except ValueError:
         _fail(f"--since must be YYYY-MM-DD, got {since!r}", 2)
-    report = run_sync(source, env, day, dest, history, sackmann_base, odds_base, until_year, progress=not as_json)
+    report = run_sync(
+        source, env, day, dest, history, sackmann_base, odds_base, until_year, progress=not as_json
+    )
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "attribution": ATTRIBUTION}, indent=2, default=str))
     else:

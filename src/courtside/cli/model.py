@@ -17,9 +17,7 @@ from courtside.domain.errors import CourtsideError
 from courtside.model.walkforward import REFIT_FREQ, TrainConfig
 from courtside.store.history import DEFAULT_HISTORY
 
-model_app = typer.Typer(
-    help="Train, update and evaluate the win-probability model.", no_args_is_help=True
-)
+model_app = typer.Typer(help="Train, update and evaluate the win-probability model.", no_args_is_help=True)
 DATA_HELP = "folder with tennis_atp/, tennis_wta/ (and tennis_odds/)"
 
 
@@ -80,7 +78,8 @@ def evaluate(
 
 
 HistoryOpt = Annotated[
-    Path, typer.Option("--history", envvar="COURTSIDE_HISTORY", help="history store folder (data ingest/sync)")
+    Path,
+    typer.Option("--history", envvar="COURTSIDE_HISTORY", help="history store folder (data ingest/sync)"),
 ]
 
 
@@ -143,9 +142,13 @@ def _env_data() -> Path:
 
 @model_app.command("update")
 def update(
-    model: Annotated[Path, typer.Option("--model", help="artifact folder to roll forward")] = Path("var/model"),
+    model: Annotated[Path, typer.Option("--model", help="artifact folder to roll forward")] = Path(
+        "var/model"
+    ),
     history: HistoryOpt = DEFAULT_HISTORY,
-    out: Annotated[Path | None, typer.Option("--out", help="write the new version here (default: in place)")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write the new version here (default: in place)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Roll the model's ratings through every stored result it has not learned (seconds, no retraining).
@@ -157,7 +160,9 @@ def update(
 
     store = HistoryStore(history)
     if not store.exists():
-        Console(stderr=True).print(f"[bold red]update failed:[/] no history store at {history}: run `courtside data ingest`")
+        Console(stderr=True).print(
+            f"[bold red]update failed:[/] no history store at {history}: run `courtside data ingest`"
+        )
         raise typer.Exit(2)
     try:
         result = update_model(model, store, out)
@@ -168,6 +173,7 @@ def update(
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
     Console().print(
-        f"model {result.version}: {result.rolled} new results rolled in, {result.players_added} players added, "
+        f"model {result.version}: {result.rolled} new results rolled in, "
+        f"{result.players_added} players added, "
         f"results through {result.results_through} ({result.seconds:.1f}s)"
     )

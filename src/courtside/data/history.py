@@ -99,7 +99,9 @@ def merge_ledger(ledger: pd.DataFrame | None, add: pd.DataFrame) -> pd.DataFrame
 
 def refresh_activity(players: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     """first/last seen and match counts of the players in `matches` folded into the table (added)."""
-    stats = activity(matches.assign(tourney_date=pd.to_datetime(matches["day"]).fillna(matches["tourney_date"])))
+    stats = activity(
+        matches.assign(tourney_date=pd.to_datetime(matches["day"]).fillna(matches["tourney_date"]))
+    )
     out = players.set_index("key")
     common = stats.index.intersection(out.index)
     for col, how in (("first_seen", np.minimum), ("last_seen", np.maximum)):
@@ -107,11 +109,15 @@ def refresh_activity(players: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFra
         new = pd.to_datetime(stats.loc[common, col])
         out.loc[common, col] = how(old.fillna(new), new).dt.date
     for col in ("n_matches", "n_tour_matches"):
-        out.loc[common, col] = out.loc[common, col].fillna(0).astype("int64") + stats.loc[common, col].astype("int64")
+        out.loc[common, col] = out.loc[common, col].fillna(0).astype("int64") + stats.loc[common, col].astype(
+            "int64"
+        )
     return out.reset_index()
 
 
-def links_for(previous: pd.DataFrame | None, current: pd.DataFrame, registry: PlayerRegistry, day: date) -> pd.DataFrame:
+def links_for(
+    previous: pd.DataFrame | None, current: pd.DataFrame, registry: PlayerRegistry, day: date
+) -> pd.DataFrame:
     """Newcomers of the previous players table that this build named otherwise: old key -> new key."""
     columns = ["from_key", "to_key", "linked_on"]
     if previous is None or previous.empty:

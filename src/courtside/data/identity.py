@@ -43,8 +43,10 @@ def split_name(name: str, surname: str | None = None) -> tuple[str, str]:
     if parsed.initials is not None and parsed.surname is not None:
         last, _, first = text.rpartition(" ")
         return first, last
-    if surname and tokens(text)[-len(tokens(surname)) :] == tokens(surname) and len(tokens(text)) > len(
-        tokens(surname)
+    if (
+        surname
+        and tokens(text)[-len(tokens(surname)) :] == tokens(surname)
+        and len(tokens(text)) > len(tokens(surname))
     ):
         words = text.split(" ")
         n = len(surname.split())

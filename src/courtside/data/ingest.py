@@ -22,7 +22,6 @@ import pandas as pd
 from courtside.data.csvio import LoadReport
 from courtside.data.history import (
     assign_seq,
-    identities,
     links_for,
     merge_ledger,
     results_through,
@@ -107,14 +106,18 @@ def ingest(
     return _summary(store, result)
 
 
-def _read(data_dir: Path, plan: FilePlan, store: HistoryStore, result: IngestResult) -> dict[str, pd.DataFrame]:
+def _read(
+    data_dir: Path, plan: FilePlan, store: HistoryStore, result: IngestResult
+) -> dict[str, pd.DataFrame]:
     """The per-source tables after this ingest: stored rows of the files not read, plus the files read."""
     by_kind = {k: [f for f, _ in plan.read if f.kind == k] for k in KINDS}
     report = LoadReport()
     out: dict[str, pd.DataFrame] = {}
     tours = [f.tour for f in by_kind["players"]]
     players = load_players(data_dir, tours, report=report) if tours else None
-    out["sackmann_players"] = _replace(store.read("sackmann_players"), players, "tour", [t.value for t in tours])
+    out["sackmann_players"] = _replace(
+        store.read("sackmann_players"), players, "tour", [t.value for t in tours]
+    )
     matches = load_match_files([(f.path, f.tour, f.source) for f in by_kind["matches"]], report=report)
     out["sackmann"] = _replace(store.read("sackmann"), matches, "file", [f.rel for f in by_kind["matches"]])
     td = load_tennisdata_files([(f.path, f.tour) for f in by_kind["tennisdata"]], report=report)
@@ -123,7 +126,9 @@ def _read(data_dir: Path, plan: FilePlan, store: HistoryStore, result: IngestRes
     return out
 
 
-def _replace(stored: pd.DataFrame | None, fresh: pd.DataFrame | None, by: str, keys: list[str]) -> pd.DataFrame:
+def _replace(
+    stored: pd.DataFrame | None, fresh: pd.DataFrame | None, by: str, keys: list[str]
+) -> pd.DataFrame:
     if stored is None or stored.empty:
         return fresh if fresh is not None else pd.DataFrame()
     if fresh is None:
@@ -143,16 +148,24 @@ def rebuild(
     ids = lazy_identities(players, sackmann)
     merged = merge_tennisdata(sackmann, players, tables["tennisdata"], ids)
     kalshi_raw = store.read("kalshi")
-    fresh_k, k_counts, k_absorbed = merge_kalshi(merged.matches, kalshi_raw if kalshi_raw is not None else pd.DataFrame(), ids)
+    fresh_k, k_counts, k_absorbed = merge_kalshi(
+        merged.matches, kalshi_raw if kalshi_raw is not None else pd.DataFrame(), ids
+    )
     seq = int(gen.state.get("seq", 0)) + 1
     ledger = store.read("ledger")
     files_seq, add = assign_seq(merged.matches, {**merged.absorbed, **k_absorbed}, ledger, seq)
-    kalshi_seq, add_k = assign_seq(fresh_k, {}, ledger, seq) if not fresh_k.empty else (pd.Series(dtype="int64"), add.iloc[0:0])
+    kalshi_seq, add_k = (
+        assign_seq(fresh_k, {}, ledger, seq)
+        if not fresh_k.empty
+        else (pd.Series(dtype="int64"), add.iloc[0:0])
+    )
     gen.write("matches", merged.matches.assign(seq=files_seq))
     gen.write("matches_kalshi", kalshi_table(fresh_k, merged.matches).assign(seq=kalshi_seq.to_numpy()))
     gen.write("ledger", merge_ledger(ledger, pd.concat([add, add_k], ignore_index=True)))
     everyone = pd.concat([players, ids.newcomer_frame()], ignore_index=True).drop_duplicates("key")
-    all_matches = pd.concat([merged.matches, fresh_k], ignore_index=True) if not fresh_k.empty else merged.matches
+    all_matches = (
+        pd.concat([merged.matches, fresh_k], ignore_index=True) if not fresh_k.empty else merged.matches
+    )
     table = with_activity(everyone, all_matches.assign(tourney_date=_result_day(all_matches)))
     gen.write("players", table)
     links = links_for(store.read("players"), table, ids.registry, today)
@@ -170,7 +183,9 @@ def kalshi_table(rows: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
     """Kalshi result rows in the columns of the merged table (plus the event ticker and competitors)."""
     columns = [c for c in like.columns if c != "seq"] + list(KALSHI_EXTRA)
     out = rows.reindex(columns=columns)
-    return out.astype({c: like[c].dtype for c in like.columns if c in out.columns and c != "seq"}, errors="ignore")
+    return out.astype(
+        {c: like[c].dtype for c in like.columns if c in out.columns and c != "seq"}, errors="ignore"
+    )
 
 
 def _result_day(matches: pd.DataFrame) -> pd.Series:
@@ -192,5 +207,3 @@ def _summary(store: HistoryStore, result: IngestResult) -> IngestResult:
     result.seq = int(store.state().get("seq", 0))
     result.results_through = results_through(store) if store.exists() else None
     return result
-
-

@@ -136,7 +136,9 @@ def to_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 def number_matches(raw: pd.DataFrame) -> pd.DataFrame:
     """Play order within each event week: by round, then by start day and ticker."""
-    out = raw.sort_values(["tourney_date", "tourney_id", "round_order", "day", "event_ticker"], ignore_index=True)
+    out = raw.sort_values(
+        ["tourney_date", "tourney_id", "round_order", "day", "event_ticker"], ignore_index=True
+    )
     out["match_num"] = out.groupby(["tourney_id"]).cumcount().astype("int64") + 1
     return out
 

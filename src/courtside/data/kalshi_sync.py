@@ -49,7 +49,9 @@ class Fetched:
     cutoff: datetime | None = None
 
 
-async def match_series(client: KalshiClient, configured: Sequence[str] = MATCH_WINNER_SERIES) -> dict[str, Series]:
+async def match_series(
+    client: KalshiClient, configured: Sequence[str] = MATCH_WINNER_SERIES
+) -> dict[str, Series]:
     """The configured match-winner series plus those the Tennis tag lists, whose tour is known."""
     listed = {s.ticker: s for s in await client.get_series_list(category="Sports", tags=["Tennis"])}
     wanted = {t for t in listed if t.endswith("MATCH") and not NOT_SINGLES_WINNER.search(t)}
@@ -79,7 +81,11 @@ async def fetch_settled(
         out.notes.append(f"no historical tier ({e}): read the live tier only")
     for ticker in sorted(series):
         start = since.get(ticker)
-        params: dict[str, str | int | bool | None] = {"series_ticker": ticker, "status": "settled", "limit": 1000}
+        params: dict[str, str | int | bool | None] = {
+            "series_ticker": ticker,
+            "status": "settled",
+            "limit": 1000,
+        }
         if start is not None:
             params["min_settled_ts"] = int((start - SETTLED_OVERLAP).timestamp())
         await _read(client, "markets", params, out, "live", start)
@@ -92,7 +98,11 @@ async def fetch_settled(
 
 
 async def _read(
-    client: KalshiClient, path: str, params: dict[str, str | int | bool | None], out: Fetched, tier: str,
+    client: KalshiClient,
+    path: str,
+    params: dict[str, str | int | bool | None],
+    out: Fetched,
+    tier: str,
     start: datetime | None,
 ) -> None:
     seen = {m.ticker for m in out.markets}
@@ -103,7 +113,9 @@ async def _read(
             except ParseError as e:
                 out.rejected[f"malformed market: {e.reason}"] += 1
                 continue
-            late = market.settled_time is None or start is None or market.settled_time >= start - SETTLED_OVERLAP
+            late = (
+                market.settled_time is None or start is None or market.settled_time >= start - SETTLED_OVERLAP
+            )
             if market.ticker in seen or not late:
                 continue
             seen.add(market.ticker)
@@ -189,7 +201,11 @@ def since_from_state(state: dict[str, object], env: str, series: Sequence[str]) 
 
 
 async def sync_kalshi(
-    store: HistoryStore, client: KalshiClient, env: str, *, since: datetime | None = None,
+    store: HistoryStore,
+    client: KalshiClient,
+    env: str,
+    *,
+    since: datetime | None = None,
     clock: Clock | None = None,
 ) -> KalshiSyncResult:
     """Read the settled markets since the last sync (or `since`), merge the new results, commit."""
@@ -231,10 +247,14 @@ def add_kalshi_rows(store: HistoryStore, rows: pd.DataFrame, result: KalshiSyncR
             old = store.read("matches_kalshi")
             like = store.read("matches") if old is None or old.empty else old
             table = kalshi_table(kept, like if like is not None else kept).assign(seq=row_seq.to_numpy())
-            gen.write("matches_kalshi", pd.concat([old, table], ignore_index=True) if old is not None else table)
+            gen.write(
+                "matches_kalshi", pd.concat([old, table], ignore_index=True) if old is not None else table
+            )
             gen.write("ledger", merge_ledger(ledger, add))
             stored_players = store.read("players")
-            players = add_newcomers(stored_players if stored_players is not None else ids.newcomer_frame(), ids)
+            players = add_newcomers(
+                stored_players if stored_players is not None else ids.newcomer_frame(), ids
+            )
             gen.write("players", refresh_activity(players, kept))
             gen.state["seq"] = seq
         gen.write("kalshi", raw)

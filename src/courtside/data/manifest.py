@@ -20,7 +20,8 @@ from courtside.data.tennisdata import tennisdata_files
 from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Tour
 
-# Bump when a change to the readers (sources, tennisdata) changes what a file yields: every file is read again.
+# Bump when a change to the readers (sources, tennisdata) changes what a file yields: every file is read
+# again.
 READER_VERSION = 2
 UNCHANGED = "unchanged, skipped"
 _CHUNK = 1 << 20

@@ -262,7 +262,7 @@ def load_match_files(
     incremental ingest reads when only some files changed."""
     report = report if report is not None else LoadReport()
     frames: list[pd.DataFrame] = []
-    for path, tour, source in _progress_iter(list(files), progress, "reading matches"):
+    for path, tour, _source in _progress_iter(list(files), progress, "reading matches"):
         raw = read_match_csv(path)
         report.files += 1
         report.rows_read += len(raw)

@@ -76,7 +76,9 @@ _OUTCOMES = {
 TD_COLUMNS: tuple[str, ...] = ("day", "td_comment", *ODDS_COLUMNS)
 
 
-def tennisdata_files(data_dir: Path, tours: Iterable[Tour], years: range | None = None) -> list[tuple[Path, Tour]]:
+def tennisdata_files(
+    data_dir: Path, tours: Iterable[Tour], years: range | None = None
+) -> list[tuple[Path, Tour]]:
     """The season files (tennis_odds/atp_YYYY.csv, wta_YYYY.csv) present, oldest first."""
     folder = Path(data_dir) / "tennis_odds"
     if not folder.is_dir():
@@ -110,7 +112,7 @@ def event_mondays(days: pd.Series, events: pd.Series) -> pd.Series:
     first = days.groupby(events).transform("min")
     weekday = first.dt.day_of_week
     shift = np.where(weekday <= 4, -weekday, 7 - weekday)
-    return (first + pd.to_timedelta(shift, unit="D")).dt.normalize()
+    return pd.Series((first + pd.to_timedelta(shift, unit="D")).dt.normalize(), index=days.index)
 
 
 def round_codes(rounds: pd.Series, events: pd.Series) -> pd.Series:

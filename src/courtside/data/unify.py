@@ -100,7 +100,10 @@ def coverage(sackmann: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, pd.Timesta
     tour_level = sackmann[sackmann["level"].isin(ODDS_LEVELS)]
     out: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
     for tour, part in tour_level.groupby("tour"):
-        out[str(tour)] = (part["tourney_date"].min() - WINDOW_BEFORE, part["tourney_date"].max() + WINDOW_AFTER)
+        out[str(tour)] = (
+            part["tourney_date"].min() - WINDOW_BEFORE,
+            part["tourney_date"].max() + WINDOW_AFTER,
+        )
     return out
 
 
@@ -111,9 +114,17 @@ def _covered(td: pd.DataFrame, cover: dict[str, tuple[pd.Timestamp, pd.Timestamp
     return mask
 
 
-def _pair_frame(tour: pd.Series, w: pd.Series, lo: pd.Series, when: pd.Series, index: pd.Index, name: str) -> pd.DataFrame:
+def _pair_frame(
+    tour: pd.Series, w: pd.Series, lo: pd.Series, when: pd.Series, index: pd.Index, name: str
+) -> pd.DataFrame:
     return pd.DataFrame(
-        {"tour": tour.to_numpy(), "w": w.to_numpy(), "l": lo.to_numpy(), name: when.to_numpy(), "i": index.to_numpy()}
+        {
+            "tour": tour.to_numpy(),
+            "w": w.to_numpy(),
+            "l": lo.to_numpy(),
+            name: when.to_numpy(),
+            "i": index.to_numpy(),
+        }
     )
 
 
@@ -147,19 +158,37 @@ def fast_join(td: pd.DataFrame, tour_level: pd.DataFrame, players: pd.DataFrame)
     short = _sackmann_short(players, keys)
     names = pd.unique(pd.concat([td["winner_name"], td["loser_name"]]).astype(str))
     table = {n: _short(n) for n in names}
-    sk = {"w": tour_level["winner_key"].map(short).fillna("|"), "l": tour_level["loser_key"].map(short).fillna("|")}
+    sk = {
+        "w": tour_level["winner_key"].map(short).fillna("|"),
+        "l": tour_level["loser_key"].map(short).fillna("|"),
+    }
     mine = {"w": td["winner_name"].astype(str).map(table), "l": td["loser_name"].astype(str).map(table)}
     found = pd.Series(np.nan, index=td.index, dtype=object)
     passes: list[tuple[Callable[[pd.Series], pd.Series], Callable[[pd.Series], pd.Series], str | None]] = [
-        (_same, _same, None), (_surname, _surname, None), (_same, _initial, "l"), (_initial, _same, "w"),
+        (_same, _same, None),
+        (_surname, _surname, None),
+        (_same, _initial, "l"),
+        (_initial, _same, "w"),
     ]
     for wf, lf, contains in passes:
         todo = found.isna()
-        probe = _pair_frame(td.loc[todo, "tour"], wf(mine["w"][todo]), lf(mine["l"][todo]), td.loc[todo, "day"],
-                            td.index[todo], "day")
+        probe = _pair_frame(
+            td.loc[todo, "tour"],
+            wf(mine["w"][todo]),
+            lf(mine["l"][todo]),
+            td.loc[todo, "day"],
+            td.index[todo],
+            "day",
+        )
         probe["other"] = _surname(mine[contains][todo]).to_numpy() if contains else ""
-        skf = _pair_frame(tour_level["tour"], wf(sk["w"]), lf(sk["l"]), tour_level["tourney_date"],
-                          tour_level.index, "tdate")
+        skf = _pair_frame(
+            tour_level["tour"],
+            wf(sk["w"]),
+            lf(sk["l"]),
+            tour_level["tourney_date"],
+            tour_level.index,
+            "tdate",
+        )
         skf["other_sk"] = _surname(sk[contains]).to_numpy() if contains else ""
         hit = _best_pairs(probe, skf, contained=contains is not None)
         hit = hit[~hit.isin(set(found.dropna().astype("int64")))]
@@ -204,8 +233,10 @@ def slow_join(
         }
     )
     joined = join_odds(tour_level, odds, registry)
-    position = pd.Series(tour_level.index, index=list(zip(tour_level["tour"], tour_level["tourney_id"],
-                                                          tour_level["match_num"], strict=True)))
+    position = pd.Series(
+        tour_level.index,
+        index=list(zip(tour_level["tour"], tour_level["tourney_id"], tour_level["match_num"], strict=True)),
+    )
     position = position[~position.index.duplicated()]
     found = joined["join_status"] == "joined"
     at = [
@@ -234,7 +265,9 @@ def _sharing_a_surname(td: pd.DataFrame, tour_level: pd.DataFrame, players: pd.D
     wanted = {_short(str(n)).split("|")[0] for n in pd.concat([td["winner_name"], td["loser_name"]]).unique()}
     short = _sackmann_short(players, pd.Index(pd.concat([tour_level["winner_key"], tour_level["loser_key"]])))
     surname = {k: v.split("|")[0] for k, v in short.items()}
-    named = tour_level["winner_key"].map(surname).isin(wanted) | tour_level["loser_key"].map(surname).isin(wanted)
+    named = tour_level["winner_key"].map(surname).isin(wanted) | tour_level["loser_key"].map(surname).isin(
+        wanted
+    )
     return tour_level[named]
 
 
@@ -279,7 +312,9 @@ def merge_tennisdata(
     return Merged(out, {SACKMANN: SourceCounts(len(base), len(base)), TENNIS_DATA: counts}, absorbed)
 
 
-def _new_tennisdata(td: pd.DataFrame, ids: Identities, players: pd.DataFrame, counts: SourceCounts) -> pd.DataFrame:
+def _new_tennisdata(
+    td: pd.DataFrame, ids: Identities, players: pd.DataFrame, counts: SourceCounts
+) -> pd.DataFrame:
     if td.empty:
         return td
     rows, rejected = resolve_sides(td.sort_values("day", kind="mergesort"), ids, TENNIS_DATA)
@@ -307,7 +342,9 @@ def fill_player_facts(rows: pd.DataFrame, players: pd.DataFrame) -> pd.DataFrame
     return out
 
 
-def merge_kalshi(existing: pd.DataFrame, kalshi: pd.DataFrame, ids: Identities) -> tuple[pd.DataFrame, SourceCounts, dict[int, list[int]]]:
+def merge_kalshi(
+    existing: pd.DataFrame, kalshi: pd.DataFrame, ids: Identities
+) -> tuple[pd.DataFrame, SourceCounts, dict[int, list[int]]]:
     """Kalshi results not already in `existing` (same tour and pair within the window), with keys."""
     counts = SourceCounts(read=len(kalshi))
     if kalshi.empty:

@@ -17,6 +17,7 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 from importlib import metadata
@@ -122,9 +123,12 @@ def save(artifact: Artifact, path: Path) -> Path:
 def _write_files(artifact: Artifact, folder: Path) -> dict[str, str]:
     state_arrays, state_info = pack_state(artifact.state)
     model_arrays, model_info, booster = pack_model(artifact.model)
-    blobs: dict[str, bytes] = {MODEL: json.dumps({"state": state_info, "model": model_info}, default=str).encode()}
+    blobs: dict[str, bytes] = {
+        MODEL: json.dumps({"state": state_info, "model": model_info}, default=str).encode()
+    }
     buffer = io.BytesIO()
-    np.savez(buffer, **state_arrays, **model_arrays)
+    write_npz: Callable[..., None] = np.savez  # numpy's stub types **kwds like its allow_pickle flag
+    write_npz(buffer, allow_pickle=False, **state_arrays, **model_arrays)
     blobs[ARRAYS] = buffer.getvalue()
     buffer = io.BytesIO()
     artifact.players.to_parquet(buffer, index=False)
@@ -168,7 +172,9 @@ def load(path: Path) -> Artifact:
         model = unpack_model(arrays, info["model"], blobs[BOOSTER].decode() if BOOSTER in blobs else None)
         players = pd.read_parquet(io.BytesIO(blobs[PLAYERS]))
     except (ValueError, KeyError, TypeError, OSError) as e:
-        raise ModelError(f"artifact {path} does not unpack ({e}): retrain it with `courtside model train`") from e
+        raise ModelError(
+            f"artifact {path} does not unpack ({e}): retrain it with `courtside model train`"
+        ) from e
     return Artifact(state, model, players, meta)
 
 
@@ -204,10 +210,18 @@ def roll_forward(artifact: Artifact, new_matches: pd.DataFrame, clock: Clock | N
     if new_matches.empty:
         return artifact
     _, state = build(new_matches, state=artifact.state)
-    newest = max(pd.Timestamp(artifact.meta.get("results_through", artifact.meta.get("data_to", "1900-01-01"))),
-                 result_days(new_matches).max())
-    meta = {**artifact.meta, "data_to": str(max(pd.Timestamp(artifact.meta.get("data_to", "1900-01-01")),
-                                               new_matches["tourney_date"].max()).date())}
+    newest = max(
+        pd.Timestamp(artifact.meta.get("results_through", artifact.meta.get("data_to", "1900-01-01"))),
+        result_days(new_matches).max(),
+    )
+    meta = {
+        **artifact.meta,
+        "data_to": str(
+            max(
+                pd.Timestamp(artifact.meta.get("data_to", "1900-01-01")), new_matches["tourney_date"].max()
+            ).date()
+        ),
+    }
     meta["results_through"] = str(newest.date())
     meta["n_matches"] = int(meta.get("n_matches", 0)) + len(new_matches)
     meta["rolled_forward_at"] = (clock or SystemClock()).now().astimezone(UTC).isoformat()

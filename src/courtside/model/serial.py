@@ -56,7 +56,10 @@ def unpack_elo(a: Arrays, info: dict[str, Any]) -> EloState:
         raise ModelError("artifact ratings and player keys differ in length")
     elo.index = {k: i for i, k in enumerate(keys)}
     elo.r_all, elo.n_all = a["elo_r_all"].tolist(), a["elo_n_all"].tolist()
-    elo.r_surf, elo.n_surf = [row.tolist() for row in a["elo_r_surf"]], [row.tolist() for row in a["elo_n_surf"]]
+    elo.r_surf, elo.n_surf = (
+        [row.tolist() for row in a["elo_r_surf"]],
+        [row.tolist() for row in a["elo_n_surf"]],
+    )
     elo.last_day = [int(x) for x in a["elo_last_day"]]
     elo.r_dom, elo.n_dom = a["elo_r_dom"].tolist(), a["elo_n_dom"].tolist()
     return elo
@@ -80,7 +83,9 @@ def pack_features(fs: FeatureState) -> tuple[Arrays, dict[str, Any]]:
     keys = sorted({k for pair in fs.h2h for k in pair})
     at = {k: i for i, k in enumerate(keys)}
     arrays["h2h_keys"] = _text(keys)
-    arrays["h2h"] = np.array([(at[a], at[b], c) for (a, b), c in fs.h2h.items()], dtype=np.int64).reshape(-1, 3)
+    arrays["h2h"] = np.array([(at[a], at[b], c) for (a, b), c in fs.h2h.items()], dtype=np.int64).reshape(
+        -1, 3
+    )
     return arrays, {"event_names": fs.event_names}
 
 
@@ -135,7 +140,9 @@ def pack_model(model: FittedModel) -> tuple[Arrays, dict[str, Any], str | None]:
 def unpack_model(a: Arrays, info: dict[str, Any], booster: str | None) -> FittedModel:
     learner: Learner
     if info["learner"] == "logistic":
-        learner = LogisticLearner(c=float(info["logistic_c"]), scale=a["logistic_scale"], coef=a["logistic_coef"])
+        learner = LogisticLearner(
+            c=float(info["logistic_c"]), scale=a["logistic_scale"], coef=a["logistic_coef"]
+        )
     elif info["learner"] == "gbm" and booster is not None:
         import lightgbm as lgb
 

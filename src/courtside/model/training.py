@@ -41,8 +41,14 @@ def train_artifact(
 ) -> Artifact:
     """Sackmann and tennis-data results of a data folder, rated, featurised and fitted up to `until`."""
     results = load_results(data_dir, progress=progress)
-    learned = {"source": str(data_dir), "seq": None, "until": str(until.date()) if until is not None else None}
-    return _train(results.matches, results.players, out, until, config, learned, progress, clock, str(data_dir))
+    learned = {
+        "source": str(data_dir),
+        "seq": None,
+        "until": str(until.date()) if until is not None else None,
+    }
+    return _train(
+        results.matches, results.players, out, until, config, learned, progress, clock, str(data_dir)
+    )
 
 
 def train_from_store(

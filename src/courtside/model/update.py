@@ -97,8 +97,14 @@ def update_model(
     if players is not None and not rows.empty:
         fresh = players_table(players, rows, rolled.state)
         fresh = fresh[~fresh["key"].isin(before)]
-        rolled.players = pd.concat([rolled.players, fresh], ignore_index=True) if not fresh.empty else rolled.players
-    rolled.meta["learned"] = {"source": str(store.root.resolve()), "seq": int(store.state().get("seq", 0)), "until": None}
+        rolled.players = (
+            pd.concat([rolled.players, fresh], ignore_index=True) if not fresh.empty else rolled.players
+        )
+    rolled.meta["learned"] = {
+        "source": str(store.root.resolve()),
+        "seq": int(store.state().get("seq", 0)),
+        "until": None,
+    }
     rolled.meta["model_version"] = _version(art.version, rolled.meta, clock)
     save(rolled, out or model)
     through = rolled.meta.get("results_through")

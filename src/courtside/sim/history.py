@@ -24,8 +24,8 @@ from courtside.domain.tennis import Tour
 from courtside.sim import catalog, generator, serialize
 from courtside.sim.context import ctx_of, guarded
 from courtside.sim.exchange import SimExchange
-from courtside.sim.state import SimMarket
 from courtside.sim.query import QueryValidationError, csv, paginate, parse_limit
+from courtside.sim.state import SimMarket
 
 Json = dict[str, Any]
 LIVE_WINDOW = timedelta(days=90)
@@ -38,7 +38,9 @@ def cutoff(ex: SimExchange) -> datetime:
 
 def is_historical(ex: SimExchange, m: SimMarket) -> bool:
     return (
-        m.status is MarketStatus.FINALIZED and m.settlement_time is not None and m.settlement_time < cutoff(ex)
+        m.status is MarketStatus.FINALIZED
+        and m.settlement_time is not None
+        and m.settlement_time < cutoff(ex)
     )
 
 
@@ -54,7 +56,9 @@ async def historical_markets(request: Request) -> Response:
     limit = parse_limit(q, "GetHistoricalMarkets", low=0, high=1000, default=100)
     tickers = csv(q, "tickers")
     if sum(1 for f in (tickers, q.get("event_ticker"), q.get("series_ticker")) if f) > 1:
-        raise QueryValidationError("Parameter validation failed for GetHistoricalMarkets: filters are exclusive")
+        raise QueryValidationError(
+            "Parameter validation failed for GetHistoricalMarkets: filters are exclusive"
+        )
     with ex.lock:
         rows = [
             m
@@ -103,12 +107,15 @@ class PastMatch:
 
 def past_match_from_json(data: Json) -> PastMatch:
     start = catalog.parse_time(data["start"], "start")
-    settled = catalog.parse_time(data.get("settled"), "settled") or (start + timedelta(hours=3) if start else None)
+    settled = catalog.parse_time(data.get("settled"), "settled") or (
+        start + timedelta(hours=3) if start else None
+    )
     if start is None or settled is None:
         raise ValueError("a result needs a start time")
     return PastMatch(
         str(data["winner"]), str(data["loser"]), Tour(data.get("tour", "atp")), str(data["competition"]),
-        str(data.get("round", "Round Of 32")), start, settled, bool(data.get("walkover", False)), data.get("series"),
+        str(data.get("round", "Round Of 32")), start, settled, bool(data.get("walkover", False)),
+        data.get("series"),
     )  # fmt: skip
 
 
@@ -121,7 +128,14 @@ def seed_results(ex: SimExchange, results: list[PastMatch]) -> Json:
         listed = 0
         for past in results:
             spec = generator.MatchSpec(
-                past.winner, past.loser, past.tour, past.competition, past.round, past.start, 0.5, series=past.series
+                past.winner,
+                past.loser,
+                past.tour,
+                past.competition,
+                past.round,
+                past.start,
+                0.5,
+                series=past.series,
             )
             event, markets = generator.match_listing(spec, min(ex.now(), past.start), "new")
             if event["event_ticker"] in ex.events:

@@ -71,7 +71,10 @@ class HistoryStore:
         return folder is not None and (folder / f"{name}.parquet").is_file()
 
     def read(
-        self, name: str, columns: Sequence[str] | None = None, filters: list[tuple[str, str, Any]] | None = None
+        self,
+        name: str,
+        columns: Sequence[str] | None = None,
+        filters: list[tuple[str, str, Any]] | None = None,
     ) -> pd.DataFrame | None:
         """A table of the current generation (only `columns`, rows passing `filters`), or None."""
         folder = self._current()

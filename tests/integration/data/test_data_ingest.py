@@ -4,7 +4,6 @@ past Sackmann's coverage, seq kept across ingests, links when a richer file name
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,7 +77,8 @@ def _write_tiny(root: Path, final_score: str = "6-4 6-4") -> Path:
 
 CLOCK = ManualClock(datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
 LATER_ODDS = (
-    "2,Brisbane,Brisbane International,2024-01-02,ATP250,Outdoor,Hard,1st Round,3,Djokovic N.,Fonseca J.,1,150,"
+    "2,Brisbane,Brisbane International,2024-01-02,ATP250,Outdoor,Hard,1st Round,3,Djokovic N.,Fonseca J.,"
+    "1,150,"
     "6,2,6,3,2,0,Completed,1.1,7,1.1,7.5,1.12,8,1.1,7",
     "2,Brisbane,Brisbane International,2024-01-03,ATP250,Outdoor,Hard,2nd Round,3,Fonseca J.,Sinner J.,150,4,"
     "7,6,6,4,2,0,Completed,4,1.25,4.2,1.26,4.4,1.3,4,1.24",
@@ -97,12 +97,15 @@ def test_ingest_merges_tennis_data_into_sackmann_and_a_second_run_reads_nothing(
     td = first.sources["tennis-data"]
     assert (td.read, td.merged, td.new) == (3, 3, 0)  # every row is a Sackmann match: kept once
     matches = stored_matches(store)
-    assert len(matches) == 3 and set(matches["source"]) == {"sackmann"}  # the walkover lacks a loser id
+    assert len(matches) == 3
+    assert set(matches["source"]) == {"sackmann"}
     final = matches[matches["round"] == "F"].iloc[0]
-    assert final["PSW"] == 1.21 and final["td_comment"] == "Completed"  # the odds ride on the Sackmann row
+    assert final["PSW"] == 1.21
+    assert final["td_comment"] == "Completed"
     assert str(final["day"].date()) == "2023-01-08"
     again = ingest(root, store, clock=CLOCK)
-    assert again.files_read == [] and again.seq == first.seq == 1
+    assert again.files_read == []
+    assert again.seq == first.seq == 1
 
 
 def test_a_season_past_sackmann_brings_new_matches_and_newcomers_with_stable_ids(tmp_path: Path) -> None:
@@ -114,7 +117,8 @@ def test_a_season_past_sackmann_brings_new_matches_and_newcomers_with_stable_ids
     td = result.sources["tennis-data"]
     assert (td.new, td.merged) == (2, 3)
     late = stored_matches(store, after_seq=1)
-    assert list(late["source"]) == ["tennis-data", "tennis-data"] and set(late["seq"]) == {2}
+    assert list(late["source"]) == ["tennis-data", "tennis-data"]
+    assert set(late["seq"]) == {2}
     keys = set(late["winner_key"]) | set(late["loser_key"])
     assert {"atp:1", "atp:4"} <= keys  # Djokovic N. and Sinner J. resolve to the Sackmann ids
     fonseca = [k for k in keys if is_newcomer(k)]
@@ -122,7 +126,11 @@ def test_a_season_past_sackmann_brings_new_matches_and_newcomers_with_stable_ids
     assert late.loc[late["winner_key"] == fonseca[0], "winner_rank"].iloc[0] == 150
     players = store.read("players")
     row = players[players["key"] == fonseca[0]].iloc[0]
-    assert (row["source"], row["name_last"], str(row["first_seen"])) == ("tennis-data", "Fonseca", "2024-01-02")
+    assert (row["source"], row["name_last"], str(row["first_seen"])) == (
+        "tennis-data",
+        "Fonseca",
+        "2024-01-02",
+    )
     rebuilt = ingest(root, HistoryStore(tmp_path / "again"), clock=CLOCK)  # a fresh store, same files
     assert rebuilt.newcomers == 1
     again = stored_matches(HistoryStore(tmp_path / "again"))
@@ -135,18 +143,23 @@ def test_a_newer_sackmann_file_absorbs_the_rows_and_links_the_newcomer(tmp_path:
     ingest(root, store, clock=CLOCK)
     newcomer = next(k for k in stored_matches(store)["winner_key"] if is_newcomer(k))
     atp = root / "tennis_atp"
-    (atp / "atp_players.csv").write_text((atp / "atp_players.csv").read_text() + "5,Joao,Fonseca,R,20060821,BRA,185,\n")
+    (atp / "atp_players.csv").write_text(
+        (atp / "atp_players.csv").read_text() + "5,Joao,Fonseca,R,20060821,BRA,185,\n"
+    )
     head = "2024-339,Brisbane,Hard,32,A,20240101"
     rows = [
-        f"{head},1,1,,,Novak Djokovic,R,188,SRB,36,5,,,Joao Fonseca,R,185,BRA,17,6-2 6-3,3,R32,{',' * 18}1,9000,150,500",
-        f"{head},2,5,,,Joao Fonseca,R,185,BRA,17,4,,,Jannik Sinner,R,188,ITA,22,7-6 6-4,3,R16,{',' * 18}150,500,4,8000",
+        f"{head},1,1,,,Novak Djokovic,R,188,SRB,36,5,,,Joao Fonseca,R,185,BRA,17,6-2 6-3,3,R32,"
+        f"{',' * 18}1,9000,150,500",
+        f"{head},2,5,,,Joao Fonseca,R,185,BRA,17,4,,,Jannik Sinner,R,188,ITA,22,7-6 6-4,3,R16,"
+        f"{',' * 18}150,500,4,8000",
     ]
     (atp / "atp_matches_2024.csv").write_text("\n".join([HEADER, *rows]) + "\n")
     result = ingest(root, store, clock=CLOCK)
     td = result.sources["tennis-data"]
     assert (td.merged, td.new) == (5, 0)  # the 2024 rows are Sackmann's now
     matches = stored_matches(store)
-    assert len(matches) == 5 and "atp:5" in set(matches["winner_key"])
+    assert len(matches) == 5
+    assert "atp:5" in set(matches["winner_key"])
     assert set(matches.loc[matches["tourney_id"] == "2024-339", "seq"]) == {1}  # learned before: same seq
     links = store.read("links")
     assert links is not None
@@ -191,7 +204,9 @@ def test_registry_from_the_store_knows_sackmann_players_and_newcomers(tmp_path: 
     assert registry is not None
     assert registry.resolve("Galan D.E.", "atp").player.key == "atp:3"  # type: ignore[union-attr]
     found = registry.resolve("Joao Fonseca", "atp")  # the newcomer known only as "Fonseca J."
-    assert found.status == "ok" and found.player is not None and is_newcomer(found.player.key)
+    assert found.status == "ok"
+    assert found.player is not None
+    assert is_newcomer(found.player.key)
 
 
 def test_folder_without_tours_is_a_config_error(tmp_path: Path) -> None:
@@ -205,8 +220,10 @@ def test_real_files_ingest_idempotently(data_dir: Path, tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "history")
     first = ingest(data_dir, store)
     td = first.sources["tennis-data"]
-    assert td.merged / td.read > 0.99 and td.new == 0  # every season is covered by Sackmann here
-    assert first.matches > 490_000 and first.results_through is not None
+    assert td.merged / td.read > 0.99
+    assert td.new == 0
+    assert first.matches > 490_000
+    assert first.results_through is not None
     assert ingest(data_dir, store).files_read == []
 
 

@@ -27,12 +27,39 @@ from courtside.sim.server import SimServer
 from courtside.store.history import HistoryStore
 
 pytestmark = pytest.mark.slow
-SACKMANN = (
-    "tourney_id,tourney_name,surface,draw_size,tourney_level,tourney_date,match_num,winner_id,winner_seed,"
-    "winner_entry,winner_name,winner_hand,winner_ht,winner_ioc,winner_age,loser_id,loser_seed,loser_entry,"
-    "loser_name,loser_hand,loser_ht,loser_ioc,loser_age,score,best_of,round,minutes,winner_rank,"
-    "winner_rank_points,loser_rank,loser_rank_points"
-).split(",")
+SACKMANN = [
+    "tourney_id",
+    "tourney_name",
+    "surface",
+    "draw_size",
+    "tourney_level",
+    "tourney_date",
+    "match_num",
+    "winner_id",
+    "winner_seed",
+    "winner_entry",
+    "winner_name",
+    "winner_hand",
+    "winner_ht",
+    "winner_ioc",
+    "winner_age",
+    "loser_id",
+    "loser_seed",
+    "loser_entry",
+    "loser_name",
+    "loser_hand",
+    "loser_ht",
+    "loser_ioc",
+    "loser_age",
+    "score",
+    "best_of",
+    "round",
+    "minutes",
+    "winner_rank",
+    "winner_rank_points",
+    "loser_rank",
+    "loser_rank_points",
+]
 STRONG, MIDDLE, WEAK = "Zed Newman", "Xavi Quill", "Yuri Oldfield"
 EVENTS = ("ATP Umag", "ATP Gstaad", "ATP Kitzbuhel", "ATP Halle", "ATP Basel", "ATP Vienna", "ATP Doha",
           "ATP Dubai", "ATP Munich", "ATP Madrid", "ATP Bastad")  # fmt: skip
@@ -48,8 +75,16 @@ def _data(root: Path) -> Path:
     rows.reindex(columns=SACKMANN).to_csv(atp / "atp_matches_2025.csv", index=False)
     ids = sorted(set(m["winner_id"]) | set(m["loser_id"]))
     players = pd.DataFrame(
-        {"player_id": ids, "name_first": "Player", "name_last": [str(i - 1000) for i in ids], "hand": "R",
-         "dob": "19990101", "ioc": "ESP", "height": 185, "wikidata_id": ""}  # fmt: skip
+        {
+            "player_id": ids,
+            "name_first": "Player",
+            "name_last": [str(i - 1000) for i in ids],
+            "hand": "R",
+            "dob": "19990101",
+            "ioc": "ESP",
+            "height": 185,
+            "wikidata_id": "",
+        }
     )
     players.to_csv(atp / "atp_players.csv", index=False)
     return root
@@ -65,7 +100,8 @@ def _results(now: pd.Timestamp) -> list[dict[str, object]]:
         out.append({"winner": w, "loser": lo, "tour": "atp", "competition": EVENTS[i],
                     "round": "Round Of 16", "start": start.isoformat()})  # fmt: skip
     out.append({"winner": WEAK, "loser": STRONG, "tour": "atp", "competition": "ATP Bastad",
-                "round": "Quarterfinal", "start": (now - timedelta(days=3)).isoformat(), "walkover": True})  # fmt: skip
+                "round": "Quarterfinal", "start": (now - timedelta(days=3)).isoformat(),
+                "walkover": True})  # fmt: skip
     return out
 
 
@@ -90,17 +126,21 @@ def test_settled_markets_in_both_tiers_become_results_and_their_players_are_pric
         sync = json.loads(_run("data", "sync", "--source", "kalshi", "--env", sim.base_url, "--history",
                                history, "--json"))["sources"]["kalshi"]  # fmt: skip
         report = sync["report"]
-        assert report["tiers"]["historical"] > 0 and report["tiers"]["live"] > 0
-        assert report["new"] == 10 and report["newcomers"] == 3, report
+        assert report["tiers"]["historical"] > 0
+        assert report["tiers"]["live"] > 0
+        assert report["new"] == 10, report
+        assert report["newcomers"] == 3
         assert report["rejected"] == {"scalar settlement (walkover or no ball played): not a result": 1}
         again = json.loads(_run("data", "sync", "--source", "kalshi", "--env", sim.base_url, "--history",
                                 history, "--json"))["sources"]["kalshi"]["report"]  # fmt: skip
         assert again["new"] == 0  # it remembers how far it got
         matches = stored_matches(HistoryStore(Path(history)))
         kalshi = matches[matches["source"] == "kalshi"]
-        assert len(kalshi) == 10 and all(is_newcomer(k) for k in kalshi["winner_key"])
+        assert len(kalshi) == 10
+        assert all(is_newcomer(k) for k in kalshi["winner_key"])
         updated = json.loads(_run("model", "update", "--model", model, "--history", history, "--json"))
-        assert updated["results_rolled"] == 10 and updated["players_added"] == 3
+        assert updated["results_rolled"] == 10
+        assert updated["players_added"] == 3
         assert updated["results_through"] == str(max(kalshi["day"]).date())
         maker = sim.exchange.add_user({0: Decimal("1000000"), 3: Decimal("1000000")}).user_id
         spec = generator.MatchSpec(WEAK, STRONG, Tour.ATP, "ATP Bastad", "Round Of 32",
@@ -110,4 +150,5 @@ def test_settled_markets_in_both_tiers_become_results_and_their_players_are_pric
     priced = [json.loads(line) for line in lines.splitlines() if line.startswith("{")]
     ours = [p for p in priced if p["players"] == [WEAK, STRONG]]
     assert len(ours) == 1, priced
-    assert ours[0]["p_model"] is not None and ours[0]["p_model"] < 0.4  # the strong player is the favourite
+    assert ours[0]["p_model"] is not None
+    assert ours[0]["p_model"] < 0.4

@@ -42,8 +42,8 @@ def test_a_saved_artifact_predicts_exactly_as_the_one_in_memory(
         assert all(arrays[k].dtype != object for k in arrays.files)
     history = synthetic_matches(n_weeks=40)
     ff, state = build(history)
-    model = fit_model(history, ff, history["tourney_date"].max(),
-                      TrainConfig(learner=learner, calibrator=calibrator, train_years=5, calibration_months=3))  # fmt: skip
+    config = TrainConfig(learner=learner, calibrator=calibrator, train_years=5, calibration_months=3)
+    model = fit_model(history, ff, history["tourney_date"].max(), config)
     fresh = ArtifactPredictor(Artifact(state, model, loaded.players, {"model_version": "test"}))
     for a, b in (("atp:1000", "atp:1001"), ("atp:1005", "atp:1020")):
         assert again.predict(a, b, CTX).p_a == fresh.predict(a, b, CTX).p_a
