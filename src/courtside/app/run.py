@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Callable
@@ -54,7 +55,12 @@ async def run_trade(
 ) -> int:
     """The AutoTrader until interrupted (or after one scan with --once); returns scans run."""
     ov = ov or Overrides()
+    if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
+        await keep_model_current(settings, None)
     wiring = build(settings, clock=ov.clock, predictor=ov.predictor, resolver=ov.resolver, auth=ov.auth)
+    updates = None
+    if ov.predictor is None and settings.update_every > 0 and not settings.once:
+        updates = asyncio.create_task(_update_periodically(wiring, settings))
     try:
         await wiring.trader.start()
         await wiring.trader.check_collateral()
@@ -64,7 +70,35 @@ async def run_trade(
             interval=settings.scan_interval, once=settings.once, max_scans=max_scans
         )
     finally:
+        if updates is not None:
+            updates.cancel()
         await wiring.aclose()
+
+
+async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) -> None:
+    """Sync the venue's results and roll the model forward, refuse (live) or warn about a stale model,
+    and hand the running trader the new version (model/freshness.py)."""
+    from datetime import UTC, datetime
+
+    from courtside.model.freshness import check_age, refresh
+
+    log.info(await refresh(settings.model, settings.env))
+    check_age(settings.model, datetime.now(UTC).date(), settings.max_model_age, live=settings.live)
+    if wiring is not None:
+        from courtside.app.wiring import load_model
+        from courtside.markets.discovery import Identifier
+
+        predictor, registry = load_model(settings.model)
+        wiring.trader.predictor, wiring.trader.identifier = predictor, Identifier(registry)
+
+
+async def _update_periodically(wiring: Wiring, settings: TraderSettings) -> None:
+    while True:
+        await asyncio.sleep(settings.update_every * 3600)
+        try:
+            await keep_model_current(settings, wiring)
+        except ConfigError as e:  # stale in live: trading goes on with the last model, loudly
+            log.error("%s", e)
 
 
 async def _stream(wiring: Wiring, ov: Overrides) -> int:
