@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from courtside.domain.errors import ConfigError, CourtsideError, NetworkError
-from courtside.store.history import DEFAULT_HISTORY, HistoryStore
 
+DEFAULT_HISTORY = Path("var/history")  # store/history.py's default; here without importing pandas
 log = logging.getLogger("courtside.trader")
 MAX_AGE_DAYS = 7
 UPDATE_EVERY_HOURS = 6.0
@@ -69,6 +69,7 @@ async def refresh(model: Path, env: str, history: Path = DEFAULT_HISTORY) -> str
     from courtside.data.kalshi_sync import sync_kalshi
     from courtside.kalshi.rest import KalshiClient
     from courtside.model.update import update_model
+    from courtside.store.history import HistoryStore
 
     store = HistoryStore(history)
     if not store.exists() or not (Path(model) / "meta.json").exists():
