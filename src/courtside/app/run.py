@@ -80,7 +80,7 @@ async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) ->
     and hand the running trader the new version (model/freshness.py)."""
     from datetime import UTC, datetime
 
-    from courtside.model.freshness import check_age, refresh
+    from courtside.app.freshness import check_age, refresh
 
     log.info(await refresh(settings.model, settings.env))
     check_age(settings.model, datetime.now(UTC).date(), settings.max_model_age, live=settings.live)

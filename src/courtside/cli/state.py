@@ -90,7 +90,7 @@ def _model_summary(model: Path) -> dict[str, object]:
     """The model's newest result (meta.json only: status stays quick)."""
     from datetime import UTC, datetime
 
-    from courtside.model.freshness import freshness
+    from courtside.app.freshness import freshness
 
     found = freshness(model, datetime.now(UTC).date())
     through = str(found.results_through) if found.results_through else None

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from courtside.app.freshness import check_age, refresh
 from courtside.domain.errors import ConfigError
-from courtside.model.freshness import check_age, refresh
 
 
 def _model(tmp_path: Path, through: str) -> Path:
