@@ -15,7 +15,7 @@ and a match that arrives again from a richer source is not learned twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
@@ -78,9 +78,10 @@ def assign_seq(
     """Each row's seq (the oldest known for its uid or any uid it absorbed, else `seq`) and the ledger
     rows to add (every uid with the seq of the row that holds it)."""
     known = pd.Series(dtype="int64") if ledger is None else ledger.set_index("uid")["seq"]
-    members = [(int(u), int(u)) for u in frame["uid"]]
-    members += [(kept, gone) for kept, gones in absorbed.items() for gone in gones]
-    pairs = pd.DataFrame(members, columns=["kept", "uid"]).drop_duplicates()
+    own = pd.DataFrame({"kept": frame["uid"].to_numpy(), "uid": frame["uid"].to_numpy()})
+    merged = [(kept, gone) for kept, gones in absorbed.items() for gone in gones]
+    pairs = pd.concat([own, pd.DataFrame(merged, columns=["kept", "uid"], dtype="int64")], ignore_index=True)
+    pairs = pairs.drop_duplicates()
     pairs["seq"] = pairs["uid"].map(known)
     oldest = pairs.groupby("kept")["seq"].min()
     row_seq = frame["uid"].map(oldest).fillna(seq).astype("int64")
@@ -116,16 +117,19 @@ def refresh_activity(players: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFra
 
 
 def links_for(
-    previous: pd.DataFrame | None, current: pd.DataFrame, registry: PlayerRegistry, day: date
+    previous: pd.DataFrame | None, current: pd.DataFrame, registry: Callable[[], PlayerRegistry], day: date
 ) -> pd.DataFrame:
-    """Newcomers of the previous players table that this build named otherwise: old key -> new key."""
+    """Newcomers of the previous players table that this build named otherwise: old key -> new key
+    (the registry is asked only when a newcomer went missing)."""
     columns = ["from_key", "to_key", "linked_on"]
     if previous is None or previous.empty:
         return pd.DataFrame(columns=columns)
     gone = previous[~previous["key"].isin(current["key"]) & previous["key"].map(is_newcomer)]
+    if gone.empty:
+        return pd.DataFrame(columns=columns)
     rows = []
     for key, name, tour in zip(gone["key"], gone["full_name"], gone["tour"], strict=True):
-        res = registry.resolve(str(name), str(tour))
+        res = registry().resolve(str(name), str(tour))
         if res.status == "ok" and res.player is not None and res.player.key != key:
             rows.append((key, res.player.key, day))
     return pd.DataFrame(rows, columns=columns)

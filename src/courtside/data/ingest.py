@@ -28,7 +28,7 @@ from courtside.data.history import (
 )
 from courtside.data.manifest import FilePlan, digest, discover, plan_reads, record
 from courtside.data.results import lazy_identities, with_activity
-from courtside.data.sources import load_match_files, load_players
+from courtside.data.sources import MATCH_COLUMNS, load_match_files, load_players
 from courtside.data.tennisdata import load_tennisdata_files
 from courtside.data.unify import KALSHI, SourceCounts, merge_kalshi, merge_tennisdata
 from courtside.domain.clock import Clock, SystemClock
@@ -99,7 +99,8 @@ def ingest(
         raise ConfigError(f"{', '.join(moved)} changed while being read (a sync running?): ingest again")
     with store.commit() as gen:
         for name, frame in fresh.items():
-            gen.write(name, frame)
+            if name != "sackmann":  # its rows are the merged table's Sackmann rows
+                gen.write(name, frame)
         rebuild(store, gen, fresh, clock.now().date(), result)
         gen.state["files"] = record(state.get("files", {}), [f for f, _ in plan.read], clock.now())
         _log_run(gen, "ingest", clock, result.as_dict())
@@ -119,11 +120,17 @@ def _read(
         store.read("sackmann_players"), players, "tour", [t.value for t in tours]
     )
     matches = load_match_files([(f.path, f.tour, f.source) for f in by_kind["matches"]], report=report)
-    out["sackmann"] = _replace(store.read("sackmann"), matches, "file", [f.rel for f in by_kind["matches"]])
+    out["sackmann"] = _replace(_stored_sackmann(store), matches, "file", [f.rel for f in by_kind["matches"]])
     td = load_tennisdata_files([(f.path, f.tour) for f in by_kind["tennisdata"]], report=report)
     out["tennisdata"] = _replace(store.read("tennisdata"), td, "file", [f.rel for f in by_kind["tennisdata"]])
     result.rejected_files.update(report.rejected)
     return out
+
+
+def _stored_sackmann(store: HistoryStore) -> pd.DataFrame | None:
+    """The stored Sackmann rows as read from their files (the merged table without what merging added)."""
+    stored = store.read("matches", filters=[("source", "==", "sackmann")])
+    return None if stored is None else stored[list(MATCH_COLUMNS)]
 
 
 def _replace(
@@ -168,7 +175,7 @@ def rebuild(
     )
     table = with_activity(everyone, all_matches.assign(tourney_date=_result_day(all_matches)))
     gen.write("players", table)
-    links = links_for(store.read("players"), table, ids.registry, today)
+    links = links_for(store.read("players"), table, lambda: ids.registry, today)
     old_links = store.read("links")
     gen.write("links", pd.concat([old_links, links], ignore_index=True) if old_links is not None else links)
     gen.state["seq"] = seq

@@ -82,14 +82,26 @@ _MATCH_FLOATS = (
 
 
 def read_match_csv(path: Path) -> pd.DataFrame:
-    """A Sackmann match file: numeric columns parsed by the C reader, text when one is malformed."""
-    text = read_text(path)
-    header = text.split("\n", 1)[0].strip().split(",")
+    """A Sackmann match file: numeric columns parsed by the C reader, text when one is malformed.
+    Valid UTF-8 goes straight to the C reader; a file with latin-1 lines is decoded line by line."""
+    with path.open("rb") as f:
+        header = f.readline().decode("utf-8", "replace").removeprefix("\ufeff").strip().split(",")
     dtype = {c: ("float64" if c in _MATCH_FLOATS else "str") for c in header}
     try:
-        return pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False, na_values=[""])
-    except ValueError:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+        return _parse(path, dtype, "utf-8-sig")
+    except UnicodeDecodeError:
+        return _parse(io.StringIO(read_text(path)), dtype, None)
+
+
+def _parse(source: Path | io.StringIO, dtype: dict[str, str], encoding: str | None) -> pd.DataFrame:
+    try:
+        return pd.read_csv(source, dtype=dtype, keep_default_na=False, na_values=[""], encoding=encoding)
+    except ValueError as e:
+        if isinstance(e, UnicodeDecodeError):
+            raise
+        if isinstance(source, io.StringIO):
+            source.seek(0)
+        return pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding)
 
 
 def _tour_dir(data_dir: Path, tour: Tour) -> Path:

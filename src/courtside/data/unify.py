@@ -60,10 +60,8 @@ class Merged:
 
 def uids(source: str, frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """A stable 64-bit id per row from the source name and its natural key columns."""
-    text = pd.Series(source, index=frame.index, dtype=object)
-    for col in columns:
-        text = text + "|" + frame[col].astype(str)
-    hashed = pd.util.hash_pandas_object(text, index=False)
+    keys = frame[columns].astype(str).assign(_source=source)  # pandas combines the column hashes
+    hashed = pd.util.hash_pandas_object(keys, index=False)
     return pd.Series(hashed.to_numpy().view(np.int64), index=frame.index)
 
 
@@ -223,6 +221,9 @@ def slow_join(
     keys = pd.concat([tour_level["winner_key"], tour_level["loser_key"]]).unique()
     registry = PlayerRegistry.from_frames(players[players["key"].isin(keys)], tour_level)
     tour_level = _sharing_a_surname(td, tour_level, players)
+    mondays = {(d - pd.Timedelta(days=d.weekday())).normalize() for d in pd.to_datetime(td["day"])}
+    near = {m + pd.Timedelta(weeks=w) for m in mondays for w in (-3, -2, -1, 0, 1)}
+    tour_level = tour_level[tour_level["tourney_date"].isin(near)]
     odds = pd.DataFrame(
         {
             "tour": td["tour"],
