@@ -221,8 +221,8 @@ def slow_join(
     keys = pd.concat([tour_level["winner_key"], tour_level["loser_key"]]).unique()
     registry = PlayerRegistry.from_frames(players[players["key"].isin(keys)], tour_level)
     tour_level = _sharing_a_surname(td, tour_level, players)
-    mondays = {(d - pd.Timedelta(days=d.weekday())).normalize() for d in pd.to_datetime(td["day"])}
-    near = {m + pd.Timedelta(weeks=w) for m in mondays for w in (-3, -2, -1, 0, 1)}
+    days = pd.to_datetime(td["day"]).dt.normalize().unique()
+    near = {d + pd.Timedelta(days=k) for d in days for k in range(-WINDOW_AFTER.days, WINDOW_BEFORE.days + 1)}
     tour_level = tour_level[tour_level["tourney_date"].isin(near)]
     odds = pd.DataFrame(
         {
