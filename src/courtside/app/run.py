@@ -6,7 +6,6 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 import httpx
@@ -18,8 +17,6 @@ from courtside.app.trader import Predictor
 from courtside.app.wiring import Wiring, build
 from courtside.domain.clock import Clock
 from courtside.domain.errors import ConfigError
-from courtside.kalshi.auth import Credentials
-from courtside.kalshi.ws import KalshiWebSocket
 from courtside.markets.discovery import PlayerResolver
 
 log = logging.getLogger("courtside.trader")
@@ -33,6 +30,7 @@ class Overrides:
     resolver: PlayerResolver | None = None
     auth: httpx.Auth | None = None
     clock: Clock | None = None
+    transport: httpx.AsyncBaseTransport | None = None  # the exchange in process (ASGITransport)
 
 
 def confirm_live(settings: TraderSettings, prompt: Callable[[str], str], is_tty: bool) -> None:
@@ -57,15 +55,14 @@ async def run_trade(
     ov = ov or Overrides()
     if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
         await keep_model_current(settings, None)
-    wiring = build(settings, clock=ov.clock, predictor=ov.predictor, resolver=ov.resolver, auth=ov.auth)
+    wiring = _build(settings, ov)
     updates = None
     if ov.predictor is None and settings.update_every > 0 and not settings.once:
         updates = asyncio.create_task(_update_periodically(wiring, settings))
     try:
-        await wiring.trader.start()
         await wiring.trader.check_collateral()
         if settings.stream:
-            return await _stream(wiring, ov)
+            return await _stream(wiring)
         return await wiring.trader.run(
             interval=settings.scan_interval, once=settings.once, max_scans=max_scans
         )
@@ -77,7 +74,7 @@ async def run_trade(
 
 async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) -> None:
     """Sync the venue's results and roll the model forward, refuse (live) or warn about a stale model,
-    and hand the running trader the new version (model/freshness.py)."""
+    and hand the running trader the new version (app/freshness.py)."""
     from datetime import UTC, datetime
 
     from courtside.app.freshness import check_age, refresh
@@ -101,32 +98,29 @@ async def _update_periodically(wiring: Wiring, settings: TraderSettings) -> None
             log.error("%s", e)
 
 
-async def _stream(wiring: Wiring, ov: Overrides) -> int:
+async def _stream(wiring: Wiring) -> int:
     settings = wiring.settings
-    try:
-        auth = ov.auth or wiring.data.auth or Credentials.from_env().auth()
-    except ConfigError as e:  # Kalshi's WebSocket is authenticated, even for public book channels
-        raise ConfigError(f"--stream needs an API key even in dry-run (the WebSocket is signed): {e}") from e
-    headers = getattr(auth, "ws_headers", None)
-
-    def connect() -> AbstractAsyncContextManager[KalshiWebSocket]:
-        return KalshiWebSocket(wiring.data.endpoints, headers=headers)
-
     max_seconds = settings.scan_interval if settings.once else None
-    return await run_stream(wiring.trader, connect, interval=settings.scan_interval, max_seconds=max_seconds)
+    return await run_stream(
+        wiring.trader, wiring.websocket(), interval=settings.scan_interval, max_seconds=max_seconds
+    )
 
 
-async def run_scan(settings: TraderSettings, ov: Overrides | None = None) -> list[MatchVerdict]:
-    """Price and decide once without sending anything (`courtside scan`)."""
-    ov = ov or Overrides()
-    wiring = build(
+def _build(settings: TraderSettings, ov: Overrides, *, place_orders: bool = True) -> Wiring:
+    return build(
         settings,
+        transport=ov.transport,
         clock=ov.clock,
         predictor=ov.predictor,
         resolver=ov.resolver,
         auth=ov.auth,
-        place_orders=False,
+        place_orders=place_orders,
     )
+
+
+async def run_scan(settings: TraderSettings, ov: Overrides | None = None) -> list[MatchVerdict]:
+    """Price and decide once without sending anything (`courtside scan`)."""
+    wiring = _build(settings, ov or Overrides(), place_orders=False)
     try:
         report: ScanResult = await wiring.trader.scan()
         return report.items

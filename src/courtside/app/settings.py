@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from courtside.domain.errors import ConfigError
 from courtside.domain.mode import Mode
-from courtside.markets.ports import DEFAULT_SERIES
+from courtside.domain.tennis import MATCH_WINNER_SERIES
 from courtside.pricing.edge import EdgeParams
 from courtside.risk.checks import RiskLimits
 from courtside.strategy.decide import OrderStyle, StrategyParams
@@ -58,7 +58,7 @@ class TraderSettings(BaseSettings):
     model: Path = Path("var/model")  # an artifact folder from `courtside model train`
     update_every: float = 6.0  # hours between syncs of Kalshi's results + `model update` (0: on start only)
     max_model_age: int = 7  # days: live refuses a model whose newest result is older (dry-run warns)
-    series: list[str] = Field(default_factory=lambda: list(DEFAULT_SERIES))
+    series: list[str] = Field(default_factory=lambda: list(MATCH_WINNER_SERIES))
     kill_file: Path = Path("var/KILL")
     log_file: Path = Path("logs/auto_trader.log")
     paper_cash: Decimal = Decimal(1000)
@@ -125,9 +125,6 @@ class TraderSettings(BaseSettings):
 
     def risk(self) -> RiskLimits:
         return RiskLimits(
-            max_hours=self.max_hours,
-            min_minutes=self.min_minutes,
-            min_volume=self.min_volume,
             max_book_age_s=self.max_book_age_s,
             max_orders_per_scan=self.max_orders_per_scan,
             max_exposure=self.max_exposure,

@@ -145,7 +145,7 @@ def replay(
         loaded = Loaded(specs, skipped, probabilities)
     trader = StrategyActor(config.trader)
     result = run(loaded.specs, loaded.probabilities, trader, bankroll=config.bankroll, book=config.book)
-    result.model = str(getattr(loaded.probabilities, "version", type(loaded.probabilities).__name__))
+    result.model = loaded.probabilities.version
     if trader.stopped is not None:
         result.stopped = (trader.stopped.day, f"{trader.stopped.state.value}: {trader.stopped.reason}")
     return result, loaded.skipped

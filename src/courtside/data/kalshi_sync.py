@@ -106,7 +106,7 @@ async def _read(
     start: datetime | None,
 ) -> None:
     seen = {m.ticker for m in out.markets}
-    async for items in client.pages(path, params, "markets"):
+    async for items in client.http.pages(path, params, "markets"):
         for raw in items:
             try:
                 market = parse_market(raw)
@@ -154,7 +154,7 @@ async def _events(client: KalshiClient, out: Fetched) -> None:
 async def _event_batch(client: KalshiClient, chunk: set[str], out: Fetched) -> bool:
     """GET /events?tickers=…; False when the answer shows the venue ignores the filter."""
     params: dict[str, str | int | bool | None] = {"tickers": ",".join(sorted(chunk)), "limit": 200}
-    async for items in client.pages("events", params, "events"):
+    async for items in client.http.pages("events", params, "events"):
         for raw in items:
             try:
                 event = parse_event(raw)
