@@ -9,7 +9,6 @@ create idempotent by client_order_id is KalshiVenue's policy (venue.py), not the
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
@@ -42,7 +41,7 @@ from courtside.domain.orders import (
 )
 from courtside.kalshi.env import Endpoints
 from courtside.kalshi.filters import EventFilters, FillFilters, MarketFilters, OrderFilters, TradeFilters
-from courtside.kalshi.http import KalshiHttp, Pacing, Params, RetryPolicy, Timing
+from courtside.kalshi.http import HttpOptions, KalshiHttp, Params
 from courtside.kalshi.parse import (
     parse_account_limits,
     parse_event,
@@ -91,28 +90,8 @@ class KalshiClient:
     """Async Kalshi client. `KalshiClient("demo", auth=creds.auth())`; `transport=` for tests and
     the in-process simulator (httpx.ASGITransport)."""
 
-    def __init__(
-        self,
-        env: str | Endpoints = "prod",
-        *,
-        auth: httpx.Auth | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        pacing: Pacing = "account",
-        timing: Timing | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        self.http = KalshiHttp(
-            env,
-            auth=auth,
-            transport=transport,
-            timeout=timeout,
-            retry=retry,
-            pacing=pacing,
-            timing=timing,
-            rng=rng,
-        )
+    def __init__(self, env: str | Endpoints = "prod", **options: Unpack[HttpOptions]) -> None:
+        self.http = KalshiHttp(env, **options)
 
     @property
     def endpoints(self) -> Endpoints:
