@@ -1,0 +1,102 @@
+"""The equity curve drawn on the server as SVG: no script, no chart library, nothing fetched, and it scales
+to the width of a phone (a viewBox, width 100%). Equity is the line, its high-water mark a dashed step
+above it, the drawdown between them shaded; the axes say the range and the first and last time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from html import escape
+
+WIDTH, HEIGHT = 640, 220
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 64, 12, 14, 28
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    ts: datetime
+    equity: Decimal
+    peak: Decimal
+
+
+def _money(value: Decimal) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.2f}"
+
+
+def _scale(points: Sequence[Point]) -> tuple[float, float, float, float]:
+    """(t0, t1, low, high): the time span and the money range, never empty."""
+    t0, t1 = points[0].ts.timestamp(), points[-1].ts.timestamp()
+    values = [float(v) for p in points for v in (p.equity, p.peak)]
+    low, high = min(values), max(values)
+    if high - low < 0.01:  # a flat curve: a band of a dollar around it
+        low, high = low - 0.5, high + 0.5
+    margin = (high - low) * 0.05
+    return t0, (t1 if t1 > t0 else t0 + 1.0), low - margin, high + margin
+
+
+def _xy(points: Sequence[Point], attr: str) -> list[tuple[float, float]]:
+    t0, t1, low, high = _scale(points)
+    plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
+    out = []
+    for p in points:
+        x = PAD_LEFT + (p.ts.timestamp() - t0) / (t1 - t0) * plot_w
+        y = PAD_TOP + (high - float(getattr(p, attr))) / (high - low) * plot_h
+        out.append((round(x, 1), round(y, 1)))
+    return out
+
+
+def _path(xy: Sequence[tuple[float, float]], step: bool = False) -> str:
+    """An SVG path through the points; `step` holds each value until the next (a high-water mark)."""
+    parts = [f"M{xy[0][0]},{xy[0][1]}"]
+    for (_, y0), (x, y) in zip(xy, xy[1:], strict=False):
+        parts.append(f"L{x},{y0}L{x},{y}" if step else f"L{x},{y}")
+    return "".join(parts)
+
+
+def _axes(points: Sequence[Point]) -> list[str]:
+    _t0, _t1, low, high = _scale(points)
+    bottom = HEIGHT - PAD_BOTTOM
+    first = points[0].ts.strftime("%Y-%m-%d %H:%M")
+    last = points[-1].ts.strftime("%Y-%m-%d %H:%M UTC")
+    text = 'font-size="11" fill="#8a94a6"'
+    return [
+        f'<line x1="{PAD_LEFT}" y1="{bottom}" x2="{WIDTH - PAD_RIGHT}" y2="{bottom}" stroke="#3a4150"/>',
+        f'<line x1="{PAD_LEFT}" y1="{PAD_TOP}" x2="{PAD_LEFT}" y2="{bottom}" stroke="#3a4150"/>',
+        f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 10}" text-anchor="end" {text}>'
+        f"{escape(_money(Decimal(str(round(high, 2)))))}</text>",
+        f'<text x="{PAD_LEFT - 6}" y="{bottom}" text-anchor="end" {text}>'
+        f"{escape(_money(Decimal(str(round(low, 2)))))}</text>",
+        f'<text x="{PAD_LEFT}" y="{HEIGHT - 8}" {text}>{escape(first)}</text>',
+        f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" text-anchor="end" {text}>{escape(last)}</text>',
+    ]
+
+
+def equity_svg(points: Sequence[Point], *, title: str = "equity at cost and its high-water mark") -> str:
+    """The curve as an <svg> element (a string safe to put in a page as is)."""
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" class="curve">'
+        f"<title>{escape(title)}</title>"
+    )
+    if not points:
+        note = "no equity measured yet: the first scan that places orders records it"
+        return (
+            f'{head}<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="13" '
+            f'fill="#8a94a6">{escape(note)}</text></svg>'
+        )
+    pts = list(points) if len(points) > 1 else [points[0], points[0]]
+    equity, peak = _xy(pts, "equity"), _xy(pts, "peak")
+    shade = _path(peak, step=True) + "".join(f"L{x},{y}" for x, y in reversed(equity)) + "Z"
+    last = equity[-1]
+    body = [
+        *_axes(pts),
+        f'<path d="{shade}" fill="#e5484d" fill-opacity="0.15" stroke="none"/>',
+        f'<path d="{_path(peak, step=True)}" fill="none" stroke="#f5a524" stroke-width="1.5" '
+        'stroke-dasharray="5 4"/>',
+        f'<path d="{_path(equity)}" fill="none" stroke="#3dd68c" stroke-width="2"/>',
+        f'<circle cx="{last[0]}" cy="{last[1]}" r="3" fill="#3dd68c"/>',
+    ]
+    return head + "".join(body) + "</svg>"
