@@ -32,7 +32,9 @@ class StopReason(StrEnum):
     """Why trading stopped."""
 
     KILL_SWITCH = "kill switch"
+    MANUAL = "stopped by hand"  # `courtside kill --reducing`, the dashboard's Reducing
     DRAWDOWN = "max drawdown"
+    FAILED_SCANS = "failed scans"  # --max-failed-scans in a row
     DAILY_LOSS = "daily loss limit"
     EXCHANGE_PAUSED = "exchange paused"
 

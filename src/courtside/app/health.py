@@ -80,7 +80,9 @@ class RunHealth:
         if failure is None:
             fields.update(last_scan_at=now, failures=0, failing_since=None)
             if status is not None:
-                fields.update(exchange_status=status_text(status), exchange_checked_at=now)
+                text = status_text(status)
+                paused = None if text == "open" else (run.exchange_paused_at or now)
+                fields.update(exchange_status=text, exchange_checked_at=now, exchange_paused_at=paused)
         else:
             fields.update(
                 failures=run.failures + 1, failing_since=run.failing_since or now, last_error=failure[:500]

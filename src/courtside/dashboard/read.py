@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from courtside.domain.orders import Outcome, outcome_price_for
 from courtside.store.journal import Journal
 from courtside.store.journal_tables import DecisionRow, OrderRow, ScanRow
 from courtside.store.operator import OperatorLog
-from courtside.store.operator_reads import JournalReads
+from courtside.store.operator_reads import JournalReads, match_title, route_text
 
 ZERO = Decimal(0)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -152,25 +152,13 @@ def _resting(row: OrderRow, d: DecisionRow | None, now: datetime) -> v.RestingOr
     outcome = Outcome(row.outcome)
     start = d.match_start if d is not None else None
     return v.RestingOrderView(
-        client_order_id=row.client_order_id, ticker=row.ticker, match=_title(d) or row.event_ticker,
+        client_order_id=row.client_order_id, ticker=row.ticker, match=match_title(d) or row.event_ticker,
         route=route_text(row, d), outcome=outcome.value, price=outcome_price_for(outcome, row.yes_price),
         count=row.count, filled=row.fill_count, created_at=row.created_at,
         age_s=(now - row.created_at).total_seconds(), start=start,
         to_start_s=None if start is None else (start - now).total_seconds(),
         value_edge=None if d is None else d.value_edge, ev=None if d is None else d.ev,
     )  # fmt: skip
-
-
-def _title(d: DecisionRow | None) -> str:
-    return "" if d is None or not d.player_a else f"{d.player_a} vs {d.player_b}"
-
-
-def route_text(row: OrderRow, d: DecisionRow | None) -> str:
-    """'buy YES Zverev': the leg bought and the player it backs, as the alerts say it."""
-    player = ""
-    if d is not None:
-        player = d.player_a if row.ticker == d.ticker_a else d.player_b if row.ticker == d.ticker_b else ""
-    return f"buy {row.outcome.upper()} {player or row.ticker}"
 
 
 def top_refusals(decisions: Iterable[DecisionRow], limit: int = 3) -> list[v.ReasonCount]:
@@ -201,7 +189,7 @@ def _scan(s: ScanRow, decisions: Sequence[DecisionRow]) -> v.ScanView:
 def decisions_view(reads: JournalReads, limit: int = 15) -> list[v.DecisionView]:
     return [
         v.DecisionView(
-            id=d.id, ts=d.ts, scan_id=d.scan_id, match=_title(d) or d.event_ticker, decision=d.decision,
+            id=d.id, ts=d.ts, scan_id=d.scan_id, match=match_title(d) or d.event_ticker, decision=d.decision,
             route=d.route, price=d.price, size=d.size, p_model=d.p_model, value_edge=d.value_edge, ev=d.ev,
             reasons=d.reasons,
         )
@@ -298,7 +286,3 @@ def overview(journal: Journal, ctx: Context, now: datetime, *, controls_enabled:
         generated_at=now, books=[summary(b, ctx, now) for b in found], alerts=alerts_view(ops),
         controls_enabled=controls_enabled,
     )
-
-
-def recent(now: datetime, ts: datetime | None, within: timedelta) -> bool:
-    return ts is not None and now - ts <= within

@@ -10,9 +10,30 @@ from sqlalchemy import func, or_, select
 
 from courtside.store.db import session_factory
 from courtside.store.journal import Journal
-from courtside.store.journal_tables import DecisionRow, EquityRow, OrderRow, ScanRow, SettlementRow
+from courtside.store.journal_tables import (
+    DecisionRow,
+    EquityRow,
+    FillRow,
+    OrderRow,
+    ScanRow,
+    SettlementRow,
+    TradingStateRow,
+)
 
 MatchInfo = tuple[str, datetime | None, str]  # "A vs B", the scheduled start, the event ticker
+
+
+def match_title(d: DecisionRow | None) -> str:
+    """'Zverev vs Khachanov' from the decision that priced the match ('' when none did)."""
+    return "" if d is None or not d.player_a else f"{d.player_a} vs {d.player_b}"
+
+
+def route_text(row: OrderRow, d: DecisionRow | None) -> str:
+    """'buy YES Alexander Zverev': the leg bought and the player it backs, as the alerts say it."""
+    player = ""
+    if d is not None:
+        player = d.player_a if row.ticker == d.ticker_a else d.player_b if row.ticker == d.ticker_b else ""
+    return f"buy {row.outcome.upper()} {player or row.ticker}"
 
 
 class JournalReads:
@@ -81,6 +102,45 @@ class JournalReads:
                 for t in (d.ticker_a, d.ticker_b):
                     out.setdefault(t, info)
         return out
+
+    def max_ids(self) -> tuple[int, int, int]:
+        """The newest order, fill and scan ids of the book (0 when none)."""
+        with self._factory() as s:
+            order, fill, scan = (
+                int(s.scalar(select(func.max(row.id)).where(*self._mine(row))) or 0)
+                for row in (OrderRow, FillRow, ScanRow)
+            )
+            return order, fill, scan
+
+    def orders_to_watch(self, ids: Sequence[int], after: int) -> list[OrderRow]:
+        """The orders still open when last seen, and every order newer than `after`."""
+        with self._factory() as s:
+            q = select(OrderRow).where(*self._mine(OrderRow), or_(OrderRow.id.in_(ids), OrderRow.id > after))
+            return list(s.scalars(q.order_by(OrderRow.id)))
+
+    def fills_after(self, fill_id: int) -> list[FillRow]:
+        with self._factory() as s:
+            q = select(FillRow).where(*self._mine(FillRow), FillRow.id > fill_id)
+            return list(s.scalars(q.order_by(FillRow.id)))
+
+    def orders_by_exchange_id(self, order_ids: Iterable[str]) -> dict[str, OrderRow]:
+        wanted = sorted(set(order_ids))
+        if not wanted:
+            return {}
+        with self._factory() as s:
+            q = select(OrderRow).where(*self._mine(OrderRow), OrderRow.order_id.in_(wanted))
+            return {o.order_id: o for o in s.scalars(q) if o.order_id}
+
+    def first_finished_scan_after(self, scan_id: int) -> ScanRow | None:
+        with self._factory() as s:
+            q = select(ScanRow).where(*self._mine(ScanRow), ScanRow.id > scan_id, ScanRow.finished_at.is_not(None))
+            return s.scalars(q.order_by(ScanRow.id).limit(1)).first()
+
+    def shared_state(self) -> tuple[str, str, datetime | None]:
+        """The global trading state (the kill switch's), its reason and when it was set."""
+        with self._factory() as s:
+            row = s.get(TradingStateRow, 1)
+            return ("ACTIVE", "", None) if row is None else (row.state, row.reason, row.updated_at)
 
     def settled_count(self) -> int:
         with self._factory() as s:

@@ -36,6 +36,7 @@ class RunRow(Base):
     last_scan_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     exchange_status: Mapped[str] = mapped_column(String(40), default="unknown")
     exchange_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    exchange_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # not open since
     failures: Mapped[int] = mapped_column(Integer, default=0)  # scans failed in a row
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
