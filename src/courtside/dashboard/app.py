@@ -20,7 +20,7 @@ from courtside import __version__
 from courtside.app.health import verdict
 from courtside.dashboard import read
 from courtside.dashboard import views as v
-from courtside.dashboard.curve import Point, equity_svg
+from courtside.dashboard.curve import Point, axes, equity_svg
 from courtside.dashboard.format import FILTERS
 from courtside.dashboard.security import COOKIE, Access, Verdict, cookie_value, same
 from courtside.domain.clock import Clock
@@ -31,6 +31,8 @@ from courtside.store.operator_reads import JournalReads
 log = logging.getLogger("courtside.dashboard")
 HERE = Path(__file__).parent
 REFRESH_S = 10  # the page fetches itself again this often
+ExchangeQ = Annotated[str | None, Query(description="prod, demo or a base URL (default: the trader's)")]
+ModeQ = Annotated[Mode | None, Query(description="paper or live (default: the trader's)")]
 
 
 class Controls(Protocol):
@@ -112,8 +114,6 @@ def _reader(site: Site) -> Callable[[Request], None]:
 
 def _reading_routes(app: FastAPI, site: Site, templates: Jinja2Templates) -> None:
     reader = Depends(_reader(site))
-    ExchangeQ = Annotated[str | None, Query(description="prod, demo or a base URL (default: the trader's)")]
-    ModeQ = Annotated[Mode | None, Query(description="paper or live (default: the trader's)")]
 
     @app.get("/healthz", tags=["health"], responses={503: {"description": "no scan within two intervals"}})
     def healthz() -> JSONResponse:
@@ -148,6 +148,7 @@ def _reading_routes(app: FastAPI, site: Site, templates: Jinja2Templates) -> Non
             "over": read.overview(site.journal, site.ctx, now, controls_enabled=bool(site.access.token)),
             "view": view,
             "curve": Markup(equity_svg(points)),  # noqa: S704 (drawn here from numbers, text escaped)
+            "axes": axes(points),
             "refresh_s": REFRESH_S,
             "version": __version__,
         }

@@ -10,8 +10,8 @@ from datetime import datetime
 from decimal import Decimal
 from html import escape
 
-WIDTH, HEIGHT = 640, 220
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 64, 12, 14, 28
+WIDTH, HEIGHT = 640, 200
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 4, 8, 8, 8  # the figures are written beside it, in HTML
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +56,31 @@ def _path(xy: Sequence[tuple[float, float]], step: bool = False) -> str:
     return "".join(parts)
 
 
-def _axes(points: Sequence[Point]) -> list[str]:
-    _t0, _t1, low, high = _scale(points)
-    bottom = HEIGHT - PAD_BOTTOM
-    first = points[0].ts.strftime("%Y-%m-%d %H:%M")
-    last = points[-1].ts.strftime("%Y-%m-%d %H:%M UTC")
-    text = 'font-size="11" fill="#8a94a6"'
+@dataclass(frozen=True, slots=True)
+class Axes:
+    """What the page writes beside the drawing (HTML text stays readable at a phone's width)."""
+
+    high: str
+    low: str
+    first: str
+    last: str
+
+
+def axes(points: Sequence[Point]) -> Axes | None:
+    if not points:
+        return None
+    _t0, _t1, low, high = _scale(points if len(points) > 1 else [points[0], points[0]])
+    return Axes(
+        _money(Decimal(str(round(high, 2)))), _money(Decimal(str(round(low, 2)))),
+        points[0].ts.strftime("%Y-%m-%d %H:%M"), points[-1].ts.strftime("%Y-%m-%d %H:%M UTC"),
+    )  # fmt: skip
+
+
+def _frame() -> list[str]:
+    bottom, right = HEIGHT - PAD_BOTTOM, WIDTH - PAD_RIGHT
     return [
-        f'<line x1="{PAD_LEFT}" y1="{bottom}" x2="{WIDTH - PAD_RIGHT}" y2="{bottom}" stroke="#3a4150"/>',
-        f'<line x1="{PAD_LEFT}" y1="{PAD_TOP}" x2="{PAD_LEFT}" y2="{bottom}" stroke="#3a4150"/>',
-        f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 10}" text-anchor="end" {text}>'
-        f"{escape(_money(Decimal(str(round(high, 2)))))}</text>",
-        f'<text x="{PAD_LEFT - 6}" y="{bottom}" text-anchor="end" {text}>'
-        f"{escape(_money(Decimal(str(round(low, 2)))))}</text>",
-        f'<text x="{PAD_LEFT}" y="{HEIGHT - 8}" {text}>{escape(first)}</text>',
-        f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" text-anchor="end" {text}>{escape(last)}</text>',
+        f'<line x1="{PAD_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#3a4150"/>',
+        f'<line x1="{PAD_LEFT}" y1="{PAD_TOP}" x2="{right}" y2="{PAD_TOP}" stroke="#262c38" stroke-dasharray="2 4"/>',
     ]
 
 
@@ -84,7 +94,7 @@ def equity_svg(points: Sequence[Point], *, title: str = "equity at cost and its 
     if not points:
         note = "no equity measured yet: the first scan that places orders records it"
         return (
-            f'{head}<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="13" '
+            f'{head}<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="18" '
             f'fill="#8a94a6">{escape(note)}</text></svg>'
         )
     pts = list(points) if len(points) > 1 else [points[0], points[0]]
@@ -92,7 +102,7 @@ def equity_svg(points: Sequence[Point], *, title: str = "equity at cost and its 
     shade = _path(peak, step=True) + "".join(f"L{x},{y}" for x, y in reversed(equity)) + "Z"
     last = equity[-1]
     body = [
-        *_axes(pts),
+        *_frame(),
         f'<path d="{shade}" fill="#e5484d" fill-opacity="0.15" stroke="none"/>',
         f'<path d="{_path(peak, step=True)}" fill="none" stroke="#f5a524" stroke-width="1.5" '
         'stroke-dasharray="5 4"/>',

@@ -8,17 +8,18 @@ last book the trader read before the match began (trader_start_prices), with the
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from courtside.app.account import trading_state
 from courtside.app.freshness import freshness
 from courtside.app.health import verdict
-from courtside.app.scan_result import reason_kind
 from courtside.dashboard import views as v
 from courtside.domain.mode import Mode
 from courtside.domain.orders import Outcome, outcome_price_for
@@ -28,6 +29,12 @@ from courtside.store.operator import OperatorLog
 from courtside.store.operator_reads import JournalReads, match_title, route_text
 
 ZERO = Decimal(0)
+_FIGURES = re.compile(r"[-+]?\$?\d+(?:\.\d+)?%?")
+
+
+def reason_kind(reason: str) -> str:
+    """A reason with its figures taken out, so refusals of one kind count together."""
+    return _FIGURES.sub("N", reason.strip()) or reason
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OPEN = ("intent", "unknown", "resting")
 
@@ -43,8 +50,17 @@ class Context:
     scan_interval: float
 
 
+def exchange_label(exchange: str) -> str:
+    """prod, demo, or a base URL's host and port (its path too when not Kalshi's usual one)."""
+    parsed = urlsplit(exchange)
+    if not parsed.netloc:
+        return exchange
+    path = parsed.path.rstrip("/")
+    return parsed.netloc if path in ("", "/trade-api/v2") else f"{parsed.netloc}{path}"
+
+
 def label(exchange: str, mode: Mode) -> str:
-    return f"{exchange} · {mode.label}"
+    return f"{exchange_label(exchange)} · {'live' if mode is Mode.LIVE else 'dry-run'}"
 
 
 def ref(journal: Journal) -> v.BookRef:

@@ -118,6 +118,7 @@ class DecisionRow(Base):
     decision: Mapped[str] = mapped_column(String(12))  # taken | refused | holding | skipped
     reasons: Mapped[str] = mapped_column(Text, default="")
     model_version: Mapped[str] = mapped_column(String(80), default="")
+    match_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the scheduled start
 
 
 class OrderRow(Base):
