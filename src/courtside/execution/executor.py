@@ -19,6 +19,7 @@ from courtside.domain.errors import (
     RetryableError,
 )
 from courtside.domain.orders import BookSide, Order, OrderAck, OrderRequest, OrderStatus, TimeInForce
+from courtside.execution.inflight import uninterrupted
 from courtside.execution.order_ids import client_order_id
 from courtside.store.journal import Journal, NewOrder
 from courtside.store.journal_tables import OrderRow
@@ -114,7 +115,7 @@ class Executor:
     async def _send(self, row: OrderRow, req: OrderRequest, *, again: bool = False) -> Placed:
         coid, now = row.client_order_id, self.clock.now
         try:
-            ack = await self.venue.place(req, again=again)
+            ack = await uninterrupted(self.venue.place(req, again=again))  # finished even when stopping
         except (OutcomeUnknownError, DuplicateOrderError, RetryableError) as e:
             log.warning("order %s outcome unknown (%s); will resolve by client_order_id", coid, e)
             self.journal.update_order(coid, now(), status="unknown", detail=str(e))
@@ -210,7 +211,7 @@ class Executor:
         if row.order_id is None:
             return False
         try:
-            result = await self.venue.cancel(row.order_id, ticker=row.ticker)
+            result = await uninterrupted(self.venue.cancel(row.order_id, ticker=row.ticker))
         except ExchangeError as e:
             log.warning("cancel of %s failed: %s", row.client_order_id, e)
             return False
