@@ -87,15 +87,22 @@ def state_view(journal: Journal, ctx: Context) -> v.TradingStateView:
         stops.insert(0, v.Stop(kind="max drawdown", reason=trip[0], since=trip[1]))
     kill = ctx.kill_file.exists()
     if kill:
-        stops.insert(0, v.Stop(kind="kill switch", reason=_kill_text(ctx.kill_file), since=None))
+        since, why = _kill_text(ctx.kill_file)
+        stops.insert(0, v.Stop(kind="kill switch", reason=why, since=since))
     return v.TradingStateView(state=state.value, reason=reason, kill_switch=kill, stops=stops)
 
 
-def _kill_text(path: Path) -> str:
+def _kill_text(path: Path) -> tuple[datetime | None, str]:
+    """The kill file's time and reason (`courtside kill` writes '<ISO time> <reason>')."""
     try:
-        return path.read_text(encoding="utf-8").strip()[:200] or "kill-switch file present"
+        text = path.read_text(encoding="utf-8").strip()[:200]
     except OSError as e:
-        return f"kill-switch file present (unreadable: {e.strerror})"
+        return None, f"kill-switch file {path} present (unreadable: {e.strerror})"
+    first, _, rest = text.partition(" ")
+    try:
+        return datetime.fromisoformat(first), rest or "no reason given"
+    except ValueError:
+        return None, text or f"kill-switch file {path} present"
 
 
 def equity_view(journal: Journal) -> v.EquityView:
