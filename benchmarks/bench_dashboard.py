@@ -20,19 +20,19 @@ from tempfile import TemporaryDirectory
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "integration" / "trader")]
-from alert_receiver import Receiver, receiving  # noqa: E402
-from browser import FLAGS, chromium_path  # noqa: E402
-from trader_sim import FixedModel, Harness, registry, specs  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration" / "trader"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from trader_sim import FixedModel, Harness, registry, specs
 
-from courtside.app.control import Exchange  # noqa: E402
-from courtside.app.operator import Operator  # noqa: E402
-from courtside.app.wiring import build  # noqa: E402
-from courtside.dashboard.serve import Beside, site_for  # noqa: E402
-from courtside.sim.generator import Liquidity, build_bundle  # noqa: E402
-from courtside.sim.server import SimServer  # noqa: E402
-from courtside.sim.testing import new_rsa_key, prepare_session, write_private_pem  # noqa: E402
+from alert_receiver import Receiver, receiving
+from browser import FLAGS, chromium_path
+from courtside.app.control import Exchange
+from courtside.app.operator import Operator
+from courtside.app.wiring import build
+from courtside.dashboard.serve import Beside, site_for
+from courtside.sim.generator import Liquidity, build_bundle
+from courtside.sim.server import SimServer
+from courtside.sim.testing import new_rsa_key, prepare_session, write_private_pem
 
 
 def pct(values: list[float], q: float) -> float:
@@ -55,11 +55,11 @@ def page_loads(url: str, loads: int) -> None:
             timing = page.evaluate(
                 "() => { const n = performance.getEntriesByType('navigation')[0];"
                 " const r = performance.getEntriesByType('resource');"
-                " return [n.loadEventEnd - n.startTime, n.transferSize + r.reduce((a, e) => a + e.transferSize, 0),"
+                " return [n.loadEventEnd - n.startTime,"
                 " n.decodedBodySize + r.reduce((a, e) => a + e.decodedBodySize, 0)]; }"
             )
             times.append(float(timing[0]))
-            sizes.append(float(timing[2]))
+            sizes.append(float(timing[1]))
         browser.close()
     print(
         f"page load (Chromium, loopback, {loads} loads): p50 {statistics.median(times):.0f} ms, "
@@ -109,7 +109,9 @@ async def fill_to_alert(h: Harness, receiver: Receiver, n: int) -> list[tuple[fl
         for _ in range(n):
             before = _fills(receiver)
             t_fill = time.perf_counter()
-            h.sim.control.order(h.sim.mm_user_id, ticker=order.ticker, side="ask", price=str(order.yes_price), count="1")
+            h.sim.control.order(
+                h.sim.mm_user_id, ticker=order.ticker, side="ask", price=str(order.yes_price), count="1"
+            )
             await w.trader.scan()
             t_scan = time.perf_counter()
             op.scanned(None)
@@ -133,14 +135,17 @@ def main() -> None:
         tmp = Path(tmp_name)
         sim = prepare_session(server, key, write_private_pem(key, tmp / "k.pem"), new_rsa_key())
         now = server.exchange.now()
-        sim.control.bulk(build_bundle(specs(now), sim.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0)))
+        sim.control.bulk(
+            build_bundle(specs(now), sim.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0))
+        )
         h = Harness(sim, tmp)
         with receiving() as receiver:
             lat = asyncio.run(fill_to_alert(h, receiver, 5))
         print(
             "fill -> alert on loopback (json:// webhook, 5 fills): scan that journals it ends -> alert "
-            f"p50 {statistics.median(a for a, _ in lat):.1f} ms; fill on the exchange -> alert (incl. that scan) "
-            f"p50 {statistics.median(b for _, b in lat):.1f} ms; plus up to one --scan-interval until the scan"
+            f"p50 {statistics.median(a for a, _ in lat):.1f} ms; fill on the exchange -> alert "
+            f"(incl. that scan) p50 {statistics.median(b for _, b in lat):.1f} ms; plus up to one "
+            "--scan-interval until the scan"
         )
         page = Beside(site_for(h.settings(live=True, confirm_live=True)), port=0)
         page.start()
@@ -155,8 +160,8 @@ def main() -> None:
         reader.join()
         page.stop()
     print(
-        f"scan with nobody reading the page: p50 {statistics.median(quiet):.1f} ms; with a reader loading the "
-        f"page and the API back to back ({counter[0]} requests): p50 {statistics.median(busy):.1f} ms "
+        f"scan with nobody reading the page: p50 {statistics.median(quiet):.1f} ms; with a reader loading "
+        f"the page and the API back to back ({counter[0]} requests): p50 {statistics.median(busy):.1f} ms "
         f"({args.scans} scans each)"
     )
 

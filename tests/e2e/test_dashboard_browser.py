@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,17 +21,17 @@ from typing import Any
 import httpx
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "trader"))
+from trader_sim import list_semifinal, specs
+
+from browser import chromium
+from courtside.dashboard.format import money
+from courtside.kalshi.env import exchange_id
+from courtside.sim.generator import Liquidity, build_bundle
+from courtside.store.db import make_engine
+from courtside.store.journal import Journal
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "integration" / "trader")]
-from browser import chromium  # noqa: E402
-from trader_sim import list_semifinal, specs  # noqa: E402
-
-from courtside.dashboard.format import money  # noqa: E402
-from courtside.kalshi.env import exchange_id  # noqa: E402
-from courtside.sim.generator import Liquidity, build_bundle  # noqa: E402
-from courtside.store.db import make_engine  # noqa: E402
-from courtside.store.journal import Journal  # noqa: E402
-
 SCRIPT = ROOT / "scripts" / "trading" / "run_auto_trader.py"
 TOKEN = "phone-of-the-owner-token-0123456789"
 PROBE = """
@@ -69,7 +69,9 @@ class Run:
         self.db = f"sqlite:///{tmp / 'journal.db'}"
         self.url = f"http://127.0.0.1:{self.port}"
         config = tmp / "trader.toml"
-        config.write_text(f'kill_file = "{tmp / "KILL"}"\nlog_file = "{tmp / "auto_trader.log"}"\n', encoding="utf-8")
+        config.write_text(
+            f'kill_file = "{tmp / "KILL"}"\nlog_file = "{tmp / "auto_trader.log"}"\n', encoding="utf-8"
+        )
         self.common = ["--env", sim.base_url, "--db", self.db, "--config", str(config)]
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("COURTSIDE_", "KALSHI_"))}
         self.env.update(
@@ -107,10 +109,12 @@ class Run:
 
 
 @pytest.fixture
-def run(sim_server: Any, tmp_path: Path) -> Iterator[Run]:
+def run(sim_server: Any, tmp_path: Path) -> Run:
     now = sim_server.exchange.now()
-    sim_server.control.bulk(build_bundle(specs(now), sim_server.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0)))
-    yield Run(sim_server, tmp_path)
+    sim_server.control.bulk(
+        build_bundle(specs(now), sim_server.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0))
+    )
+    return Run(sim_server, tmp_path)
 
 
 def _semifinal(run: Run) -> list[Any]:
@@ -142,9 +146,12 @@ def test_the_page_of_a_live_trader_its_figures_and_its_kill_button(run: Run, tmp
             page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
             page.click('button[data-action="kill"]')  # no token typed
-            page.wait_for_function("document.getElementById('control-result').textContent.includes('refused')")
+            page.wait_for_function(
+                "document.getElementById('control-result').textContent.includes('refused')"
+            )
             assert "401" in page.inner_text("#control-result")
-            assert run.journal().state()[0] == "ACTIVE" and not (tmp_path / "KILL").exists()
+            assert run.journal().state()[0] == "ACTIVE"
+            assert not (tmp_path / "KILL").exists()
 
             page.fill("#token", TOKEN)
             page.fill("#by", "owner")
@@ -161,11 +168,12 @@ def test_the_page_of_a_live_trader_its_figures_and_its_kill_button(run: Run, tmp
         list_semifinal(run.sim, run.sim.exchange.now())  # a new match the model would buy
         _wait(lambda: bool(_semifinal(run)), proc, "the next decision")
         new = _semifinal(run)
-        assert new and all(d.decision == "refused" for d in new), [(d.decision, d.reasons) for d in new]
+        assert new
+        assert all(d.decision == "refused" for d in new), [(d.decision, d.reasons) for d in new]
         assert any("kill switch" in d.reasons or "HALTED" in d.reasons for d in new)
         assert len(run.journal().orders()) == 1, killed_at  # nothing placed after the kill
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
     finally:
         if proc.poll() is None:

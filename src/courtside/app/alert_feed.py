@@ -32,7 +32,6 @@ from courtside.alerts.events import (
     OrderOutcomeUnknown,
     OrderPlaced,
     TradingResumed,
-    TradingStopped,
 )
 from courtside.alerts.notifier import Alerts
 from courtside.app.daily import daily_summary
@@ -163,7 +162,9 @@ class AlertFeed:
             return []
         self.seen.max_fill = max(f.id for f in fills)
         orders = self.reads.orders_by_exchange_id(f.order_id for f in fills)
-        decisions = self.reads.decisions_by_id(o.decision_id for o in orders.values() if o.decision_id is not None)
+        decisions = self.reads.decisions_by_id(
+            o.decision_id for o in orders.values() if o.decision_id is not None
+        )
         out: list[AlertEvent] = []
         for f in fills:
             order = orders.get(f.order_id)
@@ -179,7 +180,7 @@ class AlertFeed:
 
     def _state(self) -> list[AlertEvent]:
         stops = self._stops()
-        seen, out = self.seen, []
+        seen, out = self.seen, list[AlertEvent]()
         for stop in stops:
             if stop.key not in seen.stops:
                 out.append(stop.event(self.mode))

@@ -68,7 +68,10 @@ class Done:
 
     def summary(self) -> str:
         cancelled = sum(len(r.cancelled) for r in self.reports)
-        parts = [f"state {self.state}" if self.state else "", f"{cancelled} cancelled" if self.reports else ""]
+        parts = [
+            f"state {self.state}" if self.state else "",
+            f"{cancelled} cancelled" if self.reports else "",
+        ]
         errors = [r.line() for r in self.reports if r.error]
         return "; ".join(p for p in [*parts, *errors] if p) or "done"
 
@@ -91,7 +94,9 @@ def exchanges_to_cancel(s: TraderSettings, exchange: str | None) -> list[str]:
     journal = _journal(s)
     found = [exchange_id(s.env)]
     for other in journal.exchanges():
-        if other not in found and any(Journal(journal.engine, m, exchange=other).orders(statuses=OPEN) for m in MODES):
+        if other not in found and any(
+            Journal(journal.engine, m, exchange=other).orders(statuses=OPEN) for m in MODES
+        ):
             found.append(other)
     return found
 
@@ -179,7 +184,12 @@ async def cancel_all(
 
 
 def resume(
-    s: TraderSettings, *, who: str, exchange: str | None = None, reset_peak: bool = False, clock: Clock | None = None
+    s: TraderSettings,
+    *,
+    who: str,
+    exchange: str | None = None,
+    reset_peak: bool = False,
+    clock: Clock | None = None,
 ) -> Done:
     """Trade again: the kill-switch file removed, ACTIVE, the stops of one exchange lifted (both modes)."""
     clock = clock or SystemClock()
@@ -213,4 +223,7 @@ def resume(
 
 def report_lines(r: CancelReport) -> list[str]:
     """A cancel report as the CLI prints it: the summary line, then one line per order cancelled."""
-    return [r.line(), *(f"  cancelled {c.ticker} {c.client_order_id} x{c.contracts} @ {c.yes_price}" for c in r.cancelled)]
+    return [
+        r.line(),
+        *(f"  cancelled {c.ticker} {c.client_order_id} x{c.contracts} @ {c.yes_price}" for c in r.cancelled),
+    ]

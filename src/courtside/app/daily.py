@@ -26,7 +26,10 @@ def open_exposure(journal: Journal) -> Decimal:
     """Open positions at cost and what the resting orders would still buy."""
     held = sum((p.exposure for p in journal.positions()), Decimal(0))
     resting = sum(
-        ((o.count - o.fill_count) * outcome_price_for(Outcome(o.outcome), o.yes_price) for o in journal.orders(statuses=OPEN)),
+        (
+            (o.count - o.fill_count) * outcome_price_for(Outcome(o.outcome), o.yes_price)
+            for o in journal.orders(statuses=OPEN)
+        ),
         Decimal(0),
     )
     return held + resting
@@ -36,7 +39,9 @@ def daily_summary(journal: Journal, mode: Mode, day: date) -> DailySummary:
     start = datetime.combine(day, time(0), tzinfo=UTC)
     end = start + timedelta(days=1)
     fills = journal_fills(journal)
-    settled = [f for f in fills if f.pnl is not None and f.settled_time is not None and start <= f.settled_time < end]
+    settled = [
+        f for f in fills if f.pnl is not None and f.settled_time is not None and start <= f.settled_time < end
+    ]
     ranked = sorted(settled, key=lambda f: f.pnl or Decimal(0))
     pnl = journal.realized_since(start) - journal.realized_since(end)
     return DailySummary(

@@ -7,7 +7,7 @@ import ipaddress
 
 from courtside.domain.errors import ConfigError
 
-TOKEN_SETTING = "COURTSIDE_DASHBOARD_TOKEN"
+TOKEN_SETTING = "COURTSIDE_DASHBOARD_TOKEN"  # noqa: S105 (the variable's name, not a token)
 MIN_TOKEN_LENGTH = 16
 
 

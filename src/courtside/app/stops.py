@@ -42,7 +42,9 @@ class Stop:
         return f"{self.reason.value}@{self.since.isoformat()}"
 
     def event(self, mode: Mode) -> TradingStopped:
-        return TradingStopped(mode=mode, reason=self.reason, state=self.state, detail=self.detail, since=self.since)
+        return TradingStopped(
+            mode=mode, reason=self.reason, state=self.state, detail=self.detail, since=self.since
+        )
 
 
 def _kill(journal: Journal, limits: StopLimits) -> list[Stop]:
@@ -68,7 +70,9 @@ def stops_in_force(journal: Journal, limits: StopLimits, run: RunRow | None, now
         found.append(Stop(StopReason.FAILED_SCANS, "REDUCING", row.reason, row.since))
     if run is not None and run.stopped_at is None and run.exchange_status not in OPEN_STATUSES:
         since = run.exchange_paused_at or run.exchange_checked_at or now
-        found.append(Stop(StopReason.EXCHANGE_PAUSED, "HALTED", f"the exchange says: {run.exchange_status}", since))
+        found.append(
+            Stop(StopReason.EXCHANGE_PAUSED, "HALTED", f"the exchange says: {run.exchange_status}", since)
+        )
     limit = limits.daily_loss_limit
     day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if limit is not None and (lost := journal.realized_since(day)) <= -limit:

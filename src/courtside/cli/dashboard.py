@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from courtside.cli.common import STATE, ConfigOpt, DbOpt, EnvOpt, Opt, console, fail, settings_or_exit, setting
+from courtside.cli.common import (
+    STATE,
+    ConfigOpt,
+    DbOpt,
+    EnvOpt,
+    Opt,
+    console,
+    fail,
+    setting,
+    settings_or_exit,
+)
 from courtside.domain.errors import CourtsideError
 from courtside.domain.mode import Mode
 
@@ -18,7 +28,9 @@ if TYPE_CHECKING:
 def dashboard(
     port: Annotated[str | None, setting("dashboard_port", "--port")] = None,
     host: Annotated[str | None, setting("dashboard_host", "--host")] = None,
-    mode: Annotated[Mode, Opt("--mode", help="the book /healthz judges: paper (dry-run) or live")] = Mode.PAPER,
+    mode: Annotated[
+        Mode, Opt("--mode", help="the book /healthz judges: paper (dry-run) or live")
+    ] = Mode.PAPER,
     env: EnvOpt = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
@@ -27,7 +39,13 @@ def dashboard(
     positions, orders, scans, decisions, health, alerts), refreshed by itself; a JSON API (/openapi.json)
     and /healthz. Reads the journal only. The controls need COURTSIDE_DASHBOARD_TOKEN."""
     s = settings_or_exit(
-        config, db=db, env=env, live=mode is Mode.LIVE, confirm_live=True, dashboard_port=port, dashboard_host=host
+        config,
+        db=db,
+        env=env,
+        live=mode is Mode.LIVE,
+        confirm_live=True,
+        dashboard_port=port,
+        dashboard_host=host,
     )
     from courtside.dashboard.serve import serve, site_for
 
@@ -35,7 +53,9 @@ def dashboard(
         site = site_for(s, host=s.dashboard_host, token=s.token, via=_via())
     except CourtsideError as e:
         raise fail(e) from e
-    console.print(f"dashboard on http://{s.dashboard_host}:{s.dashboard_port}/ (journal {s.home}); Ctrl-C stops it")
+    console.print(
+        f"dashboard on http://{s.dashboard_host}:{s.dashboard_port}/ (journal {s.home}); Ctrl-C stops it"
+    )
     serve(site, s.dashboard_host, s.dashboard_port)
 
 

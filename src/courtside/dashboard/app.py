@@ -8,9 +8,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, params
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -26,6 +26,7 @@ from courtside.dashboard.security import COOKIE, Access, Verdict, cookie_value, 
 from courtside.domain.clock import Clock
 from courtside.domain.mode import Mode
 from courtside.store.journal import Journal
+from courtside.store.operator import OperatorLog
 from courtside.store.operator_reads import JournalReads
 
 log = logging.getLogger("courtside.dashboard")
@@ -118,7 +119,7 @@ def _reading_routes(app: FastAPI, site: Site, templates: Jinja2Templates) -> Non
     @app.get("/healthz", tags=["health"], responses={503: {"description": "no scan within two intervals"}})
     def healthz() -> JSONResponse:
         """200 while the trader's last scan finished within two scan intervals, else 503 (no token)."""
-        run = read.OperatorLog(site.journal).last_run()
+        run = OperatorLog(site.journal).last_run()
         interval = run.scan_interval if run is not None else site.ctx.scan_interval
         last = JournalReads(site.journal).last_finished_scan()
         judged = verdict(last, interval, site.clock.now())
@@ -128,7 +129,9 @@ def _reading_routes(app: FastAPI, site: Site, templates: Jinja2Templates) -> Non
     @app.get("/api/overview", dependencies=[reader], tags=["read"])
     def overview() -> v.Overview:
         """Every book of the journal in a line, and the last alerts."""
-        return read.overview(site.journal, site.ctx, site.clock.now(), controls_enabled=bool(site.access.token))
+        return read.overview(
+            site.journal, site.ctx, site.clock.now(), controls_enabled=bool(site.access.token)
+        )
 
     @app.get("/api/book", dependencies=[reader], tags=["read"])
     def book(exchange: ExchangeQ = None, mode: ModeQ = None) -> v.BookView:
@@ -190,11 +193,15 @@ def _controller(site: Site) -> Callable[[Request], None]:
 
 
 Action = Callable[[str, v.ControlRequest], Awaitable[v.ControlResult]]
+Responses = dict[int | str, dict[str, Any]]
 
 
 def _control_routes(app: FastAPI, site: Site) -> None:
     controller = Depends(_controller(site))
-    refused = {401: {"description": "no token sent"}, 403: {"description": "wrong token, or controls off"}}
+    refused: Responses = {
+        401: {"description": "no token sent"},
+        403: {"description": "wrong token, or controls off"},
+    }
     actions: dict[str, tuple[Action, str]] = {
         "kill": (site.controls.kill, "HALTED everywhere, then every resting order of the bot cancelled "
                  "on the exchange itself (as `courtside kill`)"),
@@ -210,7 +217,12 @@ def _control_routes(app: FastAPI, site: Site) -> None:
 
 
 def _control_route(
-    app: FastAPI, name: str, action: Action, summary: str, controller: object, refused: dict[int | str, object]
+    app: FastAPI,
+    name: str,
+    action: Action,
+    summary: str,
+    controller: params.Depends,
+    refused: Responses,
 ) -> None:
     async def control(request: Request, req: v.ControlRequest | None = None) -> v.ControlResult:
         req = req or v.ControlRequest()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from html import escape
+from itertools import pairwise
 
 WIDTH, HEIGHT = 640, 200
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 4, 8, 8, 8  # the figures are written beside it, in HTML
@@ -51,7 +52,7 @@ def _xy(points: Sequence[Point], attr: str) -> list[tuple[float, float]]:
 def _path(xy: Sequence[tuple[float, float]], step: bool = False) -> str:
     """An SVG path through the points; `step` holds each value until the next (a high-water mark)."""
     parts = [f"M{xy[0][0]},{xy[0][1]}"]
-    for (_, y0), (x, y) in zip(xy, xy[1:], strict=False):
+    for (_, y0), (x, y) in pairwise(xy):
         parts.append(f"L{x},{y0}L{x},{y}" if step else f"L{x},{y}")
     return "".join(parts)
 
@@ -80,7 +81,8 @@ def _frame() -> list[str]:
     bottom, right = HEIGHT - PAD_BOTTOM, WIDTH - PAD_RIGHT
     return [
         f'<line x1="{PAD_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#3a4150"/>',
-        f'<line x1="{PAD_LEFT}" y1="{PAD_TOP}" x2="{right}" y2="{PAD_TOP}" stroke="#262c38" stroke-dasharray="2 4"/>',
+        f'<line x1="{PAD_LEFT}" y1="{PAD_TOP}" x2="{right}" y2="{PAD_TOP}" stroke="#262c38" '
+        'stroke-dasharray="2 4"/>',
     ]
 
 

@@ -35,6 +35,8 @@ _FIGURES = re.compile(r"[-+]?\$?\d+(?:\.\d+)?%?")
 def reason_kind(reason: str) -> str:
     """A reason with its figures taken out, so refusals of one kind count together."""
     return _FIGURES.sub("N", reason.strip()) or reason
+
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OPEN = ("intent", "unknown", "resting")
 
@@ -81,7 +83,9 @@ def books(journal: Journal) -> list[Journal]:
 
 def state_view(journal: Journal, ctx: Context) -> v.TradingStateView:
     state, reason = trading_state(journal)
-    stops = [v.Stop(kind=row.kind.replace("_", " "), reason=row.reason, since=row.since) for row in journal.stops()]
+    stops = [
+        v.Stop(kind=row.kind.replace("_", " "), reason=row.reason, since=row.since) for row in journal.stops()
+    ]
     trip = journal.drawdown_trip()
     if trip is not None:
         stops.insert(0, v.Stop(kind="max drawdown", reason=trip[0], since=trip[1]))
@@ -120,7 +124,9 @@ def day_start(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def pnl_view(journal: Journal, reads: JournalReads, positions: Sequence[v.PositionView], now: datetime) -> v.PnlView:
+def pnl_view(
+    journal: Journal, reads: JournalReads, positions: Sequence[v.PositionView], now: datetime
+) -> v.PnlView:
     start = day_start(now)
     fills = journal.fills()
     today = [f for f in fills if f.ts >= start]
@@ -243,20 +249,31 @@ def health_view(journal: Journal, ops: OperatorLog, ctx: Context, now: datetime)
     last_scan = JournalReads(journal).last_finished_scan()
     interval = run.scan_interval if run is not None else ctx.scan_interval
     judged = verdict(last_scan, interval, now)
+    base = {
+        "healthy": judged.healthy,
+        "detail": judged.detail,
+        "last_scan_at": last_scan,
+        "scan_interval_s": interval,
+    }
+    if run is None:
+        return v.HealthView(
+            **base, running=False, started_at=None, pid=None, exchange="unknown", exchange_checked_at=None,
+            api_failures=0, failing_since=None, last_error="", websocket=None, stopped_at=None,
+            stop_reason="",
+        )  # fmt: skip
     ws = None
-    if run is not None and run.ws_state is not None:
+    if run.ws_state is not None:
         ws = v.WebSocketView(
-            state=run.ws_state, books=run.ws_books, reconnects=run.ws_reconnects, last_message_at=run.ws_message_at
+            state=run.ws_state,
+            books=run.ws_books,
+            reconnects=run.ws_reconnects,
+            last_message_at=run.ws_message_at,
         )
     return v.HealthView(
-        healthy=judged.healthy, detail=judged.detail, running=run is not None and run.stopped_at is None,
-        started_at=None if run is None else run.started_at, pid=None if run is None else run.pid,
-        last_scan_at=last_scan, scan_interval_s=interval,
-        exchange="unknown" if run is None else run.exchange_status,
-        exchange_checked_at=None if run is None else run.exchange_checked_at,
-        api_failures=0 if run is None else run.failures, failing_since=None if run is None else run.failing_since,
-        last_error="" if run is None else run.last_error, websocket=ws,
-        stopped_at=None if run is None else run.stopped_at, stop_reason="" if run is None else run.stop_reason,
+        **base, running=run.stopped_at is None, started_at=run.started_at, pid=run.pid,
+        exchange=run.exchange_status, exchange_checked_at=run.exchange_checked_at, api_failures=run.failures,
+        failing_since=run.failing_since, last_error=run.last_error, websocket=ws, stopped_at=run.stopped_at,
+        stop_reason=run.stop_reason,
     )  # fmt: skip
 
 
@@ -279,7 +296,8 @@ def book_view(journal: Journal, ctx: Context, now: datetime) -> v.BookView:
         book=ref(journal), generated_at=now, state=state_view(journal, ctx), equity=equity_view(journal),
         pnl=pnl_view(journal, reads, positions, now), curve=curve_view(ops), positions=positions,
         resting=resting_view(journal, reads, now), scans=scans_view(reads), decisions=decisions_view(reads),
-        model=model_view(ops, ctx, now), health=health_view(journal, ops, ctx, now), controls=controls_view(ops),
+        model=model_view(ops, ctx, now), health=health_view(journal, ops, ctx, now),
+        controls=controls_view(ops),
     )  # fmt: skip
 
 
@@ -306,6 +324,8 @@ def overview(journal: Journal, ctx: Context, now: datetime, *, controls_enabled:
     found = books(journal)
     ops = OperatorLog(journal)
     return v.Overview(
-        generated_at=now, books=[summary(b, ctx, now) for b in found], alerts=alerts_view(ops),
+        generated_at=now,
+        books=[summary(b, ctx, now) for b in found],
+        alerts=alerts_view(ops),
         controls_enabled=controls_enabled,
     )

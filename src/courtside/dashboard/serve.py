@@ -37,7 +37,11 @@ class CliControls:
 
     async def kill(self, who: str, req: v.ControlRequest) -> v.ControlResult:
         done = await control.kill(
-            self.settings, who=who, reason=req.reason or "kill from the dashboard", via=self.via, clock=self.clock
+            self.settings,
+            who=who,
+            reason=req.reason or "kill from the dashboard",
+            via=self.via,
+            clock=self.clock,
         )
         return result(done)
 
@@ -61,13 +65,18 @@ def result(done: control.Done) -> v.ControlResult:
         v.CancelResult(
             exchange=r.exchange, mode=r.mode, already_gone=r.already_gone, error=r.error, note=r.note,
             cancelled=[
-                v.CancelledOrder(ticker=c.ticker, client_order_id=c.client_order_id, yes_price=c.yes_price, contracts=c.contracts)
+                v.CancelledOrder(
+                    ticker=c.ticker, client_order_id=c.client_order_id, yes_price=c.yes_price,
+                    contracts=c.contracts,
+                )
                 for c in r.cancelled
             ],
         )
         for r in done.reports
     ]  # fmt: skip
-    return v.ControlResult(action=done.action, state=done.state, who=done.who, at=done.at, lines=done.lines, cancels=cancels)
+    return v.ControlResult(
+        action=done.action, state=done.state, who=done.who, at=done.at, lines=done.lines, cancels=cancels
+    )
 
 
 def site_for(
@@ -111,9 +120,9 @@ class Beside:
     def _run(self) -> None:
         try:
             asyncio.run(self.server.serve())
-        except BaseException as e:  # reported by start() / the log; the trader goes on without a page
+        except Exception as e:  # reported by start() and the log; the trader goes on without a page
             self._error = e
-            log.error("dashboard stopped: %s", e)
+            log.exception("dashboard stopped")
 
     @property
     def port(self) -> int:
@@ -129,7 +138,9 @@ class Beside:
             threading.Event().wait(0.05)
             waited += 0.05
         if not self.server.started:
-            raise ConfigError(f"the dashboard could not listen on {self.host}:{self.server.config.port}: {self._error}")
+            raise ConfigError(
+                f"the dashboard could not listen on {self.host}:{self.server.config.port}: {self._error}"
+            )
         log.info("dashboard on http://%s:%d/", self.host, self.port)
 
     def stop(self, timeout: float = 5.0) -> None:

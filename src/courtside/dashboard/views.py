@@ -220,7 +220,9 @@ class Overview(BaseModel):
 class ControlRequest(BaseModel):
     reason: str = Field(default="", max_length=200, description="journalled with the action")
     by: str = Field(default="", max_length=60, description="who presses it (journalled with the address)")
-    exchange: str | None = Field(default=None, description="cancel-all/resume: which exchange (default: the configured one)")
+    exchange: str | None = Field(
+        default=None, description="cancel-all/resume: which exchange (default: the configured one)"
+    )
     mode: Mode | None = Field(default=None, description="cancel-all: paper or live (default: both)")
 
 

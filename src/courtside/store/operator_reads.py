@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from courtside.store.db import session_factory
-from courtside.store.journal import Journal
+from courtside.store.journal import Booked, Journal
 from courtside.store.journal_tables import (
     DecisionRow,
     EquityRow,
@@ -42,8 +42,8 @@ class JournalReads:
         self.mode = str(journal.mode)
         self._factory = session_factory(journal.engine)
 
-    def _mine(self, row: type[ScanRow] | type[DecisionRow] | type[OrderRow] | type[SettlementRow]) -> tuple[object, ...]:
-        return (row.exchange == self.exchange, row.mode == self.mode)
+    def _mine(self, row: type[Booked]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+        return row.exchange == self.exchange, row.mode == self.mode
 
     def has_rows(self) -> bool:
         with self._factory() as s:
@@ -75,7 +75,12 @@ class JournalReads:
 
     def recent_decisions(self, limit: int) -> list[DecisionRow]:
         with self._factory() as s:
-            q = select(DecisionRow).where(*self._mine(DecisionRow)).order_by(DecisionRow.id.desc()).limit(limit)
+            q = (
+                select(DecisionRow)
+                .where(*self._mine(DecisionRow))
+                .order_by(DecisionRow.id.desc())
+                .limit(limit)
+            )
             return list(s.scalars(q))
 
     def decisions_by_id(self, ids: Iterable[int]) -> dict[int, DecisionRow]:
@@ -133,7 +138,9 @@ class JournalReads:
 
     def first_finished_scan_after(self, scan_id: int) -> ScanRow | None:
         with self._factory() as s:
-            q = select(ScanRow).where(*self._mine(ScanRow), ScanRow.id > scan_id, ScanRow.finished_at.is_not(None))
+            q = select(ScanRow).where(
+                *self._mine(ScanRow), ScanRow.id > scan_id, ScanRow.finished_at.is_not(None)
+            )
             return s.scalars(q.order_by(ScanRow.id).limit(1)).first()
 
     def shared_state(self) -> tuple[str, str, datetime | None]:

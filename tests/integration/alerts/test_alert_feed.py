@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "trader"))
-from alert_receiver import Receiver, receiving  # noqa: E402
-from trader_sim import FixedModel, Harness, list_semifinal, registry, specs  # noqa: E402
+from courtside.app.loop import one_scan
+from trader_sim import FixedModel, Harness, list_semifinal, registry, specs
 
-from courtside.app import control  # noqa: E402
-from courtside.app.loop import one_scan  # noqa: E402
-from courtside.app.operator import Operator  # noqa: E402
-from courtside.app.wiring import build  # noqa: E402
-from courtside.domain.clock import ManualClock  # noqa: E402
-from courtside.sim.generator import Liquidity, build_bundle  # noqa: E402
-from courtside.store.operator import OperatorLog  # noqa: E402
+from alert_receiver import Receiver, receiving
+from courtside.app import control
+from courtside.app.operator import Operator
+from courtside.app.wiring import build
+from courtside.domain.clock import ManualClock
+from courtside.sim.generator import Liquidity, build_bundle
+from courtside.store.operator import OperatorLog
 
 ORDERS = r"/portfolio/events/orders$"
 TOKEN = "dashboard-token-that-must-never-leave-0123"
@@ -48,13 +48,22 @@ class Day:
         stale = (clock.now() - timedelta(days=30)).date().isoformat()
         self.h, self.clock = h, clock
         self.settings = h.settings(
-            live=True, confirm_live=True, alerts=receiver.url, model=_model(h.tmp, stale), dashboard_token=TOKEN
+            live=True,
+            confirm_live=True,
+            alerts=receiver.url,
+            model=_model(h.tmp, stale),
+            dashboard_token=TOKEN,
         )
         self.wiring = build(
             self.settings, predictor=FixedModel(), resolver=registry(), auth=h.auth, clock=clock
         )
         self.op = Operator(
-            self.settings, self.wiring.trader, self.wiring.alerts, clock, "fixed-test", control.Exchange(auth=h.auth)
+            self.settings,
+            self.wiring.trader,
+            self.wiring.alerts,
+            clock,
+            "fixed-test",
+            control.Exchange(auth=h.auth),
         )
 
     async def scan(self) -> str | None:
@@ -81,7 +90,9 @@ async def _trading_day(day: Day) -> None:
     await day.scan()  # outcome unknown
     sim.control.configure(new_order_lag_ms=0)
     await day.scan()  # resolved: it rests
-    await control.kill(day.settings, who="the owner's phone", reason="leaving", via=control.Exchange(auth=h.auth))
+    await control.kill(
+        day.settings, who="the owner's phone", reason="leaving", via=control.Exchange(auth=h.auth)
+    )
     day.op.scanned(None)  # the next poll tells the kill and the cancels, whoever pressed it
     control.resume(day.settings, who="the owner's phone")
     day.op.scanned(None)
@@ -94,7 +105,9 @@ async def _trading_day(day: Day) -> None:
 
 async def test_every_kind_of_alert_arrives_once_without_a_secret(sim_server: Any, tmp_path: Path) -> None:
     now = sim_server.exchange.now()
-    sim_server.control.bulk(build_bundle(specs(now), sim_server.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0)))
+    sim_server.control.bulk(
+        build_bundle(specs(now), sim_server.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0))
+    )
     with receiving() as receiver:
         day = Day(Harness(sim_server, tmp_path), receiver, ManualClock(now))
         await _trading_day(day)
@@ -113,7 +126,8 @@ async def test_every_kind_of_alert_arrives_once_without_a_secret(sim_server: Any
     for secret in (sim_server.key_id, TOKEN, "BEGIN", "PRIVATE KEY", "KALSHI-ACCESS"):
         assert secret.encode() not in raw, secret
     summary = next(p for p in receiver.payloads if "alert: daily_summary" in p["message"])
-    assert "P&L" in summary["message"] and "fills: 1" in summary["message"]
+    assert "P&L" in summary["message"]
+    assert "fills: 1" in summary["message"]
     journalled = OperatorLog(day.wiring.journal).alerts(limit=100)
     assert Counter(a.kind for a in journalled) == counts
     assert {a.outcome for a in journalled} == {"queued"}
@@ -121,7 +135,9 @@ async def test_every_kind_of_alert_arrives_once_without_a_secret(sim_server: Any
 
 async def test_a_dead_endpoint_costs_the_scans_nothing(sim_server: Any, tmp_path: Path) -> None:
     now = sim_server.exchange.now()
-    sim_server.control.bulk(build_bundle(specs(now), sim_server.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0)))
+    sim_server.control.bulk(
+        build_bundle(specs(now), sim_server.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0))
+    )
     with receiving() as receiver:
         receiver.holding = True  # the endpoint takes every request and never answers
         day = Day(Harness(sim_server, tmp_path), receiver, ManualClock(now))

@@ -4,7 +4,6 @@ the dashboard's application over it, reached through httpx as a browser on loopb
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,12 +12,12 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "trader"))
-from trader_sim import Harness, specs  # noqa: E402
+from trader_sim import Harness, specs
 
-from courtside.app.control import Exchange  # noqa: E402
-from courtside.dashboard.app import Site, create_app  # noqa: E402
-from courtside.dashboard.serve import site_for  # noqa: E402
-from courtside.sim.generator import Liquidity, build_bundle  # noqa: E402
+from courtside.app.control import Exchange
+from courtside.dashboard.app import Site, create_app
+from courtside.dashboard.serve import site_for
+from courtside.sim.generator import Liquidity, build_bundle
 
 TOKEN = "the-owners-dashboard-token-0123456789"
 
@@ -41,17 +40,21 @@ async def trade_a_little(h: Harness) -> None:
     try:
         await w.trader.scan()
         order = w.journal.orders()[0]
-        h.sim.control.order(h.sim.mm_user_id, ticker=order.ticker, side="ask", price=str(order.yes_price), count="4")
+        h.sim.control.order(
+            h.sim.mm_user_id, ticker=order.ticker, side="ask", price=str(order.yes_price), count="4"
+        )
         await w.trader.scan()
     finally:
         await w.aclose()
 
 
 @pytest.fixture
-async def day(sim_server: Any, tmp_path: Path) -> AsyncIterator[Day]:
+async def day(sim_server: Any, tmp_path: Path) -> Day:
     now = sim_server.exchange.now()
-    sim_server.control.bulk(build_bundle(specs(now), sim_server.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0)))
+    sim_server.control.bulk(
+        build_bundle(specs(now), sim_server.mm_user_id, now, seed=3, liquidity=Liquidity(noise=0.0))
+    )
     h = Harness(sim_server, tmp_path)
     await trade_a_little(h)
     s = h.settings(live=True, confirm_live=True)
-    yield Day(h, site_for(s, token=TOKEN, via=Exchange(auth=h.auth)))
+    return Day(h, site_for(s, token=TOKEN, via=Exchange(auth=h.auth)))

@@ -10,8 +10,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import TOKEN, Day
 
+from conftest import TOKEN, Day
 from courtside.domain.clock import ManualClock
 from courtside.store.operator import OperatorLog
 
@@ -35,7 +35,8 @@ async def test_every_figure_of_the_book_is_the_journals(day: Day) -> None:
     assert Decimal(resting["filled"]) == row.fill_count == 4
     assert resting["match"] == "Alexander Zverev vs Karen Khachanov"
     assert resting["route"] == "buy YES Alexander Zverev"
-    assert resting["start"] is not None and resting["to_start_s"] > 0
+    assert resting["start"] is not None
+    assert resting["to_start_s"] > 0
     assert Decimal(resting["value_edge"]) > 0
     (position,) = book["positions"]
     (held,) = journal.positions()
@@ -56,7 +57,8 @@ async def test_the_page_shows_the_same_figures(day: Day) -> None:
     assert f'data-figure="equity">${equity:,.2f}<' in page
     assert 'data-figure="state">ACTIVE<' in page
     assert "Alexander Zverev vs Karen Khachanov" in page
-    assert "<svg" in page and "cdn" not in page.lower()
+    assert "<svg" in page
+    assert "cdn" not in page.lower()
 
 
 async def test_healthz_follows_the_last_scan(day: Day) -> None:
@@ -83,7 +85,9 @@ async def test_reading_beyond_loopback_needs_the_token(day: Day) -> None:
 async def test_controls_without_the_token_are_refused_and_change_nothing(day: Day, action: str) -> None:
     async with day.client() as c:
         none = await c.post(f"/api/{action}", json={})
-        wrong = await c.post(f"/api/{action}", json={}, headers={"Authorization": "Bearer not-the-token-at-all"})
+        wrong = await c.post(
+            f"/api/{action}", json={}, headers={"Authorization": "Bearer not-the-token-at-all"}
+        )
     assert none.status_code == 401
     assert none.headers["www-authenticate"] == "Bearer"
     assert wrong.status_code == 403
@@ -102,7 +106,8 @@ async def test_kill_halts_cancels_on_the_exchange_and_journals_who(
     assert r.status_code == 200, r.text
     done = r.json()
     assert done["state"] == "HALTED"
-    assert "alice" in done["who"] and "127.0.0.1" in done["who"]
+    assert "alice" in done["who"]
+    assert "127.0.0.1" in done["who"]
     cancelled = [o for c in done["cancels"] for o in c["cancelled"]]
     assert len(cancelled) == 1
     assert [o for o in await day.h.exchange_orders() if o.status.value == "resting"] == []
@@ -125,7 +130,11 @@ async def test_resume_after_reducing_and_cancel_all_of_one_book(day: Day) -> Non
     assert [r["mode"] for r in done["cancels"]] == ["live"]
     assert len(done["cancels"][0]["cancelled"]) == 1
     assert day.site.journal.state()[0] == "ACTIVE"  # cancel-all only cancels
-    assert [c.action for c in OperatorLog(day.site.journal).controls()] == ["cancel-all", "resume", "reducing"]
+    assert [c.action for c in OperatorLog(day.site.journal).controls()] == [
+        "cancel-all",
+        "resume",
+        "reducing",
+    ]
 
 
 async def test_the_api_is_documented(day: Day) -> None:
@@ -133,6 +142,14 @@ async def test_the_api_is_documented(day: Day) -> None:
         schema = (await c.get("/openapi.json")).json()
         docs = await c.get("/docs")
     paths = set(schema["paths"])
-    assert {"/healthz", "/api/overview", "/api/book", "/api/kill", "/api/reducing", "/api/resume", "/api/cancel-all"} <= paths
+    assert {
+        "/healthz",
+        "/api/overview",
+        "/api/book",
+        "/api/kill",
+        "/api/reducing",
+        "/api/resume",
+        "/api/cancel-all",
+    } <= paths
     assert "BookView" in schema["components"]["schemas"]
     assert docs.status_code == 404  # Swagger UI would load from a CDN: not served

@@ -34,7 +34,9 @@ runpy.run_path({script!r}, run_name="__main__")
 
 def _start(h: Harness, *extra: str) -> subprocess.Popen[str]:
     config = h.tmp / "trader.toml"
-    config.write_text(f'kill_file = "{h.tmp / "KILL"}"\nlog_file = "{h.tmp / "auto_trader.log"}"\n', encoding="utf-8")
+    config.write_text(
+        f'kill_file = "{h.tmp / "KILL"}"\nlog_file = "{h.tmp / "auto_trader.log"}"\n', encoding="utf-8"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COURTSIDE_", "KALSHI_"))}
     env.update(
         COURTSIDE_HOME=str(h.tmp / "home"), KALSHI_API_KEY_ID=h.sim.key_id,
@@ -52,7 +54,9 @@ def _start(h: Harness, *extra: str) -> subprocess.Popen[str]:
 
 
 def _journal(h: Harness) -> Journal:
-    return Journal(make_engine(f"sqlite:///{h.tmp / 'journal.db'}"), "live", exchange=exchange_id(h.sim.base_url))
+    return Journal(
+        make_engine(f"sqlite:///{h.tmp / 'journal.db'}"), "live", exchange=exchange_id(h.sim.base_url)
+    )
 
 
 def _wait_for_resting(h: Harness, proc: subprocess.Popen[str]) -> None:
@@ -77,7 +81,7 @@ async def test_sigterm_with_cancel_on_exit_cancels_records_and_exits_0(harness: 
     try:
         _wait_for_resting(harness, proc)
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -86,10 +90,12 @@ async def test_sigterm_with_cancel_on_exit_cancels_records_and_exits_0(harness: 
     journal = _journal(harness)
     assert [o.status for o in journal.orders()] == ["canceled"]
     run = OperatorLog(journal).last_run()
-    assert run is not None and run.stopped_at is not None
+    assert run is not None
+    assert run.stopped_at is not None
     assert "SIGTERM" in run.stop_reason
     (control,) = OperatorLog(journal).controls()
-    assert control.action == "cancel-all" and "--cancel-on-exit" in control.who
+    assert control.action == "cancel-all"
+    assert "--cancel-on-exit" in control.who
 
 
 async def test_sigterm_without_it_leaves_the_order_resting(harness: Any) -> None:

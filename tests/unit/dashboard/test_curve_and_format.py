@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from courtside.dashboard.curve import HEIGHT, PAD_BOTTOM, PAD_TOP, Point, equity_svg
+from courtside.dashboard.curve import HEIGHT, PAD_BOTTOM, PAD_TOP, Point, axes, equity_svg
 from courtside.dashboard.format import ago, duration, money, pct, signed
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -19,18 +19,27 @@ def _paths(svg: str) -> list[str]:
 
 
 def test_the_curve_is_valid_svg_scaled_to_the_page_width() -> None:
-    points = [Point(T0 + timedelta(hours=i), Decimal(1000 + 10 * i), Decimal(1000 + 10 * i)) for i in range(5)]
+    points = [
+        Point(T0 + timedelta(hours=i), Decimal(1000 + 10 * i), Decimal(1000 + 10 * i)) for i in range(5)
+    ]
     svg = equity_svg(points)
     root = ET.fromstring(svg)
     assert root.attrib["width"] == "100%"
-    assert root.attrib["viewBox"] == "0 0 640 220"
-    assert "$1,0" in svg and "2026-03-01 12:00" in svg and "2026-03-01 16:00 UTC" in svg
+    assert root.attrib["viewBox"] == "0 0 640 200"
+    drawn = axes(points)
+    assert drawn is not None
+    assert (drawn.first, drawn.last) == ("2026-03-01 12:00", "2026-03-01 16:00 UTC")
+    assert drawn.low.startswith("$99")  # 1000..1040 and a margin
+    assert drawn.high.startswith("$1,04")
 
 
 def test_rising_equity_goes_up_the_page_and_a_drawdown_is_below_the_mark() -> None:
     values = [1000, 1100, 900]
     peaks = [1000, 1100, 1100]
-    points = [Point(T0 + timedelta(hours=i), Decimal(v), Decimal(p)) for i, (v, p) in enumerate(zip(values, peaks))]
+    points = [
+        Point(T0 + timedelta(hours=i), Decimal(v), Decimal(p))
+        for i, (v, p) in enumerate(zip(values, peaks, strict=True))
+    ]
     shade, peak, equity = _paths(equity_svg(points))
     ys = [float(y) for y in re.findall(r"[ML][\d.]+,([\d.]+)", equity)]
     assert ys[1] < ys[0] < ys[2]  # SVG y grows downwards: 1100 above 1000 above 900

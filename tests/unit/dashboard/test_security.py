@@ -38,7 +38,7 @@ def test_listening_beyond_loopback_needs_a_token() -> None:
 
 
 def test_a_short_token_is_refused_with_a_way_to_make_one() -> None:
-    with pytest.raises(ConfigError, match="at least 16 characters.*secrets.token_urlsafe"):
+    with pytest.raises(ConfigError, match=r"at least 16 characters.*secrets\.token_urlsafe"):
         Access("short", "127.0.0.1")
 
 

@@ -24,7 +24,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _book() -> list[sa.Column[str]]:
-    return [sa.Column("exchange", sa.String(EXCHANGE_LENGTH), nullable=False), sa.Column("mode", sa.String(8), nullable=False)]
+    return [
+        sa.Column("exchange", sa.String(EXCHANGE_LENGTH), nullable=False),
+        sa.Column("mode", sa.String(8), nullable=False),
+    ]
 
 
 def _runs() -> None:
@@ -67,7 +70,9 @@ def _curve_controls_alerts() -> None:
         sa.Column("equity", DecimalText(), nullable=False),
         sa.Column("peak", DecimalText(), nullable=False),
     )
-    op.create_index("ix_trader_equity_points_exchange_mode_ts", "trader_equity_points", ["exchange", "mode", "ts"])
+    op.create_index(
+        "ix_trader_equity_points_exchange_mode_ts", "trader_equity_points", ["exchange", "mode", "ts"]
+    )
     op.create_table(
         "trader_controls",
         sa.Column("id", sa.Integer, primary_key=True),
