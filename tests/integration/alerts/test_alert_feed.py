@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "trader"))
-from courtside.app.loop import one_scan
 from trader_sim import FixedModel, Harness, list_semifinal, registry, specs
 
 from alert_receiver import Receiver, receiving
 from courtside.app import control
+from courtside.app.loop import one_scan
 from courtside.app.operator import Operator
 from courtside.app.wiring import build
 from courtside.domain.clock import ManualClock

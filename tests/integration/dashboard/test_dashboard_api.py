@@ -10,8 +10,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from dashboard_day import TOKEN, Day
 
-from conftest import TOKEN, Day
 from courtside.domain.clock import ManualClock
 from courtside.store.operator import OperatorLog
 
