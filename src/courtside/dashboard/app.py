@@ -57,11 +57,15 @@ class Site:
     clock: Clock
 
     def book(self, exchange: str | None, mode: Mode | None) -> Journal:
-        if exchange is None and mode is None:
-            return self.journal
-        return Journal(
+        """The book asked for. Without an exchange: the trader's own, or, while it holds nothing, the
+        book of the journal scanned last (a demo's, a simulator's), of the mode asked for if any."""
+        chosen = Journal(
             self.journal.engine, mode or self.journal.mode, exchange=exchange or self.journal.exchange
         )
+        if exchange is not None or JournalReads(chosen).has_rows():
+            return chosen
+        found = [b for b in read.books(self.journal) if mode is None or b.mode == mode]
+        return found[0] if found else chosen
 
 
 def _client(request: Request) -> str | None:

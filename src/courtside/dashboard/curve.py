@@ -1,6 +1,7 @@
 """The equity curve drawn on the server as SVG: no script, no chart library, nothing fetched, and it scales
-to the width of a phone (a viewBox, width 100%). Equity is the line, its high-water mark a dashed step
-above it, the drawdown between them shaded; the axes say the range and the first and last time."""
+to the width of a phone (a viewBox, width 100%). Equity and its high-water mark are steps (each holds
+until the next scan measures it), the mark dashed above, the drawdown between them shaded; the page
+writes the range and the first and last time beside it (`axes`)."""
 
 from __future__ import annotations
 
@@ -49,12 +50,15 @@ def _xy(points: Sequence[Point], attr: str) -> list[tuple[float, float]]:
     return out
 
 
-def _path(xy: Sequence[tuple[float, float]], step: bool = False) -> str:
-    """An SVG path through the points; `step` holds each value until the next (a high-water mark)."""
-    parts = [f"M{xy[0][0]},{xy[0][1]}"]
+def _path(xy: Sequence[tuple[float, float]], step: bool = False, reverse: bool = False) -> str:
+    """An SVG path through the points; `step` holds each value until the next measurement (equity and
+    its mark are known only when a scan measures them); `reverse` walks the same steps back."""
+    pts: list[tuple[float, float]] = [xy[0]]
     for (_, y0), (x, y) in pairwise(xy):
-        parts.append(f"L{x},{y0}L{x},{y}" if step else f"L{x},{y}")
-    return "".join(parts)
+        pts += [(x, y0), (x, y)] if step else [(x, y)]
+    if reverse:
+        pts.reverse()
+    return "M" + "L".join(f"{x},{y}" for x, y in pts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +105,14 @@ def equity_svg(points: Sequence[Point], *, title: str = "equity at cost and its 
         )
     pts = list(points) if len(points) > 1 else [points[0], points[0]]
     equity, peak = _xy(pts, "equity"), _xy(pts, "peak")
-    shade = _path(peak, step=True) + "".join(f"L{x},{y}" for x, y in reversed(equity)) + "Z"
+    shade = _path(peak, step=True) + _path(equity, step=True, reverse=True).replace("M", "L", 1) + "Z"
     last = equity[-1]
     body = [
         *_frame(),
         f'<path d="{shade}" fill="#e5484d" fill-opacity="0.15" stroke="none"/>',
         f'<path d="{_path(peak, step=True)}" fill="none" stroke="#f5a524" stroke-width="1.5" '
         'stroke-dasharray="5 4"/>',
-        f'<path d="{_path(equity)}" fill="none" stroke="#3dd68c" stroke-width="2"/>',
+        f'<path d="{_path(equity, step=True)}" fill="none" stroke="#3dd68c" stroke-width="2"/>',
         f'<circle cx="{last[0]}" cy="{last[1]}" r="3" fill="#3dd68c"/>',
     ]
     return head + "".join(body) + "</svg>"

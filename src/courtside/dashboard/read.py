@@ -71,14 +71,15 @@ def ref(journal: Journal) -> v.BookRef:
 
 
 def books(journal: Journal) -> list[Journal]:
-    """Every book the journal holds (an exchange and a mode with scans, orders or equity marks)."""
+    """Every book the journal holds (an exchange and a mode with scans, orders or equity marks), the
+    one scanned last first."""
     found = []
     for exchange in journal.exchanges():
         for mode in Mode:
             book = Journal(journal.engine, mode, exchange=exchange)
             if JournalReads(book).has_rows():
                 found.append(book)
-    return found
+    return sorted(found, key=lambda b: JournalReads(b).last_started_scan() or EPOCH, reverse=True)
 
 
 def state_view(journal: Journal, ctx: Context) -> v.TradingStateView:

@@ -63,6 +63,10 @@ class JournalReads:
             q = select(func.max(ScanRow.finished_at)).where(*self._mine(ScanRow))
             return s.scalar(q)
 
+    def last_started_scan(self) -> datetime | None:
+        with self._factory() as s:
+            return s.scalar(select(func.max(ScanRow.started_at)).where(*self._mine(ScanRow)))
+
     def decisions_of_scans(self, scan_ids: Sequence[int]) -> dict[int, list[DecisionRow]]:
         out: dict[int, list[DecisionRow]] = {}
         if not scan_ids:

@@ -41,7 +41,8 @@ def test_rising_equity_goes_up_the_page_and_a_drawdown_is_below_the_mark() -> No
         for i, (v, p) in enumerate(zip(values, peaks, strict=True))
     ]
     shade, peak, equity = _paths(equity_svg(points))
-    ys = [float(y) for y in re.findall(r"[ML][\d.]+,([\d.]+)", equity)]
+    steps = [float(y) for y in re.findall(r"[ML][\d.]+,([\d.]+)", equity)]
+    ys = steps[::2]  # each measurement, held until the next: first, then (held, new) per point
     assert ys[1] < ys[0] < ys[2]  # SVG y grows downwards: 1100 above 1000 above 900
     assert all(PAD_TOP <= y <= HEIGHT - PAD_BOTTOM for y in ys)
     peak_ys = [float(y) for y in re.findall(r"[ML][\d.]+,([\d.]+)", peak)]
