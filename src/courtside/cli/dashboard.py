@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 
 def dashboard(
-    port: Annotated[str | None, setting("dashboard_port", "--port")] = None,
-    host: Annotated[str | None, setting("dashboard_host", "--host")] = None,
+    port: Annotated[str | None, setting("dashboard_port", "--port", "--dashboard-port")] = None,
+    host: Annotated[str | None, setting("dashboard_host", "--host", "--dashboard-host")] = None,
     mode: Annotated[
         Mode, Opt("--mode", help="the book /healthz judges: paper (dry-run) or live")
     ] = Mode.PAPER,
