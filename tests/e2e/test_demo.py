@@ -23,7 +23,7 @@ def _app() -> typer.Typer:
 def test_without_data_it_says_how_to_get_it_and_fails(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         _app(),
-        ["demo", "--data", str(tmp_path / "none"), "--model", str(tmp_path / "m"), "--var", str(tmp_path)],
+        ["demo", "--data", str(tmp_path / "none"), "--model", str(tmp_path / "m"), "--out", str(tmp_path)],
     )
     assert result.exit_code == 1
     assert "COURTSIDE_DATA" in result.output

@@ -55,11 +55,13 @@ def history(
     return matches
 
 
-def as_of_predictions(matches: pd.DataFrame, start: date, train: TrainConfig) -> pd.DataFrame:
+def as_of_predictions(
+    matches: pd.DataFrame, start: date, train: TrainConfig, *, progress: bool = False
+) -> pd.DataFrame:
     """walk_forward's test rows (tour, tourney_id, match_num, p_winner) for events that may hold
     matches played on or after `start` (an event's Monday can be up to WINDOW_AFTER earlier)."""
     test_from = pd.Timestamp(start - WINDOW_AFTER - timedelta(days=1))
-    walk = walk_forward(matches, test_from - EVENT_SPAN, test_from, config=train)
+    walk = walk_forward(matches, test_from - EVENT_SPAN, test_from, config=train, progress=progress)
     return walk.predictions[[*KEY, "p_winner"]]
 
 
@@ -87,7 +89,7 @@ def link(
 
 
 def model_probabilities(
-    config: BacktestConfig, odds: pd.DataFrame, cutoff: date | None
+    config: BacktestConfig, odds: pd.DataFrame, cutoff: date | None, *, progress: bool = False
 ) -> JoinedProbabilities:
     """Walk the model forward over the history (truncated at the cutoff) and link it to the odds rows."""
     first = config.start.year - config.history_years
@@ -96,7 +98,7 @@ def model_probabilities(
     days = odds["date"]
     window = odds.loc[(days >= pd.Timestamp(config.start)) & (days <= pd.Timestamp(config.end))]
     train = replace(TrainConfig(), refit=config.refit)
-    predictions = as_of_predictions(matches, config.start, train)
+    predictions = as_of_predictions(matches, config.start, train, progress=progress)
     version = (
         f"walk_forward {train.learner}+{train.calibrator}, refit {train.refit}, {fingerprint(None, train)}"
     )

@@ -15,7 +15,10 @@ from typing import Annotated, Any
 import typer
 
 from courtside.app.account import trading_state
-from courtside.cli.common import ConfigOpt, DbOpt, Opt, console, journal_or_exit, new_table, settings_or_exit
+from courtside.app.urls import redact_url
+from courtside.cli.common import ConfigOpt, DbOpt, EnvOpt, Opt, console, journal_or_exit, settings_or_exit
+from courtside.cli.errors import warn
+from courtside.cli.output import show_table
 from courtside.domain.mode import Mode
 from courtside.domain.orders import TENNIS_SHARD
 from courtside.risk.checks import TradingState
@@ -33,7 +36,7 @@ def kill(
     """Stop trading, dry-run and live: HALTED (kill-switch file + journal: resting orders are
     cancelled) or REDUCING."""
     s = settings_or_exit(config, db=db)
-    journal = journal_or_exit(db, config)
+    journal = journal_or_exit(s)
     state = TradingState.REDUCING if reducing else TradingState.HALTED
     if state is TradingState.HALTED:
         s.kill_file.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +65,7 @@ def resume(
     """
     s = settings_or_exit(config, db=db)
     s.kill_file.unlink(missing_ok=True)
-    journal = journal_or_exit(db, config)
+    journal = journal_or_exit(s)
     was, reason = journal.state()
     journal.set_state(TradingState.ACTIVE.value, "resumed", datetime.now(UTC))
     console.print("trading ACTIVE")
@@ -85,16 +88,29 @@ def resume(
         )
 
 
+ModeOpt = Annotated[Mode, Opt("--mode", help="which book of records: paper (dry-run) or live")]
+
+
+def chosen_mode(mode: Mode, live: bool | None) -> Mode:
+    """--mode, or the deprecated --live/--dry-run of earlier versions (with a note)."""
+    if live is None:
+        return mode
+    warn(f"--live/--dry-run is deprecated here: use --mode {'live' if live else 'paper'}")
+    return Mode.LIVE if live else Mode.PAPER
+
+
 def status(
-    json_out: Annotated[bool, Opt("--json")] = False,
-    live: Annotated[bool, Opt("--live/--dry-run", help="which book of records")] = False,
+    json_out: Annotated[bool, Opt("--json", help="one JSON object")] = False,
+    mode: ModeOpt = Mode.PAPER,
+    env: EnvOpt = None,
+    live: Annotated[bool | None, Opt("--live/--dry-run", hidden=True)] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Trading state, each mode's equity and drawdown stop, open orders, positions, settled P&L and
-    the last scans."""
-    s = settings_or_exit(config, db=db)
-    journal = journal_or_exit(db, config, Mode.LIVE if live else Mode.PAPER)
+    the last scans, with the home folder they are kept in. Reads only: a missing journal is an error."""
+    s = settings_or_exit(config, db=db, env=env)
+    journal = journal_or_exit(s, chosen_mode(mode, live), read_only=True)
     state, reason = trading_state(journal)
     orders = journal.orders(statuses=("intent", "unknown", "resting"))
     positions = journal.positions()
@@ -103,6 +119,8 @@ def status(
     scans = journal.scans()[-5:]
     modes = {mode: _mode_summary(Journal(journal.engine, mode)) for mode in MODES}
     summary = {
+        "home": str(s.home),
+        "journal": redact_url(s.db),
         "state": state.value,
         "reason": reason,
         "kill_switch": s.kill_file.exists(),
@@ -119,6 +137,7 @@ def status(
     if json_out:
         typer.echo(json.dumps(summary))
         return
+    console.print(f"home: {s.home}  journal: {summary['journal']}", markup=False)
     console.print(
         f"[bold]{state.value}[/bold] {reason}  kill switch: {summary['kill_switch']}  mode: {journal.mode}"
     )
@@ -132,16 +151,21 @@ def status(
         if summary["tennis_shard_low"]:
             line = f"[bold yellow]WARNING[/bold yellow] {line}: too little to trade; run `courtside fund`"
         console.print(line)
-    table = new_table("client_order_id", "ticker", "status", "price", "count", "filled")
-    for o in orders:
-        table.add_row(
-            o.client_order_id, o.ticker, o.status, str(o.yes_price), str(o.count), str(o.fill_count)
-        )
-    console.print(table)
-    ptable = new_table("ticker", "position", "exposure", "fees")
-    for p in positions:
-        ptable.add_row(p.ticker, str(p.position), str(p.exposure), str(p.fees_paid))
-    console.print(ptable)
+    show_table(
+        console,
+        ("client_order_id", "ticker", "status", "yes price", "count", "filled"),
+        [
+            (o.client_order_id, o.ticker, o.status, str(o.yes_price), str(o.count), str(o.fill_count))
+            for o in orders
+        ],
+        title=f"open orders ({len(orders)})",
+    )
+    show_table(
+        console,
+        ("ticker", "position", "exposure", "fees"),
+        [(p.ticker, str(p.position), str(p.exposure), str(p.fees_paid)) for p in positions],
+        title=f"positions ({len(positions)})",
+    )
     console.print(f"settled markets: {len(settled)}, realized P&L after fees: {pnl}")
 
 

@@ -28,7 +28,7 @@ def test_backtest_writes_every_report_file(data_dir: Path, tmp_path: Path) -> No
     out = tmp_path / "bt"
     summary = invoke(
         "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--market", "average",
-        "--half-spread", "0.01", "--history-years", "2", "--min-ev", "0.03", "--report", str(out),
+        "--half-spread", "0.01", "--history-years", "2", "--min-ev", "0.03", "--out", str(out),
     )  # fmt: skip
     for name in ("trades.csv", "summary.json", "equity.png", "calibration.png", "pnl_by_bucket.png"):
         assert (out / name).is_file(), name
@@ -46,7 +46,7 @@ def test_backtest_writes_every_report_file(data_dir: Path, tmp_path: Path) -> No
 def test_control_through_the_cli_trades_nothing(data_dir: Path, tmp_path: Path) -> None:
     summary = invoke(
         "--data", str(data_dir), "--from", "2022-06-01", "--to", "2022-08-31", "--control",
-        "--min-value", "0", "--min-ev", "0", "--report", str(tmp_path / "control"),
+        "--min-value", "0", "--min-ev", "0", "--out", str(tmp_path / "control"),
     )  # fmt: skip
     assert summary["trades"] == 0
     assert summary["matches_priced"] == summary["matches"]
@@ -55,7 +55,7 @@ def test_control_through_the_cli_trades_nothing(data_dir: Path, tmp_path: Path) 
 def test_the_model_passes_the_lookahead_check(data_dir: Path, tmp_path: Path) -> None:
     register(app)
     args = ["--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-31", "--history-years", "2",
-            "--lookahead", "2023-03-06", "--report", str(tmp_path / "la"), "--json"]  # fmt: skip
+            "--lookahead", "2023-03-06", "--out", str(tmp_path / "la"), "--json"]  # fmt: skip
     res = CliRunner().invoke(app, ["backtest", *args])
     summary = json.loads((tmp_path / "la" / "summary.json").read_text())
     assert summary["lookahead_check"]["trades_compared"] > 100
@@ -65,7 +65,7 @@ def test_the_model_passes_the_lookahead_check(data_dir: Path, tmp_path: Path) ->
 
 def test_a_window_beyond_the_data_fails_with_what_the_files_cover(data_dir: Path, tmp_path: Path) -> None:
     register(app)
-    args = ["--data", str(data_dir), "--from", "2031-01-01", "--to", "2031-03-31", "--report", str(tmp_path)]
+    args = ["--data", str(data_dir), "--from", "2031-01-01", "--to", "2031-03-31", "--out", str(tmp_path)]
     res = CliRunner().invoke(app, ["backtest", *args])
     assert res.exit_code == 2
     assert "no odds rows dated 2031-01-01..2031-03-31" in " ".join(res.output.split())
@@ -76,7 +76,7 @@ def test_model_weight_zero_trusts_the_market_and_trades_nothing(data_dir: Path, 
     no route beats after the half-spread and the fee, however much the model disagrees."""
     summary = invoke(
         "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--history-years", "2",
-        "--min-value", "0", "--min-ev", "0", "--model-weight", "0", "--report", str(tmp_path / "w0"),
+        "--min-value", "0", "--min-ev", "0", "--model-weight", "0", "--out", str(tmp_path / "w0"),
     )  # fmt: skip
     assert summary["config"]["model_weight"] == 0.0
     assert summary["matches_priced"] > 500
@@ -89,7 +89,7 @@ def test_max_drawdown_through_the_cli_stops_new_positions(data_dir: Path, tmp_pa
     out = tmp_path / "dd"
     summary = invoke(
         "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--market", "average",
-        "--history-years", "2", "--min-ev", "0.03", "--max-drawdown", "0.01", "--report", str(out),
+        "--history-years", "2", "--min-ev", "0.03", "--max-drawdown", "0.01", "--out", str(out),
     )  # fmt: skip
     assert summary["config"]["max_drawdown"] == "0.01"
     stop = summary["trading_stopped"]

@@ -118,7 +118,7 @@ async def test_a_paper_drawdown_stops_dry_run_only_and_live_still_trades(three: 
     assert D(status["modes"]["paper"]["equity_peak"]) == 1000
     assert D(status["modes"]["paper"]["drawdown"]) > D("0.004")
     assert (status["modes"]["live"]["state"], status["modes"]["live"]["drawdown_stop"]) == ("ACTIVE", False)
-    live_status = json.loads(_cli(three, "status", "--json", "--live"))
+    live_status = json.loads(_cli(three, "status", "--json", "--mode", "live"))
     assert (live_status["state"], live_status["drawdown_stop"]) == ("ACTIVE", False)
     text = _cli(three, "status")
     assert "dry-run (paper): REDUCING" in text

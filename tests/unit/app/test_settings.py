@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from courtside.app.config import load_settings
 from courtside.app.run import confirm_live
-from courtside.app.settings import load_settings
 from courtside.domain.errors import ConfigError
 from courtside.strategy.decide import OrderStyle
 
@@ -70,7 +70,7 @@ def test_model_weight_from_env_toml_and_flag_reaches_the_strategy(
     assert load_settings(config).strategy().model_weight == 0.3
     assert load_settings(config, model_weight=0.2).strategy().model_weight == 0.2
     for bad in (-0.1, 1.2):
-        with pytest.raises(ConfigError, match="model_weight"):
+        with pytest.raises(ConfigError, match="--model-weight"):
             load_settings(None, model_weight=bad)
 
 
@@ -84,5 +84,5 @@ def test_max_drawdown_from_env_toml_and_flags(tmp_path: Path, monkeypatch: pytes
     assert load_settings(config, max_drawdown="0.3").risk().max_drawdown == Decimal("0.3")
     assert load_settings(None, max_drawdown="0").risk().max_drawdown is None  # so does 0
     for bad in ("1", "-0.1", "1.5"):
-        with pytest.raises(ConfigError, match="max_drawdown"):
+        with pytest.raises(ConfigError, match="--max-drawdown"):
             load_settings(None, max_drawdown=bad)
