@@ -121,6 +121,8 @@ def allowed(info: FieldInfo) -> str:
         return "one of " + ", ".join(str(m.value) for m in kind)
     if kind is bool:
         return "true or false"
+    if kind is Path:
+        return "a path"
     bounds = []
     for m in info.metadata:
         for attr, sign in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):

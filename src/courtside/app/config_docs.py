@@ -21,6 +21,7 @@ HOME_DEFAULTS = {
     "log_file": "<home>/logs/auto_trader.log",
 }
 NOT_IN_FILE = ("home",)  # read before the file is found: --home or COURTSIDE_HOME only
+ROOT_FLAGS = {"home": "`--home`", "log_level": "`--log-level`, `-v`, `-q`"}  # before the command name
 
 
 def default_text(name: str, info: FieldInfo) -> str:
@@ -84,11 +85,11 @@ def markdown_table(flags: Collection[str]) -> str:
         key = "-" if name in NOT_IN_FILE else f"`{name.replace('_', '-')}`"
         cells = (
             key,
-            f"`{flag_name(name)}`" if name in flags else "-",
+            ROOT_FLAGS.get(name) or (f"`{flag_name(name)}`" if name in flags else "-"),
             f"`{env_name(name)}`",
             f"`{default_text(name, info)}`",
             allowed(info).replace("|", "\\|"),
-            (info.description or "").split(" [<home>")[0].replace("|", "\\|"),
+            (info.description or "").replace("|", "\\|"),
         )
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)

@@ -13,6 +13,7 @@ checkout's `logs/`), otherwise the platform's user data dir (platformdirs). Insi
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ import platformdirs
 import courtside
 from courtside.domain.errors import ConfigError
 
+log = logging.getLogger("courtside")
 HOME_VAR = "COURTSIDE_HOME"
 DATA_VAR = "COURTSIDE_DATA"
 # where `courtside data sync` wrote before the home folder existed: still read, with a note to move it
@@ -102,14 +104,20 @@ def checkout_root(package_file: str | None = courtside.__file__) -> Path | None:
     return repo if isinstance(project, dict) and project.get("name") == APP_NAME else None
 
 
-def resolve_home(flag: Path | None = None, environ: Mapping[str, str] | None = None) -> Home:
-    """The home folder, by the order in the module docstring; paths are made absolute."""
+def resolve_home(
+    flag: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    package_file: str | None = courtside.__file__,
+) -> Home:
+    """The home folder, by the order in the module docstring; paths are made absolute.
+    package_file: where courtside is imported from (the checkout test)."""
     env = os.environ if environ is None else environ
     if flag is not None:
         return Home(flag.expanduser().resolve(), HomeSource.FLAG)
     if env.get(HOME_VAR):
         return Home(Path(env[HOME_VAR]).expanduser().resolve(), HomeSource.ENV)
-    repo = checkout_root()
+    repo = checkout_root(package_file)
     if repo is not None:
         return Home(repo, HomeSource.CHECKOUT)
     return Home(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)), HomeSource.USER_DATA)
@@ -119,7 +127,13 @@ def _has_history(folder: Path) -> bool:
     return (folder / "tennis_atp").is_dir() or (folder / "tennis_wta").is_dir()
 
 
-def match_history(home: Home, given: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
+def match_history(
+    home: Home,
+    given: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    legacy: Path = LEGACY_CACHE,
+) -> Path:
     """The match-history folder a command reads: --data, else $COURTSIDE_DATA, else the home's data
     cache (what `courtside data sync` fills), else the cache of versions before the home folder.
     ConfigError with what to do when none holds the history."""
@@ -130,9 +144,11 @@ def match_history(home: Home, given: Path | None = None, environ: Mapping[str, s
         if not path.expanduser().is_dir():
             raise ConfigError(f"{source} {path}: no such folder (run `courtside data sync` or fix it)")
         return path.expanduser()
-    for candidate in (home.data_cache, LEGACY_CACHE.expanduser()):
-        if _has_history(candidate):
-            return candidate
+    if _has_history(home.data_cache):
+        return home.data_cache
+    if _has_history(legacy.expanduser()):
+        log.warning("reading the match history from %s: move it to %s", legacy, home.data_cache)
+        return legacy.expanduser()
     raise ConfigError(
         f"no match history: the data cache {home.data_cache} is empty; run `courtside data sync`, "
         f"pass --data DIR or set {DATA_VAR}"

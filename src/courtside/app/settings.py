@@ -58,13 +58,13 @@ class TraderSettings(BaseSettings):
         env_prefix=ENV_PREFIX, extra="ignore", validate_default=True, use_enum_values=False
     )
 
-    home: Annotated[Path, Field(description="the folder all state lives in (app/home.py)")] = Field(
+    home: Annotated[Path, Field(description="the folder all state lives in")] = Field(
         default_factory=lambda: resolve_home().root
     )
     env: Annotated[
         str,
         Field(
-            description="exchange: prod, demo or a REST base URL (the simulator)",
+            description="the exchange: Kalshi (prod), its demo, or the simulator's base URL",
             json_schema_extra=_allowed("prod, demo or an http(s) base URL ending in /trade-api/v2"),
         ),
     ] = "prod"
@@ -136,18 +136,21 @@ class TraderSettings(BaseSettings):
     db: Annotated[
         str,
         Field(
-            description="SQLAlchemy URL of the journal [sqlite:///<home>/var/courtside.db]",
+            description="SQLAlchemy URL of the journal",
             json_schema_extra=_allowed("sqlite:///PATH, or another SQLAlchemy URL whose driver is installed"),
         ),
     ] = ""  # "" until _home_paths fills it in, as the model, kill and log paths
-    model: Annotated[
-        Path, Field(description="model artifact folder from `courtside model train` [<home>/var/model]")
-    ] = Path()
+    model: Annotated[Path, Field(description="model artifact folder from `courtside model train`")] = Path()
     series: Annotated[
-        list[str], Field(min_length=1, description="Kalshi series tickers scanned for tennis matches")
+        list[str],
+        Field(
+            min_length=1,
+            description="Kalshi series tickers scanned for tennis matches",
+            json_schema_extra=_allowed("at least one series ticker (a JSON list in a variable)"),
+        ),
     ] = Field(default_factory=lambda: list(DEFAULT_SERIES))
-    kill_file: Annotated[Path, Field(description="kill-switch file [<home>/var/KILL]")] = Path()
-    log_file: Annotated[Path, Field(description="log file [<home>/logs/auto_trader.log]")] = Path()
+    kill_file: Annotated[Path, Field(description="kill-switch file")] = Path()
+    log_file: Annotated[Path, Field(description="log file")] = Path()
     log_level: Annotated[LogLevel, Field(description="lowest level logged")] = LogLevel.INFO
     log_format: Annotated[
         LogFormat, Field(description="console format: auto (rich on a terminal), rich, plain or json")

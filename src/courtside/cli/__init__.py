@@ -43,9 +43,8 @@ def root(
         Path | None,
         typer.Option(
             "--home",
-            envvar="COURTSIDE_HOME",
-            help="folder of all state (journal, kill file, logs, models, data cache) "
-            "[the source checkout, else the user data dir]",
+            help="folder of all state (journal, kill file, logs, models, data cache)  [default: "
+            "$COURTSIDE_HOME, else the source checkout, else the user data dir]",
             show_default=False,
         ),
     ] = None,

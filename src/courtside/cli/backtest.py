@@ -76,14 +76,12 @@ def backtest(
     end: Annotated[str, typer.Option("--to", metavar="DATE", help="last match day, YYYY-MM-DD")],
     data: Annotated[
         Path | None,
-        typer.Option(
-            "--data", help="match-history folder", show_default="$COURTSIDE_DATA, else the data cache"
-        ),
+        typer.Option("--data", help="match-history folder  [default: $COURTSIDE_DATA, else the data cache]"),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="folder for trades.csv, summary.json, plots", show_default="<home>/var/backtest"
+            "--out", help="folder for trades.csv, summary.json, plots  [default: <home>/var/backtest]"
         ),
     ] = None,
     report: Annotated[Path | None, typer.Option("--report", hidden=True)] = None,
@@ -94,7 +92,7 @@ def backtest(
     levels: Annotated[int, typer.Option(min=1, help="price levels per side")] = 3,
     depth: Annotated[str, typer.Option(metavar="NUMBER", help="contracts per level; > 0")] = "100",
     bankroll: Annotated[str, typer.Option(metavar="NUMBER", help="starting bankroll ($); > 0")] = "1000",
-    tour: Annotated[list[Tour] | None, typer.Option(help="atp / wta (repeat)", show_default="both")] = None,
+    tour: Annotated[list[Tour] | None, typer.Option(help="atp / wta (repeat)  [default: both]")] = None,
     control: Annotated[bool, typer.Option(help="replace the model by the market price")] = False,
     lookahead: Annotated[
         str | None,

@@ -48,21 +48,21 @@ def setting(name: str, *decls: str, hidden: bool = False) -> Any:
     if default is None:
         value = info.get_default(call_default_factory=True)
         default = "none" if value is None else str(value.value if isinstance(value, Enum) else value)
-    description = (info.description or "").split(" [<home>")[0]
+    description = info.description or ""
     kind = info.annotation
-    text = description if kind is bool else f"{description}; {allowed(info)}"
+    text = description if kind is bool else f"{description}; {allowed(info)}  [default: {default}]"
     return typer.Option(
         *(decls or (flag_name(name),)),
         help=text,
         metavar=None if kind is bool else _metavar(name, kind),
-        show_default=default,
+        show_default=False,
         hidden=hidden,
     )
 
 
 ConfigOpt = Annotated[
     Path | None,
-    Opt("--config", help="TOML file of settings (flags win over it)", show_default="<home>/courtside.toml"),
+    Opt("--config", help="TOML file of settings (flags win over it)  [default: <home>/courtside.toml]"),
 ]
 DbOpt = Annotated[str | None, setting("db")]
 EnvOpt = Annotated[str | None, setting("env", "--env", "--exchange")]

@@ -80,7 +80,7 @@ def show(
 def init(
     out: Annotated[
         Path | None,
-        Opt("--out", help="file to write, - for stdout", show_default="<home>/courtside.toml"),
+        Opt("--out", help="file to write, - for stdout  [default: <home>/courtside.toml]"),
     ] = None,
     force: Annotated[bool, Opt("--force", help="replace an existing file")] = False,
 ) -> None:

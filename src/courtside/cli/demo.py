@@ -91,19 +91,15 @@ def _model(model: Path, data: Path | None, var: Path) -> Path:
 def demo(
     data: Annotated[
         Path | None,
-        typer.Option(
-            "--data", help="match-history folder", show_default="$COURTSIDE_DATA, else the data cache"
-        ),
+        typer.Option("--data", help="match-history folder  [default: $COURTSIDE_DATA, else the data cache]"),
     ] = None,
     model: Annotated[
         Path | None,
-        typer.Option(help="model artifact folder (built here if missing)", show_default="<home>/var/model"),
+        typer.Option(help="model artifact folder (built here if missing)  [default: <home>/var/model]"),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out", help="where the demo's journal, key and logs go", show_default="<home>/var/demo"
-        ),
+        typer.Option("--out", help="where the demo's journal, key and logs go  [default: <home>/var/demo]"),
     ] = None,
     var: Annotated[Path | None, typer.Option("--var", hidden=True)] = None,
     seed: Annotated[int, typer.Option(min=0, help="seed of the slate, the mispricings and the results")] = 7,

@@ -17,7 +17,7 @@ LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 @dataclass(frozen=True, slots=True)
 class GlobalOptions:
-    home: Path | None = None  # --home (or $COURTSIDE_HOME, which click reads for it)
+    home: Path | None = None  # --home
     log_level: int | None = None  # -v, -q or --log-level; None: the setting (INFO by default)
 
     @property

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 def report(
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="folder for summary.json and the plots", show_default="<home>/var/report"),
+        typer.Option("--out", help="folder for summary.json and the plots  [default: <home>/var/report]"),
     ] = None,
     mode: ModeOpt = Mode.PAPER,
     env: EnvOpt = None,

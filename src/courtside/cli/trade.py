@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
 
 def trade(
     live: Annotated[
-        bool | None, Opt("--live/--dry-run", help="real orders, or paper fills", show_default="dry-run")
+        bool | None, Opt("--live/--dry-run", help="real orders, or paper fills  [default: dry-run]")
     ] = None,
     confirm_live: Annotated[bool | None, setting("confirm_live")] = None,
     once: Annotated[bool | None, setting("once")] = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -327,3 +328,18 @@ def test_model_weight_blends_with_the_market_and_changes_the_decision(cli: Any, 
     (order,) = _journal(harness, "paper").orders()
     assert order.ticker == zverev["tickers"][0]
     assert _zverev(harness).p_blend == pytest.approx(0.70)
+
+
+def test_scan_piped_is_one_readable_record_per_match_naming_the_leg(cli: Any, harness: Any) -> None:
+    """`courtside scan > file`: no table squeezed into 80 columns, one key=value line per match; the
+    probabilities are of player A, the price of the buy shown and the player it backs."""
+    result = cli("scan")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("a_vs_b=")]
+    assert len(lines) == 2
+    zverev = next(line for line in lines if "Zverev vs" in line)
+    assert "p_a_model=0.700" in zverev
+    assert "decision=taken" in zverev
+    assert re.search(r'backs="?[^=]*Zverev"? price=0\.54 ', zverev), zverev
+    assert "# P(A): the probability that A, the first player named, wins" in result.output
+    assert all(len(line) > 80 for line in lines)  # never wrapped
