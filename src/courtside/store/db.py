@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///var/courtside.db"
@@ -53,29 +53,23 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
     return engine
 
 
+JOURNAL_PREFIXES = ("trader_", "paper_")  # the journal's tables, migrated by Alembic (store/migrate.py)
+
+
+def is_journal_table(name: str) -> bool:
+    return name.startswith(JOURNAL_PREFIXES)
+
+
 def init_db(engine: Engine) -> None:
-    """Create every table that is not there yet (idempotent)."""
+    """Every table at its current schema: the journal through its Alembic migrations, the match
+    history created when missing (idempotent)."""
     import courtside.store.history
     import courtside.store.journal_tables  # noqa: F401
+    from courtside.store.migrate import upgrade
 
-    Base.metadata.create_all(engine)
-    _add_new_columns(engine)
-
-
-def _add_new_columns(engine: Engine) -> None:
-    """A journal made by an older version lacks the nullable columns added since (create_all leaves
-    existing tables alone): add them, so an upgrade keeps its history instead of failing on insert."""
-    names = inspect(engine).get_table_names()
-    with engine.begin() as conn:
-        for table in Base.metadata.sorted_tables:
-            if table.name not in names:
-                continue
-            have = {c["name"] for c in inspect(conn).get_columns(table.name)}
-            for column in table.columns:
-                if column.name in have or not column.nullable or column.primary_key:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+    history = [t for t in Base.metadata.sorted_tables if not is_journal_table(t.name)]
+    Base.metadata.create_all(engine, tables=history)
+    upgrade(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

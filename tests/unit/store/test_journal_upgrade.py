@@ -19,7 +19,8 @@ def test_an_old_decisions_table_gains_the_probability_columns_and_keeps_its_rows
     url = f"sqlite:///{tmp_path / 'old.db'}"
     Journal(create_engine(url), "paper")
     engine = create_engine(url)
-    with engine.begin() as conn:  # as an older version left it: no p_market / p_blend
+    with engine.begin() as conn:  # as an older version left it: no p_market / p_blend, no Alembic
+        conn.execute(text("DROP TABLE journal_alembic_version"))
         conn.execute(text("ALTER TABLE trader_decisions DROP COLUMN p_market"))
         conn.execute(text("ALTER TABLE trader_decisions DROP COLUMN p_blend"))
         conn.execute(
@@ -46,6 +47,7 @@ def test_an_old_equity_table_gains_the_drawdown_stop_columns_and_keeps_its_mark(
     Journal(create_engine(url), "paper")
     engine = create_engine(url)
     with engine.begin() as conn:  # trader_equity as the version before the per-mode stop made it
+        conn.execute(text("DROP TABLE journal_alembic_version"))
         conn.execute(text("DROP TABLE trader_equity"))
         conn.execute(
             text(
