@@ -43,24 +43,28 @@ async def scan(s: SimSession, table: Table) -> list[str]:
     async with KalshiClient(s.base_url) as c:
         t0 = time.perf_counter()
         pages, markets = 0, []
-        async for items in c.pages("markets", {"status": "open", "limit": 1000}, "markets"):
+        async for items in c.http.pages("markets", {"status": "open", "limit": 1000}, "markets"):
             pages += 1
             markets += [parse_market(m) for m in items]
         wall = time.perf_counter() - t0
         table.add_row(
-            "GET /markets status=open", f"{len(markets)} markets", str(c.requests_sent), str(pages), ms(wall)
+            "GET /markets status=open",
+            f"{len(markets)} markets",
+            str(c.http.requests_sent),
+            str(pages),
+            ms(wall),
         )
         tickers = [m.ticker for m in markets]
-        sent, t0 = c.requests_sent, time.perf_counter()
+        sent, t0 = c.http.requests_sent, time.perf_counter()
         books = await c.get_orderbooks(tickers)
         wall = time.perf_counter() - t0
-        calls = c.requests_sent - sent
+        calls = c.http.requests_sent - sent
         table.add_row("GET /markets/orderbooks x100", f"{len(books)} books", str(calls), str(calls), ms(wall))
-        sent, t0, events = c.requests_sent, time.perf_counter(), 0
+        sent, t0, events = c.http.requests_sent, time.perf_counter(), 0
         for series in MATCH_SERIES:
             events += len(await c.get_events(series_ticker=series, status="open", with_nested_markets=True))
         wall = time.perf_counter() - t0
-        calls = c.requests_sent - sent
+        calls = c.http.requests_sent - sent
         table.add_row("GET /events nested, 6 series", f"{events} events", str(calls), str(calls), ms(wall))
     return tickers
 

@@ -30,6 +30,7 @@ from courtside.domain.orders import OrderAck, OrderRequest
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
 from courtside.kalshi.auth import KalshiAuth
 from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.venue import KalshiVenue
 from courtside.kalshi.ws import KalshiWebSocket
 from courtside.kalshi.ws_events import BookUpdated, WsEvent
 from courtside.sim import players
@@ -83,13 +84,13 @@ async def scan_figures(session: Any, tmp: Path) -> ScanFigures:
     session.control.bulk(build_bundle(matches, session.mm_user_id, now, seed=1, distractors=20))
     w = build(_settings(tmp, session.base_url), predictor=Even(), resolver=registry())
     try:
-        await w.trader.start()
-        before = w.data.requests_sent
+        await w.trader.reconcile()
+        before = w.client.http.requests_sent
         t0 = time.perf_counter()
         report = await w.trader.scan()
         wall = time.perf_counter() - t0
         priced = sum(2 for item in report.items if item.p_model is not None)
-        return ScanFigures(2 * len(matches), priced, w.data.requests_sent - before, wall)
+        return ScanFigures(2 * len(matches), priced, w.client.http.requests_sent - before, wall)
     finally:
         await w.aclose()
 
@@ -172,13 +173,13 @@ async def latency_figures(session: Any, tmp: Path, n: int = 20) -> Latency:
         auth=KalshiAuth(session.key_id, session.private_key),
     )
     sent: dict[str, float] = {}
-    real_create = w.orders.create_order
 
-    async def timed(req: OrderRequest) -> OrderAck:
-        sent[req.ticker.rsplit("-", 1)[0]] = time.perf_counter()  # the moment the POST is submitted
-        return await real_create(req)
+    class Timed(KalshiVenue):
+        async def place(self, req: OrderRequest, *, again: bool = False) -> OrderAck:
+            sent[req.ticker.rsplit("-", 1)[0]] = time.perf_counter()  # the moment the POST is submitted
+            return await super().place(req, again=again)
 
-    w.trader.executor.port.create_order = timed  # type: ignore[method-assign]
+    w.trader.executor.venue = Timed(w.client)
     changed: dict[str, float] = {}
     delivered: dict[str, float] = {}
 
@@ -192,7 +193,7 @@ async def latency_figures(session: Any, tmp: Path, n: int = 20) -> Latency:
 
     def connect() -> KalshiWebSocket:
         auth = KalshiAuth(session.key_id, session.private_key)
-        return TimedWebSocket(w.data.endpoints, headers=auth.ws_headers, delivered=delivered)
+        return TimedWebSocket(w.client.endpoints, headers=auth.ws_headers, delivered=delivered)
 
     try:
         task = asyncio.create_task(changes())

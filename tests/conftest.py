@@ -91,3 +91,16 @@ def sim_server(
     key_path = write_private_pem(rsa_private_key, tmp_path / "kalshi-sim.pem")
     yield prepare_session(server, rsa_private_key, key_path, maker_key)
     server.control.clear_faults()
+
+
+@pytest.fixture(autouse=True)
+def _no_logging_left_behind() -> Iterator[None]:
+    """A command run in one test installs courtside's log handlers (console and file); remove them
+    after it, so a later test's captured output holds only what that test's command printed."""
+    import logging
+
+    yield
+    root = logging.getLogger("courtside")
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()

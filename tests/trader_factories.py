@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from courtside.domain.market import Event, FeeSchedule, Level, Market, MarketStatus, OrderBook, Series
+from courtside.domain.errors import NotFoundError
+from courtside.domain.market import (
+    Event,
+    ExchangeStatus,
+    FeeSchedule,
+    Level,
+    MalformedEvent,
+    Market,
+    MarketStatus,
+    OrderBook,
+    Series,
+)
 from courtside.domain.money import TickGrid
 
 D = Decimal
@@ -130,7 +142,7 @@ def two_books(tickers: tuple[str, str]) -> dict[str, OrderBook]:
 
 
 class FakeData:
-    """An in-memory MarketData port: the books and markets a test sets, nothing more."""
+    """An in-memory MarketData port (venue/port.py): the books, markets and events a test sets."""
 
     def __init__(self) -> None:
         from courtside.domain.market import ExchangeStatus, ShardStatus
@@ -138,36 +150,30 @@ class FakeData:
         self.books: dict[str, OrderBook] = {}
         self.markets: dict[str, Market] = {}
         self.events: list[tuple[Series, Event]] = []
-        self.status = ExchangeStatus(True, True, (ShardStatus(3, True, True),))
+        self.exchange_status = ExchangeStatus(True, True, (ShardStatus(3, True, True),))
 
-    async def get_exchange_status(self):  # type: ignore[no-untyped-def]
-        return self.status
+    async def status(self) -> ExchangeStatus:
+        return self.exchange_status
 
-    async def get_series_list(self, category=None, tags=None):  # type: ignore[no-untyped-def]
+    async def tennis_series(self) -> list[Series]:
         seen: dict[str, Series] = {}
         for s, _ in self.events:
             seen[s.ticker] = s
         return list(seen.values())
 
-    async def _events(self, series_ticker):  # type: ignore[no-untyped-def]
+    async def series(self, series_ticker: str) -> Series:
+        for s, _ in self.events:
+            if s.ticker == series_ticker:
+                return s
+        raise NotFoundError(f"no series {series_ticker}", status=404, code="not_found")
+
+    async def open_events(self, series_ticker: str) -> AsyncIterator[Event | MalformedEvent]:
         for s, e in self.events:
             if s.ticker == series_ticker:
                 yield e
 
-    def iter_events(
-        self,
-        *,
-        series_ticker=None,
-        status=None,
-        with_nested_markets=False,
-        tickers=None,  # type: ignore[no-untyped-def]
-        min_close_ts=None,
-        limit=200,
-    ):
-        return self._events(series_ticker)
-
-    async def get_orderbooks(self, tickers):  # type: ignore[no-untyped-def]
+    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
         return {t: self.books[t] for t in tickers if t in self.books}
 
-    async def get_market(self, ticker):  # type: ignore[no-untyped-def]
+    async def market(self, ticker: str) -> Market:
         return self.markets[ticker]

@@ -1,11 +1,12 @@
 """What the trader knows of its account before it decides: tennis-shard cash, equity at cost, the
-high-water mark and the risk view built from them; the drawdown stop, journalled per mode when it
-trips (a paper drawdown never stops live, nor the reverse; the kill switch stops both)."""
+high-water mark, and the risk view built from them by the same `risk.assess` the backtest uses. Building
+the view writes nothing; `record_marks` keeps the mark and a drawdown stop that tripped, per mode (a
+paper drawdown never stops live, nor the reverse; the kill switch stops both)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,19 +14,11 @@ from courtside.domain.clock import Clock
 from courtside.domain.errors import DataError, ExchangeError
 from courtside.domain.market import ExchangeStatus
 from courtside.domain.mode import Mode
-from courtside.domain.orders import TENNIS_SHARD, order_collateral
-from courtside.execution.ports import OrderPort
+from courtside.domain.orders import TENNIS_SHARD, ShardFunds, order_collateral
 from courtside.execution.reconcile import Reconciled, resting_cost
-from courtside.kalshi.shards import ShardFunds, shard_funds
-from courtside.risk.checks import (
-    RiskLimits,
-    RiskView,
-    TradingState,
-    drawdown_stop,
-    kill_switch_on,
-    strictest,
-)
+from courtside.risk.checks import RiskLimits, RiskView, TradingState, assess, kill_switch_on, strictest
 from courtside.store.journal import Journal
+from courtside.venue.port import Venue
 
 log = logging.getLogger("courtside.trader")
 
@@ -41,13 +34,21 @@ class AccountPicture:
     funds: ShardFunds
 
 
-async def check_collateral(
-    orders: OrderPort, journal: Journal, max_size: Decimal, clock: Clock
-) -> Decimal | None:
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """The risk view a scan decides on, the equity to record as measured, and a drawdown stop that
+    tripped on this reading (None: none new)."""
+
+    view: RiskView
+    equity_low: Decimal
+    tripped: str | None
+
+
+async def check_collateral(venue: Venue, journal: Journal, max_size: Decimal, clock: Clock) -> Decimal | None:
     """Warn when the tennis shard holds less than one full-size order needs, since orders there
     fail for insufficient balance otherwise (kalshi-api.md §0.7). Journalled for status."""
     try:
-        cash = (await shard_funds(orders, TENNIS_SHARD)).cash
+        cash = (await venue.funds(TENNIS_SHARD)).cash
     except (ExchangeError, DataError) as e:
         log.warning("could not read the balance of the tennis shard %d: %s", TENNIS_SHARD, e)
         return None
@@ -57,12 +58,8 @@ async def check_collateral(
         log.warning(
             "tennis shard %d holds $%s, less than the $%s one order of %s contracts can need: orders "
             "will fail for insufficient balance; move cash with `courtside fund --amount %s`",
-            TENNIS_SHARD,
-            cash,
-            need,
-            max_size,
-            need - cash,
-        )
+            TENNIS_SHARD, cash, need, max_size, need - cash,
+        )  # fmt: skip
     return cash
 
 
@@ -77,28 +74,32 @@ def equity_at_cost(acct: AccountPicture) -> tuple[Decimal, Decimal]:
     return (high - resting if acct.mode is Mode.LIVE else high), high
 
 
-def trading_state(journal: Journal) -> tuple[TradingState, str]:
-    """The state the journal's mode trades under: the global state (kill switch, `courtside kill
-    --reducing`) and the mode's own drawdown stop, the stricter winning."""
-    state, reason = journal.state()
+def own_stop(journal: Journal) -> tuple[TradingState, str]:
+    """The journal's mode's own drawdown stop, as a state."""
     trip = journal.drawdown_trip()
-    own = (TradingState.ACTIVE, "") if trip is None else (TradingState.REDUCING, trip[0])
-    return strictest((TradingState(state), reason), own)
+    return (TradingState.ACTIVE, "") if trip is None else (TradingState.REDUCING, trip[0])
 
 
-def risk_view(
-    journal: Journal, limits: RiskLimits, acct: AccountPicture, *, may_change_state: bool
-) -> RiskView:
-    """The risk view a scan decides on; the high-water mark is recorded so it survives restarts."""
+def shared_state(journal: Journal) -> tuple[TradingState, str]:
+    """The state every mode shares: the kill switch's and `courtside kill --reducing`."""
+    state, reason = journal.state()
+    return TradingState(state), reason
+
+
+def trading_state(journal: Journal) -> tuple[TradingState, str]:
+    """The state the journal's mode trades under: the shared state and its own stop, the stricter."""
+    return strictest(shared_state(journal), own_stop(journal))
+
+
+def risk_view(journal: Journal, limits: RiskLimits, acct: AccountPicture) -> Assessed:
+    """The risk view a scan decides on, read from the journal and this reading of the account."""
     now = acct.now
     low, high = equity_at_cost(acct)
-    peak = journal.record_equity(low, now)
-    trip = journal.drawdown_trip()
+    mark = journal.equity_mark()
+    peak = low if mark is None else max(mark.peak, low)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    own = RiskView(  # the mode's own state first: its drawdown stop
+    facts = RiskView(
         now=now,
-        state=TradingState.ACTIVE if trip is None else TradingState.REDUCING,
-        state_reason="" if trip is None else trip[0],
         kill_switch=kill_switch_on(limits.kill_file),
         exchange=acct.status,
         traded_events=frozenset(journal.traded_events()),
@@ -110,20 +111,12 @@ def risk_view(
         equity=high,
         peak_equity=peak,
     )
-    own = _drawdown_stop(journal, limits, own, may_change_state)
-    state, reason = journal.state()
-    combined = strictest((TradingState(state), reason), (own.state, own.state_reason))
-    return replace(own, state=combined[0], state_reason=combined[1])
+    view, tripped = assess(facts, limits, own_stop(journal), shared_state(journal))
+    return Assessed(view, low, tripped)
 
 
-def _drawdown_stop(journal: Journal, limits: RiskLimits, view: RiskView, may_change_state: bool) -> RiskView:
-    """Too far below the high-water mark while this mode is not stopped yet: journal the mode's
-    stop (REDUCING for it alone) with the reason. Only a run that places orders records it;
-    `courtside scan` shows the check's reason. Whatever the global state, so `status` tells."""
-    stop = drawdown_stop(view, limits)
-    if stop is None or not may_change_state:
-        return view
-    state, reason = stop
-    if journal.trip_drawdown(reason, view.now):
-        log.warning("trading %s (%s only): %s", state.value, journal.mode, reason)
-    return replace(view, state=state, state_reason=reason)
+def record_marks(journal: Journal, assessed: Assessed) -> None:
+    """Keep the equity measured (raising the high-water mark) and a drawdown stop that tripped."""
+    journal.record_equity(assessed.equity_low, assessed.view.now)
+    if assessed.tripped is not None and journal.trip_drawdown(assessed.tripped, assessed.view.now):
+        log.warning("trading %s (%s only): %s", TradingState.REDUCING.value, journal.mode, assessed.tripped)

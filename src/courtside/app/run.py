@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 import httpx
@@ -17,8 +16,6 @@ from courtside.app.trader import Predictor
 from courtside.app.wiring import Wiring, build
 from courtside.domain.clock import Clock
 from courtside.domain.errors import ConfigError
-from courtside.kalshi.auth import Credentials
-from courtside.kalshi.ws import KalshiWebSocket
 from courtside.markets.discovery import PlayerResolver
 
 log = logging.getLogger("courtside.trader")
@@ -32,6 +29,7 @@ class Overrides:
     resolver: PlayerResolver | None = None
     auth: httpx.Auth | None = None
     clock: Clock | None = None
+    transport: httpx.AsyncBaseTransport | None = None  # the exchange in process (ASGITransport)
 
 
 def confirm_live(settings: TraderSettings, prompt: Callable[[str], str], is_tty: bool) -> None:
@@ -53,13 +51,11 @@ async def run_trade(
     settings: TraderSettings, ov: Overrides | None = None, *, max_scans: int | None = None
 ) -> int:
     """The AutoTrader until interrupted (or after one scan with --once); returns scans run."""
-    ov = ov or Overrides()
-    wiring = build(settings, clock=ov.clock, predictor=ov.predictor, resolver=ov.resolver, auth=ov.auth)
+    wiring = _build(settings, ov or Overrides())
     try:
-        await wiring.trader.start()
         await wiring.trader.check_collateral()
         if settings.stream:
-            return await _stream(wiring, ov)
+            return await _stream(wiring)
         return await wiring.trader.run(
             interval=settings.scan_interval, once=settings.once, max_scans=max_scans
         )
@@ -67,32 +63,29 @@ async def run_trade(
         await wiring.aclose()
 
 
-async def _stream(wiring: Wiring, ov: Overrides) -> int:
+async def _stream(wiring: Wiring) -> int:
     settings = wiring.settings
-    try:
-        auth = ov.auth or wiring.data.auth or Credentials.from_env().auth()
-    except ConfigError as e:  # Kalshi's WebSocket is authenticated, even for public book channels
-        raise ConfigError(f"--stream needs an API key even in dry-run (the WebSocket is signed): {e}") from e
-    headers = getattr(auth, "ws_headers", None)
-
-    def connect() -> AbstractAsyncContextManager[KalshiWebSocket]:
-        return KalshiWebSocket(wiring.data.endpoints, headers=headers)
-
     max_seconds = settings.scan_interval if settings.once else None
-    return await run_stream(wiring.trader, connect, interval=settings.scan_interval, max_seconds=max_seconds)
+    return await run_stream(
+        wiring.trader, wiring.websocket(), interval=settings.scan_interval, max_seconds=max_seconds
+    )
 
 
-async def run_scan(settings: TraderSettings, ov: Overrides | None = None) -> list[MatchVerdict]:
-    """Price and decide once without sending anything (`courtside scan`)."""
-    ov = ov or Overrides()
-    wiring = build(
+def _build(settings: TraderSettings, ov: Overrides, *, place_orders: bool = True) -> Wiring:
+    return build(
         settings,
+        transport=ov.transport,
         clock=ov.clock,
         predictor=ov.predictor,
         resolver=ov.resolver,
         auth=ov.auth,
-        place_orders=False,
+        place_orders=place_orders,
     )
+
+
+async def run_scan(settings: TraderSettings, ov: Overrides | None = None) -> list[MatchVerdict]:
+    """Price and decide once without sending anything (`courtside scan`)."""
+    wiring = _build(settings, ov or Overrides(), place_orders=False)
     try:
         report: ScanResult = await wiring.trader.scan()
         return report.items

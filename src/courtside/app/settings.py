@@ -21,7 +21,7 @@ from courtside.app.config_toml import TomlSource
 from courtside.app.home import Home, HomeSource, resolve_home
 from courtside.app.urls import check_db_url, check_env
 from courtside.domain.mode import Mode
-from courtside.markets.ports import DEFAULT_SERIES
+from courtside.domain.tennis import MATCH_WINNER_SERIES
 from courtside.pricing.edge import EdgeParams
 from courtside.risk.checks import RiskLimits
 from courtside.strategy.decide import OrderStyle, StrategyParams
@@ -148,7 +148,7 @@ class TraderSettings(BaseSettings):
             description="Kalshi series tickers scanned for tennis matches",
             json_schema_extra=_allowed("at least one series ticker (a JSON list in a variable)"),
         ),
-    ] = Field(default_factory=lambda: list(DEFAULT_SERIES))
+    ] = Field(default_factory=lambda: list(MATCH_WINNER_SERIES))
     kill_file: Annotated[Path, Field(description="kill-switch file")] = Path()
     log_file: Annotated[Path, Field(description="log file")] = Path()
     log_level: Annotated[LogLevel, Field(description="lowest level logged")] = LogLevel.INFO
@@ -254,9 +254,6 @@ class TraderSettings(BaseSettings):
 
     def risk(self) -> RiskLimits:
         return RiskLimits(
-            max_hours=self.max_hours,
-            min_minutes=self.min_minutes,
-            min_volume=self.min_volume,
             max_book_age_s=self.max_book_age_s,
             max_orders_per_scan=self.max_orders_per_scan,
             max_exposure=self.max_exposure,

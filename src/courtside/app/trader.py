@@ -1,6 +1,6 @@
 """The AutoTrader loop: reconcile, discover, price, decide, check risk, place; every --scan-interval
 seconds, once (--once), or on WebSocket book changes (--stream). Live and dry-run share all of it;
-only the order port differs (DESIGN.md)."""
+only the Venue behind the port differs (DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
-from courtside.app.account import AccountPicture, check_collateral, risk_view, trading_state
+from courtside.app.account import AccountPicture, check_collateral, record_marks, risk_view, trading_state
 from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
 from courtside.domain.clock import Clock
 from courtside.domain.errors import CourtsideError, DataError, ModelError
 from courtside.domain.market import ExchangeStatus, OrderBook
 from courtside.domain.mode import Mode
-from courtside.domain.orders import TENNIS_SHARD, Order
+from courtside.domain.orders import TENNIS_SHARD, Order, ShardFunds
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
 from courtside.execution.executor import Executor, Placed
-from courtside.execution.ports import MarketData, OrderPort
 from courtside.execution.reconcile import Reconciled, reconcile
-from courtside.execution.resting import outcome_price, stale_reason, without_own
-from courtside.kalshi.shards import ShardFunds, shard_funds
+from courtside.execution.resting import stale_reason, without_own
 from courtside.markets.discovery import Discovery, Identifier, discover
 from courtside.markets.match import TennisMatch
 from courtside.risk.checks import (
@@ -37,15 +35,19 @@ from courtside.risk.checks import (
 from courtside.store.journal import Journal
 from courtside.store.journal_tables import DecisionRow
 from courtside.strategy.decide import (
+    Candidate,
     Decision,
     NoTrade,
     OrderIntent,
     PricedMatch,
     StrategyParams,
     StrategyState,
+    choose,
     decide,
+    size,
 )
 from courtside.strategy.sizing import all_in_cost
+from courtside.venue.port import Venue
 
 log = logging.getLogger("courtside.trader")
 _SKIPPABLE: tuple[type[CourtsideError], ...] = (DataError,)
@@ -53,10 +55,6 @@ _SKIPPABLE: tuple[type[CourtsideError], ...] = (DataError,)
 
 class Predictor(Protocol):
     def predict(self, a: PlayerRef, b: PlayerRef, ctx: MatchContext) -> Prediction: ...
-
-
-class Syncable(Protocol):
-    async def sync(self) -> int: ...
 
 
 @dataclass
@@ -79,74 +77,65 @@ class _Last:
 
 
 class AutoTrader:
-    """One composition of ports, journal, model and parameters; `scan()` is one pass of the loop."""
+    """One composition of venue, journal, model and parameters; `scan()` is one pass of the loop."""
 
     def __init__(
         self,
         cfg: TraderConfig,
-        data: MarketData,
-        orders: OrderPort,
+        venue: Venue,
         journal: Journal,
         predictor: Predictor,
         identifier: Identifier,
         clock: Clock,
     ) -> None:
         self.cfg = cfg
-        self.data = data
-        self.orders = orders
+        self.venue = venue
         self.journal = journal
         self.predictor = predictor
         self.identifier = identifier
         self.clock = clock
-        self.executor = Executor(orders, journal, clock)
+        self.executor = Executor(venue, journal, clock)
         self._last: _Last | None = None
         self._holding: set[str] = set()  # events with an order of ours still open
 
-    async def start(self) -> Reconciled:
-        """Reconcile before anything else: unknown orders are resolved by client_order_id (re-sent
-        with the same id when unseen, unless this run places nothing or this mode is not ACTIVE)."""
+    async def reconcile(self) -> Reconciled:
+        """Bring the journal in line with the venue (once per scan): unknown orders are resolved by
+        client_order_id (sent again under the same id while young, unless this run places nothing or
+        this mode is not ACTIVE), then orders, fills, positions and settlements are read and applied."""
         state = trading_state(self.journal)[0]  # the global state and this mode's drawdown stop
         halted = kill_switch_on(self.cfg.risk.kill_file) or state is not TradingState.ACTIVE
         resend = self.cfg.place_orders and not halted
-        return await reconcile(self.orders, self.executor, self.journal, self.clock, resend=resend)
+        return await reconcile(self.venue, self.executor, self.journal, resend=resend)
 
     async def check_collateral(self) -> Decimal | None:
         """Live: warn when the tennis shard holds less than one full-size order needs."""
         if self.cfg.mode is not Mode.LIVE:
             return None
-        return await check_collateral(
-            self.orders, self.journal, self.cfg.strategy.sizing.max_size, self.clock
-        )
+        return await check_collateral(self.venue, self.journal, self.cfg.strategy.sizing.max_size, self.clock)
 
     def _view(self, rec: Reconciled, status: ExchangeStatus | None, funds: ShardFunds) -> RiskView:
-        return risk_view(
-            self.journal,
-            self.cfg.risk,
-            AccountPicture(self.cfg.mode, self.clock.now(), rec, status, funds),
-            may_change_state=self.cfg.place_orders,
-        )
+        """The risk view of this reading; a run that places orders keeps the equity mark and a stop."""
+        acct = AccountPicture(self.cfg.mode, self.clock.now(), rec, status, funds)
+        assessed = risk_view(self.journal, self.cfg.risk, acct)
+        if self.cfg.place_orders:
+            record_marks(self.journal, assessed)
+        return assessed.view
 
     async def _refresh(
         self, report: ScanResult
     ) -> tuple[Discovery, dict[str, OrderBook], RiskView, ShardFunds]:
-        """Paper matching, reconciliation, discovery and books: the state a scan decides on."""
-        sync = getattr(self.orders, "sync", None)
-        if sync is not None:
-            await sync()
-        report.reconciled = rec = await self.start()
-        status = await self.data.get_exchange_status()
-        disc = await discover(self.data, self.cfg.series, self.identifier)
+        """Venue sync (paper matching), reconciliation, discovery and books: what a scan decides on."""
+        await self.venue.sync()
+        report.reconciled = rec = await self.reconcile()
+        status = await self.venue.status()
+        disc = await discover(self.venue, self.cfg.series, self.identifier)
         self._record_skips(report, disc)
-        note_fees = getattr(self.orders, "note_fees", None)  # the paper exchange charges the series' fees
-        if note_fees is not None:
-            for m in disc.matches:
-                note_fees(m.tickers, m.fees)
         own: dict[str, list[Order]] = {}
         if self.cfg.mode is Mode.LIVE:  # our own resting orders are in the real book: look past them
             for order in rec.resting:
                 own.setdefault(order.ticker, []).append(order)
         books = await self._books(disc.matches, own)
-        funds = await shard_funds(self.orders, TENNIS_SHARD)  # sized on tennis cash, not all shards'
+        funds = await self.venue.funds(TENNIS_SHARD)  # sized on tennis cash, not all shards'
         return disc, books, self._view(rec, status, funds), funds
 
     async def scan(self) -> ScanResult:
@@ -157,19 +146,19 @@ class AutoTrader:
         disc, books, view, funds = await self._refresh(report)
         state = StrategyState(now, funds.bankroll, view.open_exposure, funds.cash)
         priced = [pm for m in disc.matches if (pm := self._price(m, report)) is not None]
-        decisions = {pm.match.event_ticker: decide(pm, books, self.cfg.strategy, state) for pm in priced}
+        params = self.cfg.strategy
+        choices = {pm.match.event_ticker: choose(pm, books, params, now) for pm in priced}  # once each
         if self.cfg.place_orders:
-            view = await self._manage_resting(disc.matches, decisions, view)
+            view = await self._manage_resting(disc.matches, choices, view)
             state = replace(state, open_exposure=view.open_exposure)
-        found = sum(isinstance(d, OrderIntent) for d in decisions.values())
+        found = sum(isinstance(c, Candidate) for c in choices.values())
         log.info("scan %d: %d matches priced, %d opportunities found", report.scan_id, len(priced), found)
         self._holding = {
             r.event_ticker for r in self.journal.orders(statuses=("intent", "unknown", "resting"))
         }
         for pm in priced:
-            decision = decisions[pm.match.event_ticker]
-            if isinstance(decision, OrderIntent):  # sized again on the room the scan's orders left
-                decision = decide(pm, books, self.cfg.strategy, state)
+            choice = choices[pm.match.event_ticker]  # sized on the room the scan's earlier orders left
+            decision = size(choice, books, params, state) if isinstance(choice, Candidate) else choice
             view, state = await self._act(pm, decision, books, view, report, state)
         self._last = _Last(report.scan_id, {t: pm for pm in priced for t in pm.match.tickers}, view, state)
         self.journal.finish_scan(
@@ -251,7 +240,7 @@ class AutoTrader:
         if not tickers:
             return {}
         now = self.clock.now()
-        fetched = await self.data.get_orderbooks(tickers)
+        fetched = await self.venue.orderbooks(tickers)
         books = {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in fetched.items()}
         for m in matches:
             for t in m.tickers:
@@ -316,14 +305,16 @@ class AutoTrader:
         )
 
     async def _manage_resting(
-        self, matches: list[TennisMatch], decisions: Mapping[str, Decision], view: RiskView
+        self, matches: list[TennisMatch], choices: Mapping[str, Candidate | NoTrade], view: RiskView
     ) -> RiskView:
         """Cancel resting orders whose edge is gone, whose price moved (reprice) or whose start nears."""
         by_event = {m.event_ticker: m for m in matches}
         halted = view.kill_switch or view.state is TradingState.HALTED
         for row in self.journal.orders(statuses=("resting",)):
-            match, decision = by_event.get(row.event_ticker), decisions.get(row.event_ticker)
-            reason = stale_reason(row.route, row.yes_price, match, decision, view.now, self.cfg.risk, halted)
+            match, choice = by_event.get(row.event_ticker), choices.get(row.event_ticker)
+            reason = stale_reason(
+                row.route, row.yes_price, match, choice, view.now, self.cfg.strategy, halted
+            )
             if reason is None or not await self.executor.cancel(row, reason):
                 continue
             if row.fill_count == 0:
@@ -331,7 +322,7 @@ class AutoTrader:
                     view,
                     traded_events=frozenset(self.journal.traded_events()),
                     resting_tickers=view.resting_tickers - {row.ticker},
-                    open_exposure=view.open_exposure - row.count * outcome_price(row.outcome, row.yes_price),
+                    open_exposure=view.open_exposure - row.full_cost,
                 )
         return view
 
@@ -402,7 +393,7 @@ class AutoTrader:
             try:
                 await self.scan()
             except CourtsideError as e:
-                if once or (not getattr(e, "retryable", False) and not isinstance(e, _SKIPPABLE)):
+                if once or (not e.retryable and not isinstance(e, _SKIPPABLE)):
                     raise
                 log.warning("scan failed, will retry next interval: %s", e)
             scans += 1

@@ -1,49 +1,78 @@
-"""The one composition root: which exchange (Kalshi, demo or the simulator), which order port
-(live or paper), which store, clock, model and player registry. Nothing else knows."""
+"""The one composition root: which exchange (Kalshi, demo or the simulator, over the network or in
+process), which Venue (Kalshi's, or the paper venue over its market data), which journal, clock,
+model and player registry. Nothing else builds a KalshiClient, a venue or a journal for the trader:
+`build` for `trade`, `scan` and the demo; `kalshi_client` for `doctor` and `fund`."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from courtside.app.settings import TraderSettings
 from courtside.app.trader import AutoTrader, Predictor, TraderConfig
-from courtside.data.registry import PlayerRegistry
 from courtside.domain.clock import Clock, SystemClock
 from courtside.domain.errors import ConfigError, ModelError
-from courtside.execution.paper import PaperExchange
-from courtside.execution.ports import OrderPort
-from courtside.kalshi.auth import Credentials
+from courtside.kalshi.auth import Credentials, KalshiAuth
+from courtside.kalshi.http import Pacing, RetryPolicy
 from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.venue import KalshiVenue
+from courtside.kalshi.ws import KalshiWebSocket
 from courtside.markets.discovery import Identifier, PlayerResolver
-from courtside.model.predictor import load_predictor
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
+from courtside.venue.paper import PaperVenue
+from courtside.venue.port import Venue
+
+if TYPE_CHECKING:  # the model stack (pandas, scikit-learn) loads only when a trader is built
+    from courtside.data.registry import PlayerRegistry
 
 log = logging.getLogger("courtside.trader")
 DEMO_MODEL = Path("var/demo/model")  # where `courtside demo` caches its model (cli/demo.py)
+WsFactory = Callable[[], AbstractAsyncContextManager[KalshiWebSocket]]
 
 
 @dataclass
 class Wiring:
     settings: TraderSettings
     clock: Clock
-    data: KalshiClient
-    orders: OrderPort
+    client: KalshiClient  # the exchange's raw client (market data; orders too when live)
+    venue: Venue  # what the trader trades on: KalshiVenue(client) live, PaperVenue over it in dry-run
     journal: Journal
     trader: AutoTrader
-    extra_clients: list[KalshiClient] = field(default_factory=list)
+
+    def websocket(self) -> WsFactory:
+        """Kalshi's WebSocket for --stream: signed even for public book channels (kalshi-api.md §3)."""
+        auth = self.client.auth
+        if auth is None:
+            try:
+                auth = Credentials.from_env().auth()
+            except ConfigError as e:
+                raise ConfigError(
+                    f"--stream needs an API key even in dry-run (the WebSocket is signed): {e}"
+                ) from e
+        if not isinstance(auth, KalshiAuth):
+            raise ConfigError(
+                "--stream needs Kalshi API-key signing (KALSHI_API_KEY_ID, KALSHI_PRIVATE_KEY_PATH)"
+            )
+        signer, endpoints = auth, self.client.endpoints
+        return lambda: KalshiWebSocket(endpoints, headers=signer.ws_headers)
 
     async def aclose(self) -> None:
-        for client in [self.data, *self.extra_clients]:
-            await client.aclose()
+        await self.venue.aclose()
+        await self.client.aclose()
 
 
 def load_model(path: Path) -> tuple[Predictor, PlayerRegistry]:
     """The predictor artifact and the player registry built from the players table it carries."""
+    from courtside.data.registry import PlayerRegistry
+    from courtside.model.predictor import load_predictor
+
     if not path.exists():
         demo = DEMO_MODEL if (DEMO_MODEL / "meta.json").exists() and path != DEMO_MODEL else None
         hint = f", or --model {demo} (the smaller model `courtside demo` built)" if demo else ""
@@ -61,31 +90,57 @@ def load_model(path: Path) -> tuple[Predictor, PlayerRegistry]:
     return predictor, registry
 
 
+def signing(required: bool, auth: httpx.Auth | None = None) -> httpx.Auth | None:
+    """The request signer: the one given, else, when signing is required (live orders), the KALSHI_*
+    credentials (a ConfigError naming the missing variable). Dry-run reads public data unsigned."""
+    if auth is not None or not required:
+        return auth
+    return Credentials.from_env().auth()
+
+
+def kalshi_client(
+    env: str,
+    *,
+    auth: httpx.Auth | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    timeout: float = 10.0,
+    retry: RetryPolicy | None = None,
+    pacing: Pacing = "account",
+) -> KalshiClient:
+    """The one place a KalshiClient is made (prod, demo, a base URL; `transport` for in-process)."""
+    return KalshiClient(env, auth=auth, transport=transport, timeout=timeout, retry=retry, pacing=pacing)
+
+
 def build(
     settings: TraderSettings,
     *,
+    transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock | None = None,
     predictor: Predictor | None = None,
     resolver: PlayerResolver | None = None,
     auth: httpx.Auth | None = None,
     place_orders: bool = True,
 ) -> Wiring:
-    """Assemble a AutoTrader. Live orders need credentials (KALSHI_* or `auth`); dry-run needs none."""
+    """Assemble an AutoTrader. Live orders need credentials (KALSHI_* or `auth`); dry-run needs none.
+    `transport` serves the exchange in process (httpx.ASGITransport(sim app)) instead of over HTTP."""
     clock = clock or SystemClock()
     if predictor is None or resolver is None:
         predictor, resolver = load_model(settings.model)
-    if settings.live and auth is None:
-        auth = Credentials.from_env().auth()
-    data = KalshiClient(settings.env, auth=auth, timeout=settings.http_timeout)
+    client = kalshi_client(
+        settings.env, auth=signing(settings.live, auth), transport=transport, timeout=settings.http_timeout
+    )
     journal = Journal(make_engine(settings.db), settings.mode)
-    orders: OrderPort
-    if settings.live:
-        orders = data
-    else:
-        orders = PaperExchange(data, journal.engine, clock, starting_cash=settings.paper_cash)
+    live = KalshiVenue(client)
+    venue: Venue = (
+        live
+        if settings.live
+        else PaperVenue(
+            live, journal.engine, clock, exchange=live.exchange, starting_cash=settings.paper_cash
+        )
+    )
     cfg = TraderConfig(
         settings.mode, list(settings.series), settings.strategy(), settings.risk(), place_orders
     )
-    trader = AutoTrader(cfg, data, orders, journal, predictor, Identifier(resolver), clock)
-    log.info("wired %s trader on %s (db %s)", settings.mode, data.endpoints.name, settings.db)
-    return Wiring(settings, clock, data, orders, journal, trader)
+    trader = AutoTrader(cfg, venue, journal, predictor, Identifier(resolver), clock)
+    log.info("wired %s trader on %s (db %s)", settings.mode, venue.exchange, settings.db)
+    return Wiring(settings, clock, client, venue, journal, trader)

@@ -1,20 +1,21 @@
 """The trader's own code run on a historical match: decide (strategy + sizing), risk checks, paper fill.
 
 Nothing here chooses, sizes or vets an order: `courtside.strategy.decide`, `courtside.risk.checks`
-and the paper-fill rule of `courtside.execution.paper` (our order trades against the levels of the book
-that cross its limit, at their prices, taker fee) do. What the backtest adds is the synthetic market
-around each match: tickers, a scheduled start (noon UTC on the match day, decided `lead` before it),
-an assumed traded volume, and the closing book as the only book. A resting remainder never fills,
-because no later book exists to cross it: maker-style orders therefore never trade in a backtest.
+and the paper-fill rule of `courtside.venue.matching`, the one dry-run uses (our order trades against
+the levels of the book that cross its limit, at their prices, taker fee) do. What the backtest adds is
+the synthetic market around each match: tickers, a scheduled start (noon UTC on the match day,
+decided `lead` before it), an assumed traded volume, and the closing book as the only book. A resting
+remainder never fills, because no later book exists to cross it: maker-style orders therefore never
+trade in a backtest.
 
 The risk view is the backtest's own: the morning's bankroll is the equity (every earlier position has
 settled, so it is at cost), its running maximum the high-water mark, and the trading state moves to
-REDUCING through the same `drawdown_stop` as the trader's, never back to ACTIVE within a run.
+REDUCING through the same `risk.assess` as the trader's, never back to ACTIVE within a run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -23,10 +24,10 @@ from courtside.backtest.matches import MatchSpec
 from courtside.domain.market import ExchangeStatus, Market, MarketStatus, OrderBook
 from courtside.domain.money import LINEAR_CENT, ZERO, TickGrid
 from courtside.domain.orders import outcome_price_for
-from courtside.execution.paper import crossing
 from courtside.markets.match import Side, TennisMatch
-from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, drawdown_stop, evaluate
+from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, assess, evaluate
 from courtside.strategy.decide import NoTrade, OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
+from courtside.venue.matching import take
 
 START_TIME = time(12, 0, tzinfo=UTC)
 OPEN = ExchangeStatus(exchange_active=True, trading_active=True)
@@ -69,24 +70,22 @@ def tennis_match(spec: MatchSpec, quote: MatchQuote, settings: ReplaySettings) -
 
 def paper_fills(intent: OrderIntent, book: OrderBook) -> list[PaperFill]:
     """The paper-fill rule on the closing book: take the crossing levels, best first, up to the count."""
-    fills: list[PaperFill] = []
-    left = intent.count
     quote = intent.quote
     p_model = quote.p if intent.belief is None else quote.route.probability(intent.belief.p_model)
-    for level in crossing(book, intent.side, intent.yes_price):
-        if left <= 0:
-            break
-        take = min(level.size, left)
-        left -= take
-        price = outcome_price_for(quote.route.outcome, level.price)
-        fills.append(
-            PaperFill(
-                ticker=intent.ticker, outcome=quote.route.outcome, price=price, contracts=take,
-                maker=False, route=quote.route.label, p_model=p_model, p_blend=quote.p,
-                edge=Decimal(str(quote.p)) - quote.avg_price - quote.fee_per_contract,
-            )
-        )  # fmt: skip
-    return fills
+    return [
+        PaperFill(
+            ticker=intent.ticker,
+            outcome=quote.route.outcome,
+            price=outcome_price_for(quote.route.outcome, level.price),
+            contracts=level.size,
+            maker=False,
+            route=quote.route.label,
+            p_model=p_model,
+            p_blend=quote.p,
+            edge=Decimal(str(quote.p)) - quote.avg_price - quote.fee_per_contract,
+        )
+        for level in take(book, intent.side, intent.yes_price, intent.count, intent.time_in_force)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +111,15 @@ class StrategyActor:
     def _view(self, now: datetime, account: Account) -> RiskView:
         """The risk view of this morning's account; a drawdown past the limit moves ACTIVE to REDUCING."""
         self.peak = account.bankroll if self.peak is None else max(self.peak, account.bankroll)
-        view = RiskView(
-            now=now, state=self.state, state_reason=self.state_reason, exchange=OPEN,
-            traded_events=frozenset(self._traded), open_exposure=account.exposure,
+        facts = RiskView(
+            now=now, exchange=OPEN, traded_events=frozenset(self._traded), open_exposure=account.exposure,
             equity=account.bankroll, peak_equity=self.peak,
         )  # fmt: skip
-        stop = drawdown_stop(view, self.settings.limits)
-        if stop is None:
-            return view
-        self.state, self.state_reason = stop
-        self.stopped = Stop(now.date(), self.state, self.state_reason)
-        return replace(view, state=self.state, state_reason=self.state_reason)
+        view, tripped = assess(facts, self.settings.limits, (self.state, self.state_reason))
+        if tripped is not None:
+            self.state, self.state_reason = view.state, view.state_reason
+            self.stopped = Stop(now.date(), self.state, self.state_reason)
+        return view
 
     def act(self, quote: MatchQuote, account: Account) -> tuple[list[PaperFill], str | None]:
         spec = quote.spec

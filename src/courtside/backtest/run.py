@@ -174,7 +174,7 @@ def replay(
             book=config.book,
             on_day=on_day,
         )
-    result.model = str(getattr(loaded.probabilities, "version", type(loaded.probabilities).__name__))
+    result.model = loaded.probabilities.version
     if trader.stopped is not None:
         result.stopped = (trader.stopped.day, f"{trader.stopped.state.value}: {trader.stopped.reason}")
     return result, loaded.skipped

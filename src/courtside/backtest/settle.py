@@ -18,7 +18,7 @@ from courtside.backtest.books import fair_settlement_price
 from courtside.domain.errors import DataError
 from courtside.domain.market import FeeSchedule, FeeType
 from courtside.domain.money import ONE, ZERO
-from courtside.domain.orders import Outcome
+from courtside.domain.orders import Outcome, outcome_price_for
 from courtside.pricing.fees import kalshi_fee
 
 #: The fee schedule assumed for KXATPMATCH / KXWTAMATCH (kalshi-api.md §4.1, live series capture).
@@ -67,7 +67,7 @@ def yes_value(a_won: bool, result: MatchResult, fair_a: float, *, for_a: bool) -
 
 def leg_value(yes: Decimal, outcome: Outcome) -> Decimal:
     """Payout of one contract of the bought leg: YES pays the YES value, NO pays 1 minus it."""
-    return yes if outcome is Outcome.YES else ONE - yes
+    return outcome_price_for(outcome, yes)
 
 
 @dataclass(frozen=True, slots=True)

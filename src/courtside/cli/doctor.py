@@ -16,8 +16,7 @@ from courtside.domain.errors import ConfigError
 from courtside.domain.orders import order_collateral
 from courtside.kalshi.auth import Credentials
 from courtside.kalshi.doctor import Check, Verdict, failed, run_doctor
-from courtside.kalshi.env import resolve_env
-from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.http import RetryPolicy
 
 STYLE = {Verdict.OK: "green", Verdict.WARN: "yellow", Verdict.FAIL: "bold red", Verdict.SKIP: "dim"}
 
@@ -31,7 +30,8 @@ def _order_need() -> Decimal:
 
 
 async def _run(env: str, public: bool) -> list[Check]:
-    endpoints = resolve_env(env)
+    from courtside.app.wiring import kalshi_client
+
     checks: list[Check] = []
     auth = None
     if not public:
@@ -47,7 +47,7 @@ async def _run(env: str, public: bool) -> list[Check]:
                 )
             )
     # a handful of calls: no client-side buckets, so the first signed call is the balance check
-    async with KalshiClient(endpoints, auth=auth, max_attempts=2, rate_limit=False) as client:
+    async with kalshi_client(env, auth=auth, retry=RetryPolicy(max_attempts=2), pacing="off") as client:
         checks.extend(await run_doctor(client, SystemClock(), with_auth=auth is not None, need=_order_need()))
     if not public and auth is None:
         checks = [c for c in checks if not (c.name == "credentials" and c.verdict is Verdict.SKIP)]

@@ -11,11 +11,11 @@ import typer
 from rich.console import Console
 
 from courtside.app.home import Home, HomeSource
-from courtside.backtest.metrics import summarise
 from courtside.cli.common import ConfigOpt, DbOpt, EnvOpt, fail, journal_or_exit, settings_or_exit
 from courtside.cli.state import ModeOpt
 from courtside.domain.errors import CourtsideError
 from courtside.domain.mode import Mode
+from courtside.reports.metrics import summarise
 from courtside.reports.performance import bets_of, journal_fills, write_journal_report
 from courtside.reports.tables import summary_table
 

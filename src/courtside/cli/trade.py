@@ -216,13 +216,13 @@ def _dollars(text: str) -> Decimal:
 async def _transfer(
     s: TraderSettings, amount: Decimal, source: int, dest: int
 ) -> tuple[TransferResult, Decimal]:
-    from courtside.kalshi.auth import Credentials
-    from courtside.kalshi.rest import KalshiClient
+    from courtside.app.wiring import kalshi_client, signing
     from courtside.kalshi.shards import shard_funds
 
-    overrides = STATE.overrides
-    auth = overrides.auth if overrides is not None and overrides.auth is not None else None
-    async with KalshiClient(s.env, auth=auth or Credentials.from_env().auth(), timeout=s.http_timeout) as c:
+    ov = STATE.overrides
+    auth = signing(True, ov.auth if ov is not None else None)
+    transport = ov.transport if ov is not None else None
+    async with kalshi_client(s.env, auth=auth, transport=transport, timeout=s.http_timeout) as c:
         result = await c.intra_exchange_transfer(amount, source_shard=source, destination_shard=dest)
         return result, (await shard_funds(c, dest)).cash
 

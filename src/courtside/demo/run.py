@@ -16,7 +16,7 @@ from courtside.app.wiring import build
 from courtside.data.registry import PlayerRegistry
 from courtside.demo.plan import DemoPlan, bundle_for, demo_settings, plan
 from courtside.domain.mode import Mode
-from courtside.execution.paper import PaperExchange
+from courtside.domain.orders import Outcome, outcome_price_for
 from courtside.kalshi.auth import KalshiAuth
 from courtside.sim.server import SimServer
 from courtside.sim.testing import SimSession, new_rsa_key, prepare_session, write_private_pem
@@ -53,7 +53,6 @@ async def _scans(
     auth = KalshiAuth(session.key_id, session.private_key)
     wiring = build(settings, predictor=predictor, resolver=registry, auth=auth)
     try:
-        await wiring.trader.start()
         for _ in range(scans):
             report = await wiring.trader.scan()
             taken = [i for i in report.items if i.decision == "taken"]
@@ -113,9 +112,8 @@ async def _settle_books(
             demo_settings(session.base_url, var, live=live), predictor=predictor, resolver=registry, auth=auth
         )
         try:
-            if isinstance(wiring.orders, PaperExchange):
-                await wiring.orders.sync()
-            await wiring.trader.start()
+            await wiring.venue.sync()  # the paper venue settles against the simulator's results
+            await wiring.trader.reconcile()
         finally:
             await wiring.aclose()
 
@@ -124,7 +122,7 @@ def summarise(journal: Journal) -> ModeResult:
     fills = journal.fills()
     settled = journal.settlements()
     placed = [o for o in journal.orders() if o.order_id]
-    cost = sum((f.count * (f.yes_price if f.outcome == "yes" else 1 - f.yes_price) for f in fills), ZERO)
+    cost = sum((f.count * outcome_price_for(Outcome(f.outcome), f.yes_price) for f in fills), ZERO)
     return ModeResult(
         journal.mode,
         len(placed),

@@ -106,6 +106,15 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class MalformedEvent:
+    """An event of a listing that could not be parsed: kept with the parser's reason so the trader can
+    say why it is not traded, instead of the event vanishing (kalshi-api.md §5.5, step 2)."""
+
+    event_ticker: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Level:
     """One aggregated price level: `size` contracts bid at `price`."""
 

@@ -95,6 +95,18 @@ class OrderAck:
 
 
 @dataclass(frozen=True, slots=True)
+class CancelResult:
+    """Outcome of a cancel. `gone=True`: the venue no longer had it resting (already canceled,
+    executed or unknown; Kalshi answers 404, kalshi-api.md §0.8), so `reduced_by` is 0."""
+
+    order_id: str
+    reduced_by: Decimal
+    gone: bool = False
+    client_order_id: str | None = None
+    ts_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     order_id: str
     client_order_id: str | None
@@ -191,3 +203,16 @@ class Balance:
         if self.by_shard and self.exchange_index is None:
             return Decimal(0)  # a full breakdown lists the shards that hold cash
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class ShardFunds:
+    """One exchange shard's cash and the value of the positions held there, as the venue reports them."""
+
+    shard: int
+    cash: Decimal
+    portfolio_value: Decimal
+
+    @property
+    def bankroll(self) -> Decimal:
+        return self.cash + self.portfolio_value

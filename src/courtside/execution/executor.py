@@ -1,5 +1,7 @@
-"""Idempotent placement and cancellation. The intent is journalled before the order is sent; an
-order whose outcome is unknown is resolved by client_order_id before anything new is placed."""
+"""Idempotent placement and cancellation through the Venue port. The intent is journalled before the
+order is sent under a client_order_id derived from the decision; an order whose outcome is unknown is
+resolved before anything new is placed on its match: sent again under the same id while it is young
+(the venue resolves a duplicate to the order that landed), looked up read-only once it is too old."""
 
 from __future__ import annotations
 
@@ -18,10 +20,10 @@ from courtside.domain.errors import (
 )
 from courtside.domain.orders import BookSide, Order, OrderAck, OrderRequest, OrderStatus, TimeInForce
 from courtside.execution.order_ids import client_order_id
-from courtside.execution.ports import OrderPort
 from courtside.store.journal import Journal, NewOrder
 from courtside.store.journal_tables import OrderRow
 from courtside.strategy.decide import OrderIntent
+from courtside.venue.port import Venue
 
 log = logging.getLogger("courtside.trader")
 # an unresolved order is re-sent (same client_order_id) only this soon after its decision
@@ -63,10 +65,10 @@ def request_of(row: OrderRow) -> OrderRequest:
 
 
 class Executor:
-    """Places intents through an OrderPort and keeps the journal in step with what happened."""
+    """Places intents on a Venue and keeps the journal in step with what happened."""
 
-    def __init__(self, port: OrderPort, journal: Journal, clock: Clock) -> None:
-        self.port = port
+    def __init__(self, venue: Venue, journal: Journal, clock: Clock) -> None:
+        self.venue = venue
         self.journal = journal
         self.clock = clock
 
@@ -103,16 +105,16 @@ class Executor:
         return await self._send(row, request_of(row))
 
     async def retry(self, row: OrderRow) -> Placed:
-        """Send a journalled order again with the SAME client_order_id: Kalshi answers 409 if the first
-        send landed (the client then resolves it to that order), so a retry never makes a second one
-        (kalshi-api.md §0.8, §2.10)."""
+        """Send a journalled order again with the SAME client_order_id: the venue resolves it to the
+        order that landed if the first send did, so a retry never makes a second one (kalshi-api.md
+        §0.8, §2.10)."""
         log.info("re-sending %s with the same client_order_id", row.client_order_id)
-        return await self._send(row, request_of(row))
+        return await self._send(row, request_of(row), again=True)
 
-    async def _send(self, row: OrderRow, req: OrderRequest) -> Placed:
+    async def _send(self, row: OrderRow, req: OrderRequest, *, again: bool = False) -> Placed:
         coid, now = row.client_order_id, self.clock.now
         try:
-            ack = await self.port.create_order(req)
+            ack = await self.venue.place(req, again=again)
         except (OutcomeUnknownError, DuplicateOrderError, RetryableError) as e:
             log.warning("order %s outcome unknown (%s); will resolve by client_order_id", coid, e)
             self.journal.update_order(coid, now(), status="unknown", detail=str(e))
@@ -139,34 +141,43 @@ class Executor:
             self.journal.unmark_traded(event_ticker)
 
     async def resolve_pending(self, *, resend: bool = True) -> list[str]:
-        """Look up every intent/unknown order by client_order_id; one not visible is re-sent with the
-        same id (never a new one), or, with resend=False, left pending. Returns the ids unresolved."""
+        """Settle every intent/unknown order: a young one is sent again under its own id (never a new
+        one), which the venue resolves to the order that landed if it did; an expired or stale one, or
+        any with resend=False, is only looked up. Returns the ids still unresolved."""
         unresolved: list[str] = []
         for row in self.journal.orders(statuses=PENDING):
-            try:
-                found = await self.port.find_order_by_client_id(row.client_order_id, ticker=row.ticker)
-            except ExchangeError as e:
-                log.warning("cannot resolve %s yet: %s", row.client_order_id, e)
-                unresolved.append(row.client_order_id)
-                continue
-            if found is not None:
-                self.record_order(row, found)
-            elif not await self._resend_unseen(row, resend):
+            if resend and not self._expired(row) and not self._stale(row):
+                placed = await self.retry(row)
+                settled = placed.status != "unknown"
+            else:
+                settled = await self._look_up(row, resend)
+            if not settled:
                 unresolved.append(row.client_order_id)
         return unresolved
 
-    async def _resend_unseen(self, row: OrderRow, resend: bool) -> bool:
-        """An order the exchange does not show (yet): True once its fate is settled."""
-        if row.expiration is not None and row.expiration <= self.clock.now():
+    def _expired(self, row: OrderRow) -> bool:
+        return row.expiration is not None and row.expiration <= self.clock.now()
+
+    def _stale(self, row: OrderRow) -> bool:
+        # reads catch up within seconds, so an order unseen this long never landed; its price is stale
+        return self.clock.now() - row.created_at > RESEND_MAX_AGE
+
+    async def _look_up(self, row: OrderRow, resend: bool) -> bool:
+        """Find a pending order by client_order_id without sending anything: True once its fate is
+        settled (found, or unseen and too old or expired to rest: not placed)."""
+        try:
+            found = await self.venue.find_order(row.client_order_id, ticker=row.ticker)
+        except ExchangeError as e:
+            log.warning("cannot resolve %s yet: %s", row.client_order_id, e)
+            return False
+        if found is not None:
+            self.record_order(row, found)
+            return True
+        if self._expired(row):
             log.info("order %s not seen and expired: it can no longer rest", row.client_order_id)
             self.journal.update_order(row.client_order_id, self.clock.now(), status="not_placed")
             return True
-        if not resend:
-            log.info("order %s not seen on the exchange; left pending", row.client_order_id)
-            return False
-        if self.clock.now() - row.created_at > RESEND_MAX_AGE:
-            # reads catch up within seconds, so an order unseen this long never landed; its price is
-            # stale, so the match is freed for a fresh decision instead of re-sending the old one
+        if self._stale(row):
             log.warning(
                 "order %s unseen %s after it was sent: not placed", row.client_order_id, RESEND_MAX_AGE
             )
@@ -175,8 +186,12 @@ class Executor:
             )
             self._free_if_untouched(row.event_ticker)
             return True
-        placed = await self.retry(row)
-        return placed.status != "unknown"
+        log.info(
+            "order %s not seen on the exchange; left pending%s",
+            row.client_order_id,
+            "" if resend else " (not resending)",
+        )
+        return False
 
     def record_order(self, row: OrderRow, order: Order) -> None:
         self.journal.update_order(
@@ -195,12 +210,12 @@ class Executor:
         if row.order_id is None:
             return False
         try:
-            result = await self.port.cancel_order(row.order_id, market_ticker=row.ticker)
+            result = await self.venue.cancel(row.order_id, ticker=row.ticker)
         except ExchangeError as e:
             log.warning("cancel of %s failed: %s", row.client_order_id, e)
             return False
         log.info("cancelled %s on %s: %s", row.client_order_id, row.ticker, reason)
-        found = await self.port.find_order_by_client_id(row.client_order_id, ticker=row.ticker)
+        found = await self.venue.find_order(row.client_order_id, ticker=row.ticker)
         if found is not None and found.status is not OrderStatus.RESTING:
             self.record_order(row, found)
         else:

@@ -8,36 +8,32 @@ from datetime import datetime
 from decimal import Decimal
 
 from courtside.domain.market import Level, OrderBook
-from courtside.domain.orders import BookSide, Order
+from courtside.domain.orders import BookSide, Order, outcome_price_for
 from courtside.markets.match import TennisMatch
-from courtside.risk.checks import RiskLimits
-from courtside.strategy.decide import Decision, NoTrade
-
-
-def outcome_price(outcome: str, yes_price: Decimal) -> Decimal:
-    return yes_price if outcome == "yes" else Decimal(1) - yes_price
+from courtside.strategy.decide import Candidate, NoTrade, StrategyParams
 
 
 def stale_reason(
     route: str,
     yes_price: Decimal,
     match: TennisMatch | None,
-    decision: Decision | None,
+    choice: Candidate | NoTrade | None,
     now: datetime,
-    limits: RiskLimits,
+    params: StrategyParams,
     halted: bool,
 ) -> str | None:
-    """Why a resting order should go, or None to leave it."""
+    """Why a resting order should go, or None to leave it: the scan's choice for its match (made once,
+    before sizing) names the route and price the order should now have."""
     if halted:
         return "trading halted"
     if match is None:
         return "match no longer listed as open"
-    if (match.start - now).total_seconds() < limits.min_minutes * 60:
+    if (match.start - now).total_seconds() < params.min_minutes * 60:
         return "match start is near"
-    if decision is None or isinstance(decision, NoTrade):
-        return "edge gone" + (f": {'; '.join(decision.reasons)}" if decision else "")
-    if decision.quote.route.label != route or decision.yes_price != yes_price:
-        return f"reprice to {decision.quote.route.label} @ {decision.yes_price}"
+    if choice is None or isinstance(choice, NoTrade):
+        return "edge gone" + (f": {'; '.join(choice.reasons)}" if choice else "")
+    if choice.quote.route.label != route or choice.quote.yes_price != yes_price:
+        return f"reprice to {choice.quote.route.label} @ {choice.quote.yes_price}"
     return None
 
 
@@ -50,7 +46,8 @@ def without_own(book: OrderBook, orders: Sequence[Order]) -> OrderBook:
         dict((lv.price, lv.size) for lv in book.no_bids),
     )
     for o in orders:
-        levels, price = (yes, o.yes_price) if o.side is BookSide.BID else (no, Decimal(1) - o.yes_price)
+        levels = yes if o.side is BookSide.BID else no  # a NO bid rests on the NO side at its NO price
+        price = outcome_price_for(o.outcome, o.yes_price)
         if price in levels:
             levels[price] -= o.remaining_count
 

@@ -166,10 +166,10 @@ async def run_doctor(
 ) -> list[Check]:
     """Every check in order; never raises for a venue problem (it becomes a FAIL line)."""
     checks = [await check_exchange(client)]
-    if checks[0].verdict is Verdict.FAIL and client.last_server_date is None:
+    if checks[0].verdict is Verdict.FAIL and client.http.last_server_date is None:
         checks.append(Check("clock", Verdict.SKIP, "no answer from the server to compare with"))
     else:
-        checks.append(check_clock(client.last_server_date, clock))
+        checks.append(check_clock(client.http.last_server_date, clock))
     if with_auth:
         checks.extend(await check_credentials(client, need))
     else:

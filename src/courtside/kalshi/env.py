@@ -23,6 +23,11 @@ class Endpoints:
     ws_url: str
 
     @property
+    def exchange_id(self) -> str:
+        """The exchange's name in the journal: prod, demo, or the REST base URL of any other host."""
+        return self.name if self.name in ("prod", "demo") else self.rest_base
+
+    @property
     def rest_path_prefix(self) -> str:
         """The path part of rest_base, the prefix every signed path starts with."""
         return urlsplit(self.rest_base).path.rstrip("/")

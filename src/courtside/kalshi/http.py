@@ -15,9 +15,10 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import httpx
 
@@ -51,8 +52,33 @@ def not_executed(err: ExchangeError) -> bool:
     return isinstance(err, NetworkError) and not isinstance(err, OutcomeUnknownError)
 
 
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently a request is tried again (kalshi-api.md §1.3)."""
+
+    max_attempts: int = 5
+    backoff_base: float = 0.25  # seconds before the first retry, doubled each time, jittered
+    backoff_cap: float = 8.0
+    write_budget: float = 10.0  # seconds one write may spend on 429 retries
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Where the client's time comes from: injected, so tests never really sleep."""
+
+    now: Monotonic = time.monotonic
+    sleep: Sleep = asyncio.sleep
+
+
+# Pacing: "account" = Basic-tier buckets, resized from GET /account/limits before the first signed
+# request; "off" = no client-side limiter; a RateLimiter = exactly those buckets, never resized.
+Pacing = RateLimiter | Literal["account", "off"]
+
+
 class KalshiHttp:
-    """Base of KalshiClient: one httpx.AsyncClient, optional auth and limiter, bounded retries."""
+    """The HTTP core a KalshiClient holds: one httpx.AsyncClient, optional auth and limiter, bounded
+    retries, cursor paging. `transport=` (httpx.MockTransport, ASGITransport) for tests and the
+    in-process simulator."""
 
     def __init__(
         self,
@@ -60,31 +86,26 @@ class KalshiHttp:
         *,
         auth: httpx.Auth | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        limiter: RateLimiter | None = None,
-        rate_limit: bool = True,
-        sleep: Sleep = asyncio.sleep,
-        rng: random.Random | None = None,
-        max_attempts: int = 5,
-        backoff_base: float = 0.25,
-        backoff_cap: float = 8.0,
-        write_retry_budget: float = 10.0,
         timeout: float = 10.0,
-        now: Monotonic = time.monotonic,
+        retry: RetryPolicy | None = None,
+        pacing: Pacing = "account",
+        timing: Timing | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.endpoints = env if isinstance(env, Endpoints) else resolve_env(env)
         self.auth = auth
-        # Basic-tier buckets unless told; an explicit limiter (or none) is never resized.
-        self.limiter = (
-            limiter if limiter is not None or not rate_limit else RateLimiter(BASIC, now=now, sleep=sleep)
+        self.retry = retry or RetryPolicy()
+        self.timing = timing or Timing()
+        self.limiter: RateLimiter | None = (
+            None
+            if pacing == "off"
+            else RateLimiter(BASIC, now=self.timing.now, sleep=self.timing.sleep)
+            if pacing == "account"
+            else pacing
         )
-        self._size_from_account = limiter is None and rate_limit
-        self._sleep = sleep
-        self._rng = rng or random.Random(0)
-        self.max_attempts = max(1, max_attempts)
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
-        self.write_retry_budget = write_retry_budget  # seconds one write may spend on 429 retries
-        self._now = now
+        self._size_from_account = pacing == "account"
+        # jitter from the OS's entropy unless a test seeds it: instances must not retry in lockstep
+        self._rng = rng or random.Random()
         self.requests_sent = 0
         self.last_server_date: datetime | None = None
         self._http = httpx.AsyncClient(
@@ -108,7 +129,7 @@ class KalshiHttp:
 
     def backoff(self, attempt: int) -> float:
         """Seconds before retry `attempt` (1-based): full-jitter exponential, capped."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2.0 ** (attempt - 1))
+        ceiling = min(self.retry.backoff_cap, self.retry.backoff_base * 2.0 ** (attempt - 1))
         return ceiling * (0.5 + 0.5 * self._rng.random())
 
     async def send(
@@ -158,7 +179,7 @@ class KalshiHttp:
         except (ExchangeError, ParseError) as e:
             log.warning("GET /account/limits failed (%s); pacing at Basic-tier rates", type(e).__name__)
             return None
-        self.limiter = RateLimiter(limits, now=self._now, sleep=self._sleep)
+        self.limiter = RateLimiter(limits, now=self.timing.now, sleep=self.timing.sleep)
         log.info(
             "rate limits: %s tier, read %d/s, write %d/s",
             limits.usage_tier,
@@ -183,9 +204,9 @@ class KalshiHttp:
         self, method: str, path: str, *, params: Params | None = None, body: Any = None, orders: int = 1
     ) -> Any:
         """A write, sent again (same body, so the same client_order_id) only while the answer proves it
-        did not execute: at most `max_attempts` sends within `write_retry_budget` seconds. Anything
+        did not execute: at most `retry.max_attempts` sends within `retry.write_budget` seconds. Anything
         else (a 5xx, a lost answer, a rejection) is raised at once for the caller to resolve."""
-        return await self._retrying(method, path, params, body, orders, not_executed, self.write_retry_budget)
+        return await self._retrying(method, path, params, body, orders, not_executed, self.retry.write_budget)
 
     async def _retrying(
         self,
@@ -199,15 +220,15 @@ class KalshiHttp:
     ) -> Any:
         """`send` with jittered exponential backoff while `retry(error)`; bounded by attempts and,
         when given, by `budget` seconds from the first send (each attempt pays its own tokens)."""
-        started, attempt = self._now(), 1
+        now, started, attempt = self.timing.now, self.timing.now(), 1
         while True:
             try:
                 return await self.send(method, path, params=params, body=body, orders=orders)
             except ExchangeError as e:
-                if not retry(e) or attempt >= self.max_attempts:
+                if not retry(e) or attempt >= self.retry.max_attempts:
                     raise
                 delay = self.backoff(attempt)
-                if budget is not None and self._now() - started + delay > budget:
+                if budget is not None and now() - started + delay > budget:
                     log.warning(
                         "%s %s: %s; retry budget of %.1fs spent", method, path, type(e).__name__, budget
                     )
@@ -215,7 +236,7 @@ class KalshiHttp:
                 log.info(
                     "%s %s failed (%s); retry %d in %.2fs", method, path, type(e).__name__, attempt, delay
                 )
-                await self._sleep(delay)
+                await self.timing.sleep(delay)
                 attempt += 1
 
     async def pages(self, path: str, params: Params, key: str) -> AsyncIterator[list[Any]]:

@@ -18,6 +18,7 @@ from courtside.domain.market import (
     FeeSchedule,
     FeeType,
     Level,
+    MalformedEvent,
     Market,
     MarketStatus,
     OrderBook,
@@ -159,6 +160,17 @@ def parse_event(data: Any, extra_markets: list[Any] | None = None) -> Event:
         fees_override=_fees_override(w),
         exchange_index=w.opt_integer("exchange_index"),
     )
+
+
+def parse_listed_event(raw: Any) -> Event | MalformedEvent:
+    """One event of a listing, parsed on its own: a broken one (a nested market without price_ranges, a
+    start of "TBD", ...) comes back as MalformedEvent with the reason instead of failing the page."""
+    try:
+        return parse_event(raw)
+    except ParseError as e:
+        ticker = raw.get("event_ticker") if isinstance(raw, dict) else None
+        name = ticker if isinstance(ticker, str) and ticker else "<no event_ticker>"
+        return MalformedEvent(name, f"malformed listing: {e}")
 
 
 def _levels(w: Wire, key: str) -> tuple[Level, ...]:

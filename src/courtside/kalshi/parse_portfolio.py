@@ -13,6 +13,7 @@ from courtside.domain.money import CENT, ZERO
 from courtside.domain.orders import (
     Balance,
     BookSide,
+    CancelResult,
     Fill,
     Order,
     OrderAck,
@@ -20,9 +21,10 @@ from courtside.domain.orders import (
     Outcome,
     Position,
     Settlement,
+    yes_price_for,
 )
 from courtside.kalshi.fields import Wire
-from courtside.kalshi.results import AmendResult, CancelResult, DecreaseResult, TransferResult
+from courtside.kalshi.results import AmendResult, DecreaseResult, TransferResult
 
 # Legacy (side, action) -> V2 book side (kalshi-api.md §2.11 mapping).
 LEGACY_SIDE = {("yes", "buy"): "bid", ("no", "sell"): "bid", ("no", "buy"): "ask", ("yes", "sell"): "ask"}
@@ -109,7 +111,7 @@ def ack_from_order(order: Order) -> OrderAck:
     avg_price = None
     if filled > 0:
         paid = cost / filled
-        avg_price = paid if order.outcome is Outcome.YES else (Decimal(1) - paid)
+        avg_price = yes_price_for(order.outcome, paid)
     return OrderAck(
         order_id=order.order_id,
         client_order_id=order.client_order_id,

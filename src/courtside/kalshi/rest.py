@@ -2,22 +2,43 @@
 
 Public market data needs no auth; portfolio calls need a KalshiAuth. Lists follow every page
 until the cursor is "" or null; `iter_*` variants stream large listings. Endpoints and
-parameters: kalshi-api.md §2. Order writes live in writes.py, the HTTP core in http.py.
+parameters: kalshi-api.md §2. The client holds its HTTP core (http.py: signing, pacing, retries,
+paging); order writes are sent once (again only on 429) and answered as Kalshi answers: making a
+create idempotent by client_order_id is KalshiVenue's policy (venue.py), not the client's.
 """
 
 from __future__ import annotations
 
+import random
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
+from typing import Any, Self, Unpack
 
-from courtside.domain.errors import ParseError
-from courtside.domain.market import Event, ExchangeStatus, Market, OrderBook, Series, Trade
-from courtside.domain.orders import Balance, Fill, Order, Position, Settlement
-from courtside.kalshi.http import Params
+import httpx
+
+from courtside.domain.errors import NotFoundError, OutcomeUnknownError, ParseError
+from courtside.domain.market import Event, ExchangeStatus, MalformedEvent, Market, OrderBook, Series, Trade
+from courtside.domain.money import fmt_count, fmt_dollars
+from courtside.domain.orders import (
+    Balance,
+    BookSide,
+    CancelResult,
+    Fill,
+    Order,
+    OrderAck,
+    OrderRequest,
+    Position,
+    Settlement,
+)
+from courtside.kalshi.env import Endpoints
+from courtside.kalshi.filters import EventFilters, FillFilters, MarketFilters, OrderFilters, TradeFilters
+from courtside.kalshi.http import KalshiHttp, Pacing, Params, RetryPolicy, Timing
 from courtside.kalshi.parse import (
     parse_account_limits,
     parse_event,
     parse_exchange_status,
+    parse_listed_event,
     parse_market,
     parse_orderbook,
     parse_orderbooks,
@@ -25,16 +46,26 @@ from courtside.kalshi.parse import (
     parse_trade,
 )
 from courtside.kalshi.parse_portfolio import (
+    parse_amend,
     parse_balance,
+    parse_cancel,
+    parse_decrease,
     parse_fill,
     parse_order,
+    parse_order_ack,
     parse_position,
     parse_settlement,
     parse_transfer,
 )
 from courtside.kalshi.ratelimit import AccountLimits, RateLimiter
-from courtside.kalshi.results import TransferResult
-from courtside.kalshi.writes import OrderWrites
+from courtside.kalshi.results import (
+    AmendResult,
+    BatchCancelItem,
+    BatchCreateItem,
+    DecreaseResult,
+    TransferResult,
+)
+from courtside.kalshi.writes import ORDERS, batch_cancelled, batch_created, has_error, order_body, orders_of
 
 MAX_MARKETS_PAGE = 1000
 MAX_EVENTS_PAGE = 200
@@ -46,12 +77,56 @@ def _csv(values: Sequence[str] | None) -> str | None:
     return ",".join(values) if values else None
 
 
-class KalshiClient(OrderWrites):
-    """Async Kalshi client. `KalshiClient("demo", auth=creds.auth())`; `transport=` for tests."""
+class KalshiClient:
+    """Async Kalshi client. `KalshiClient("demo", auth=creds.auth())`; `transport=` for tests and
+    the in-process simulator (httpx.ASGITransport)."""
+
+    def __init__(
+        self,
+        env: str | Endpoints = "prod",
+        *,
+        auth: httpx.Auth | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+        retry: RetryPolicy | None = None,
+        pacing: Pacing = "account",
+        timing: Timing | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.http = KalshiHttp(
+            env,
+            auth=auth,
+            transport=transport,
+            timeout=timeout,
+            retry=retry,
+            pacing=pacing,
+            timing=timing,
+            rng=rng,
+        )
+
+    @property
+    def endpoints(self) -> Endpoints:
+        return self.http.endpoints
+
+    @property
+    def auth(self) -> httpx.Auth | None:
+        return self.http.auth
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def __repr__(self) -> str:
+        return f"KalshiClient({self.endpoints.rest_base}, auth={'yes' if self.auth else 'no'})"
 
     # ---- exchange, series, events -------------------------------------------------------
     async def get_exchange_status(self) -> ExchangeStatus:
-        return parse_exchange_status(await self.get("exchange/status"))
+        return parse_exchange_status(await self.http.get("exchange/status"))
 
     async def get_series_list(
         self, category: str | None = None, tags: Sequence[str] | None = None
@@ -59,13 +134,13 @@ class KalshiClient(OrderWrites):
         """GET /series?category=Sports&tags=Tennis; malformed series are logged and skipped."""
         return [
             s
-            async for s in self.each(
+            async for s in self.http.each(
                 "series", {"category": category, "tags": _csv(tags)}, "series", parse_series
             )
         ]
 
     async def get_series(self, series_ticker: str) -> Series:
-        data = await self.get(f"series/{series_ticker}")
+        data = await self.http.get(f"series/{series_ticker}")
         return parse_series(data.get("series") if isinstance(data, dict) else None)
 
     def iter_events(
@@ -86,14 +161,29 @@ class KalshiClient(OrderWrites):
             "min_close_ts": min_close_ts,
             "limit": min(limit, MAX_EVENTS_PAGE),
         }
-        return self.each("events", params, "events", parse_event)
+        return self.http.each("events", params, "events", parse_event)
 
-    async def get_events(self, **filters: object) -> list[Event]:
+    async def iter_event_listing(
+        self, *, series_ticker: str, status: str = "open", with_nested_markets: bool = True
+    ) -> AsyncIterator[Event | MalformedEvent]:
+        """GET /events, every page, each event parsed on its own: a malformed one is yielded as
+        MalformedEvent with its reason (the trader reports it) instead of being dropped."""
+        params: Params = {
+            "series_ticker": series_ticker,
+            "status": status,
+            "with_nested_markets": with_nested_markets or None,
+            "limit": MAX_EVENTS_PAGE,
+        }
+        async for items in self.http.pages("events", params, "events"):
+            for raw in items:
+                yield parse_listed_event(raw)
+
+    async def get_events(self, **filters: Unpack[EventFilters]) -> list[Event]:
         """GET /events, every page (filters as in iter_events)."""
-        return [e async for e in self.iter_events(**filters)]  # type: ignore[arg-type]
+        return [e async for e in self.iter_events(**filters)]
 
     async def get_event(self, event_ticker: str, *, with_nested_markets: bool = True) -> Event:
-        data = await self.get(f"events/{event_ticker}", {"with_nested_markets": with_nested_markets})
+        data = await self.http.get(f"events/{event_ticker}", {"with_nested_markets": with_nested_markets})
         if not isinstance(data, dict):
             raise ParseError(f"event {event_ticker}", "response is not an object")
         top = data.get("markets")
@@ -131,26 +221,28 @@ class KalshiClient(OrderWrites):
             "mve_filter": mve_filter,
             "limit": min(limit, MAX_MARKETS_PAGE),
         }
-        return self.each("markets", params, "markets", parse_market)
+        return self.http.each("markets", params, "markets", parse_market)
 
-    async def get_markets(self, **filters: object) -> list[Market]:
+    async def get_markets(self, **filters: Unpack[MarketFilters]) -> list[Market]:
         """GET /markets, every page (filters as in iter_markets)."""
-        return [m async for m in self.iter_markets(**filters)]  # type: ignore[arg-type]
+        return [m async for m in self.iter_markets(**filters)]
 
     async def get_market(self, ticker: str) -> Market:
-        data = await self.get(f"markets/{ticker}")
+        data = await self.http.get(f"markets/{ticker}")
         return parse_market(data.get("market") if isinstance(data, dict) else None)
 
     async def get_orderbook(self, ticker: str, depth: int | None = None) -> OrderBook:
         """Bids on both legs, best first; implied asks come from OrderBook."""
-        return parse_orderbook(ticker, await self.get(f"markets/{ticker}/orderbook", {"depth": depth}))
+        return parse_orderbook(ticker, await self.http.get(f"markets/{ticker}/orderbook", {"depth": depth}))
 
     async def get_orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
         """GET /markets/orderbooks?tickers=..., in batches of 100 tickers."""
         books: dict[str, OrderBook] = {}
         for i in range(0, len(tickers), ORDERBOOK_BATCH):
             chunk = tickers[i : i + ORDERBOOK_BATCH]
-            books.update(parse_orderbooks(await self.get("markets/orderbooks", {"tickers": _csv(chunk)})))
+            books.update(
+                parse_orderbooks(await self.http.get("markets/orderbooks", {"tickers": _csv(chunk)}))
+            )
         return books
 
     def iter_trades(
@@ -162,10 +254,10 @@ class KalshiClient(OrderWrites):
         limit: int = 1000,
     ) -> AsyncIterator[Trade]:
         params: Params = {"ticker": ticker, "min_ts": min_ts, "max_ts": max_ts, "limit": min(limit, 1000)}
-        return self.each("markets/trades", params, "trades", parse_trade)
+        return self.http.each("markets/trades", params, "trades", parse_trade)
 
-    async def get_trades(self, **filters: object) -> list[Trade]:
-        return [t async for t in self.iter_trades(**filters)]  # type: ignore[arg-type]
+    async def get_trades(self, **filters: Unpack[TradeFilters]) -> list[Trade]:
+        return [t async for t in self.iter_trades(**filters)]
 
     # ---- portfolio reads (auth) ---------------------------------------------------------
     async def get_balance(
@@ -174,7 +266,7 @@ class KalshiClient(OrderWrites):
         """Without exchange_index, the sum of all shards; with it, that shard's (kalshi-api.md §2.8).
         For the cash an order on a shard can use, see kalshi.shards.shard_funds."""
         params = {"exchange_index": exchange_index, "subaccount": subaccount}
-        return parse_balance(await self.get("portfolio/balance", params), exchange_index)
+        return parse_balance(await self.http.get("portfolio/balance", params), exchange_index)
 
     async def get_positions(
         self,
@@ -196,7 +288,9 @@ class KalshiClient(OrderWrites):
             "subaccount": subaccount,
             "limit": MAX_PORTFOLIO_PAGE,
         }
-        return [p async for p in self.each("portfolio/positions", params, "market_positions", parse_position)]
+        return [
+            p async for p in self.http.each("portfolio/positions", params, "market_positions", parse_position)
+        ]
 
     def iter_orders(
         self,
@@ -219,13 +313,13 @@ class KalshiClient(OrderWrites):
             "subaccount": subaccount,
             "limit": min(limit, MAX_PORTFOLIO_PAGE),
         }
-        return self.each("portfolio/orders", params, "orders", parse_order)
+        return self.http.each("portfolio/orders", params, "orders", parse_order)
 
-    async def get_orders(self, **filters: object) -> list[Order]:
-        return [o async for o in self.iter_orders(**filters)]  # type: ignore[arg-type]
+    async def get_orders(self, **filters: Unpack[OrderFilters]) -> list[Order]:
+        return [o async for o in self.iter_orders(**filters)]
 
     async def get_order(self, order_id: str) -> Order:
-        data = await self.get(f"portfolio/orders/{order_id}")
+        data = await self.http.get(f"portfolio/orders/{order_id}")
         return parse_order(data.get("order") if isinstance(data, dict) else None)
 
     def iter_fills(
@@ -244,10 +338,10 @@ class KalshiClient(OrderWrites):
             "max_ts": max_ts,
             "limit": limit,
         }
-        return self.each("portfolio/fills", params, "fills", parse_fill)
+        return self.http.each("portfolio/fills", params, "fills", parse_fill)
 
-    async def get_fills(self, **filters: object) -> list[Fill]:
-        return [f async for f in self.iter_fills(**filters)]  # type: ignore[arg-type]
+    async def get_fills(self, **filters: Unpack[FillFilters]) -> list[Fill]:
+        return [f async for f in self.iter_fills(**filters)]
 
     async def get_settlements(
         self,
@@ -264,17 +358,19 @@ class KalshiClient(OrderWrites):
             "max_ts": max_ts,
             "limit": MAX_PORTFOLIO_PAGE,
         }
-        return [s async for s in self.each("portfolio/settlements", params, "settlements", parse_settlement)]
+        return [
+            s async for s in self.http.each("portfolio/settlements", params, "settlements", parse_settlement)
+        ]
 
     async def get_account_limits(self) -> AccountLimits:
-        return parse_account_limits(await self.get("account/limits"))
+        return parse_account_limits(await self.http.get("account/limits"))
 
     async def use_account_limits(self) -> AccountLimits:
         """Read GET /account/limits now and pace every later request with buckets of that size
         (a signed client does this by itself before its first signed request)."""
-        self._size_from_account = False
+        self.http._size_from_account = False
         limits = await self.get_account_limits()
-        self.limiter = RateLimiter(limits, now=self._now, sleep=self._sleep)
+        self.http.limiter = RateLimiter(limits, now=self.http.timing.now, sleep=self.http.timing.sleep)
         return limits
 
     async def intra_exchange_transfer(
@@ -293,5 +389,81 @@ class KalshiClient(OrderWrites):
             "destination_exchange_shard": destination_shard,
         }
         return parse_transfer(
-            await self.write("POST", "portfolio/intra_exchange_instance_transfer", body=body)
+            await self.http.write("POST", "portfolio/intra_exchange_instance_transfer", body=body)
         )
+
+    # ---- order writes (V2) ------------------------------------------------------------------
+    async def create_order(self, req: OrderRequest) -> OrderAck:
+        """POST /portfolio/events/orders, sent again unchanged (same client_order_id, one generated
+        when the request has none) only while Kalshi answers 429. A lost answer, a 409 or a 5xx is
+        raised as such: resolving it by client_order_id is the venue's policy (venue.py)."""
+        coid = req.client_order_id or str(uuid.uuid4())
+        return parse_order_ack(await self.http.write("POST", ORDERS, body=order_body(req, coid)))
+
+    async def cancel_order(self, order_id: str, *, market_ticker: str | None = None) -> CancelResult:
+        """DELETE /portfolio/events/orders/{id}. A 404 (already canceled, executed or unknown) is
+        CancelResult(gone=True), not an error; a cancel whose answer was lost is sent once more
+        (repeating a cancel is harmless: the second answers 404 if the first was done)."""
+        params = {"market_ticker": market_ticker} if market_ticker else None
+        path = f"{ORDERS}/{order_id}"
+        try:
+            try:
+                return parse_cancel(await self.http.write("DELETE", path, params=params))
+            except OutcomeUnknownError:
+                return parse_cancel(await self.http.write("DELETE", path, params=params))
+        except NotFoundError:
+            return CancelResult(order_id=order_id, reduced_by=Decimal(0), gone=True)
+
+    async def amend_order(
+        self,
+        order_id: str,
+        *,
+        ticker: str,
+        side: BookSide,
+        price: Decimal,
+        count: Decimal,
+        client_order_id: str | None = None,
+        updated_client_order_id: str | None = None,
+    ) -> AmendResult:
+        """POST .../{id}/amend; `count` = already filled + desired remaining."""
+        body: dict[str, Any] = {
+            "ticker": ticker,
+            "side": side.value,
+            "price": fmt_dollars(price, 4),
+            "count": fmt_count(count),
+        }
+        if client_order_id:
+            body["client_order_id"] = client_order_id
+        if updated_client_order_id:
+            body["updated_client_order_id"] = updated_client_order_id
+        return parse_amend(await self.http.write("POST", f"{ORDERS}/{order_id}/amend", body=body))
+
+    async def decrease_order(
+        self, order_id: str, *, reduce_by: Decimal | None = None, reduce_to: Decimal | None = None
+    ) -> DecreaseResult:
+        """POST .../{id}/decrease with exactly one of reduce_by / reduce_to."""
+        if (reduce_by is None) == (reduce_to is None):
+            raise ValueError("give exactly one of reduce_by and reduce_to")
+        body = (
+            {"reduce_by": fmt_count(reduce_by)}
+            if reduce_by is not None
+            else {"reduce_to": fmt_count(reduce_to or Decimal(0))}
+        )
+        return parse_decrease(await self.http.write("POST", f"{ORDERS}/{order_id}/decrease", body=body))
+
+    async def batch_create_orders(self, reqs: Sequence[OrderRequest]) -> list[BatchCreateItem]:
+        """POST .../batched; each order gets an ack or its own error (the batch is re-sent only on 429)."""
+        bodies = [order_body(r, r.client_order_id or str(uuid.uuid4())) for r in reqs]
+        data = await self.http.write("POST", f"{ORDERS}/batched", body={"orders": bodies}, orders=len(bodies))
+        return batch_created(data)
+
+    async def batch_cancel_orders(self, order_ids: Sequence[str]) -> list[BatchCancelItem]:
+        """DELETE .../batched; a 404-type item error becomes CancelResult(gone=True)."""
+        body = {"orders": [{"order_id": oid} for oid in order_ids]}
+        data = await self.http.write("DELETE", f"{ORDERS}/batched", body=body, orders=len(order_ids))
+        return batch_cancelled(data)
+
+    async def cancel_all_orders(self, *, subaccount: int | None = None) -> list[CancelResult]:
+        """DELETE /portfolio/events/orders: cancels every resting order."""
+        data = await self.http.write("DELETE", ORDERS, params={"subaccount": subaccount})
+        return [parse_cancel(raw) for raw in orders_of(data) if not has_error(raw)]

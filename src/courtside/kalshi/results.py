@@ -6,19 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from courtside.domain.errors import ExchangeError
-from courtside.domain.orders import Order, OrderAck
-
-
-@dataclass(frozen=True, slots=True)
-class CancelResult:
-    """Outcome of a cancel. `gone=True` means Kalshi answered 404: the order was already canceled,
-    executed or unknown, so nothing rests any more (kalshi-api.md §0.8); `reduced_by` is then 0."""
-
-    order_id: str
-    reduced_by: Decimal
-    gone: bool = False
-    client_order_id: str | None = None
-    ts_ms: int | None = None
+from courtside.domain.orders import CancelResult, OrderAck
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +40,6 @@ class BatchCreateItem:
 class BatchCancelItem:
     result: CancelResult | None
     error: ExchangeError | None
-
-
-@dataclass(frozen=True, slots=True)
-class CreateOutcome:
-    """How a create ended: a fresh ack, or an order found by client_order_id after a lost answer."""
-
-    ack: OrderAck
-    recovered: Order | None = None
 
 
 @dataclass(frozen=True, slots=True)

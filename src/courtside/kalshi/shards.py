@@ -2,37 +2,22 @@
 
 Tennis events trade on shard 3 and an order there fails for insufficient balance unless the
 collateral already sits on shard 3 (kalshi-api.md §0.7). `GET /portfolio/balance` without
-`exchange_index` sums every shard (§2.8), so the shard is asked for by name. doctor, the trader
-and `courtside fund` all read it here.
+`exchange_index` sums every shard (§2.8), so the shard is asked for by name. doctor, `courtside fund`
+and KalshiVenue.funds all read it here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Protocol
 
 from courtside.domain.errors import DataError
-from courtside.domain.orders import TENNIS_SHARD, Balance
+from courtside.domain.orders import TENNIS_SHARD, Balance, ShardFunds
 
 
 class BalanceReader(Protocol):
     async def get_balance(
         self, *, exchange_index: int | None = None, subaccount: int | None = None
     ) -> Balance: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ShardFunds:
-    """One shard's cash and the value of the positions held there, as the venue reports them."""
-
-    shard: int
-    cash: Decimal
-    portfolio_value: Decimal
-
-    @property
-    def bankroll(self) -> Decimal:
-        return self.cash + self.portfolio_value
 
 
 async def shard_funds(reader: BalanceReader, shard: int = TENNIS_SHARD) -> ShardFunds:

@@ -15,17 +15,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from courtside.domain.errors import DataError
-from courtside.domain.market import Event, Series
-from courtside.domain.tennis import PlayerRef, Tour
-from courtside.markets.listing import Malformed, open_events
+from courtside.domain.market import Event, MalformedEvent, Series
+from courtside.domain.tennis import MATCH_WINNER_SERIES, PlayerRef, Tour
 from courtside.markets.match import Side, Skip, TennisMatch, parse_match
-from courtside.markets.ports import DEFAULT_SERIES as DEFAULT_SERIES
-from courtside.markets.ports import MarketData
+from courtside.venue.port import MarketData
 
 if TYPE_CHECKING:  # the registry pulls in pandas; the journal commands never need it
     from courtside.data.registry import Resolution
 
 log = logging.getLogger("courtside.markets")
+DEFAULT_SERIES: tuple[str, ...] = MATCH_WINNER_SERIES  # traded by default (kalshi-api.md §5.1)
 
 NOT_SINGLES_WINNER = re.compile(
     r"DOUBLES|SETWINNER|GTOTAL|GSPREAD|SSPREAD|TOTALSETS|EXACT|ADVANCE|STAGE|GRANDSLAM|TOURNWIN"
@@ -116,12 +115,11 @@ class Identifier:
 
 async def discover(data: MarketData, wanted: Sequence[str], identifier: Identifier) -> Discovery:
     """Every open event of the wanted series, parsed and identified, or skipped with its reason."""
-    listed = await data.get_series_list(category="Sports", tags=["Tennis"])
-    out = Discovery(series=wanted_series(listed, wanted))
+    out = Discovery(series=wanted_series(await data.tennis_series(), wanted))
     for series in out.series:
-        async for event in open_events(data, series.ticker):
+        async for event in data.open_events(series.ticker):
             out.events += 1
-            if isinstance(event, Malformed):
+            if isinstance(event, MalformedEvent):
                 out.skipped.append(Skipped(event.event_ticker, event.reason))
                 continue
             _add(out, event, series, identifier)

@@ -10,7 +10,7 @@ own equity) beside the global state of the kill switch; `strictest` gives the st
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -30,9 +30,9 @@ class TradingState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RiskLimits:
-    max_hours: float = 48.0
-    min_minutes: float = 10.0
-    min_volume: Decimal = Decimal(100)
+    """Limits on the account and on each order; which matches are tradable at all (the time window,
+    the volume traded) is the strategy's (strategy/decide.py), checked there once."""
+
     max_book_age_s: float = 120.0
     max_orders_per_scan: int = 5
     max_exposure: Decimal = Decimal(500)
@@ -107,22 +107,6 @@ def check_one_per_match(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None
     return None
 
 
-def check_time(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
-    hours = (p.match.start - v.now).total_seconds() / 3600
-    if hours > lim.max_hours:
-        return f"starts in {hours:.1f} h, beyond max-hours {lim.max_hours}"
-    if hours * 60 < lim.min_minutes:
-        return f"starts in {hours * 60:.0f} min, inside the {lim.min_minutes:.0f} min cut-off"
-    return None
-
-
-def check_volume(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
-    market = p.match.a.market if p.intent.ticker == p.match.a.market.ticker else p.match.b.market
-    if market.volume < lim.min_volume:
-        return f"volume {market.volume} below min-volume {lim.min_volume}"
-    return None
-
-
 def check_stale(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
     book = p.books.get(p.intent.ticker)
     if book is None:
@@ -177,6 +161,23 @@ def drawdown_stop(v: RiskView, lim: RiskLimits) -> tuple[TradingState, str] | No
     return None if reason is None else (TradingState.REDUCING, reason)
 
 
+def assess(
+    view: RiskView,
+    limits: RiskLimits,
+    own: tuple[TradingState, str] = (TradingState.ACTIVE, ""),
+    shared: tuple[TradingState, str] = (TradingState.ACTIVE, ""),
+) -> tuple[RiskView, str | None]:
+    """The state an account trades under, from the facts in `view`: its own stop (`own`: a drawdown
+    stop kept from before), a drawdown breached now while it is ACTIVE, and a state it shares with
+    others (`shared`: the kill switch's and `courtside kill --reducing`), the strictest winning.
+    Returns the view in that state and the reason of a drawdown stop that trips now (for the caller
+    to keep: the trader in its journal, the backtest for the rest of the run), else None. Pure."""
+    tripped = drawdown_stop(replace(view, state=own[0]), limits)
+    mine = tripped if tripped is not None else own
+    state, reason = strictest(shared, mine)
+    return replace(view, state=state, state_reason=reason), tripped[1] if tripped else None
+
+
 _STRICTNESS = {TradingState.ACTIVE: 0, TradingState.REDUCING: 1, TradingState.HALTED: 2}
 
 
@@ -193,8 +194,6 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_unresolved,
     check_exchange,
     check_one_per_match,
-    check_time,
-    check_volume,
     check_stale,
     check_orders_per_scan,
     check_exposure,

@@ -15,6 +15,7 @@ from sqlalchemy import DateTime, Float, Integer, String, Text, TypeDecorator, Un
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
+from courtside.domain.orders import Outcome, outcome_price_for
 from courtside.store.db import Base
 
 __all__ = [
@@ -146,6 +147,11 @@ class OrderRow(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def full_cost(self) -> Decimal:
+        """What the order ties up at its full count: contracts x the price of the outcome it buys."""
+        return self.count * outcome_price_for(Outcome(self.outcome), self.yes_price)
 
 
 class FillRow(Base):

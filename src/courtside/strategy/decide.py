@@ -1,4 +1,10 @@
-"""decide(): from a priced match and both books to an order intent or the reasons for none (pure)."""
+"""From a priced match and both books to an order intent, or the reasons for none (pure).
+
+Two steps, each taken once per match: `choose` finds the route to trade (the belief, every route's
+quote, the time window, the volume, the value-edge and EV thresholds at the reference size) and
+`size` sizes that choice on the room left after the orders placed before it (Kelly and every cap,
+the quote again at the final count). `decide` is both at once (the backtest, a --stream reaction).
+The time window and minimum volume are checked here and nowhere else."""
 
 from __future__ import annotations
 
@@ -22,7 +28,8 @@ from courtside.pricing.edge import (
     price_routes,
     taker_quote,
 )
-from courtside.strategy.sizing import SizingParams, all_in_cost, room, size
+from courtside.strategy.sizing import SizingParams, all_in_cost, room
+from courtside.strategy.sizing import size as size_contracts
 
 
 class OrderStyle(StrEnum):
@@ -106,6 +113,20 @@ class OrderIntent:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """A route that clears every threshold at the reference size: what to trade, before sizing."""
+
+    priced: PricedMatch
+    quote: Quote
+    quotes: tuple[Quote, ...]
+    belief: Belief
+
+    @property
+    def event_ticker(self) -> str:
+        return self.priced.match.event_ticker
+
+
+@dataclass(frozen=True, slots=True)
 class NoTrade:
     reasons: tuple[str, ...]
     best: Quote | None = None
@@ -156,13 +177,14 @@ def _thresholds(quote: Quote, priced: PricedMatch, params: StrategyParams) -> li
         reasons.append(f"EV {quote.ev:.4f} < min-ev {params.min_ev}")
     match = priced.match
     market = match.a.market if quote.route.ticker == match.a.market.ticker else match.b.market
-    if market.volume < params.min_volume:
+    if market.volume < params.min_volume:  # contracts traded so far: a one-off quote is not a market
         reasons.append(f"volume {market.volume} < min-volume {params.min_volume}")
     return reasons
 
 
-def _timing(match: TennisMatch, now: datetime, params: StrategyParams) -> str | None:
-    hours = (match.start - now).total_seconds() / 3600
+def timing_reason(start: datetime, now: datetime, params: StrategyParams) -> str | None:
+    """Why a match is outside the trading window (--max-hours ahead, not inside --min-minutes)."""
+    hours = (start - now).total_seconds() / 3600
     if hours > params.max_hours:
         return f"starts in {hours:.1f} h > max-hours {params.max_hours}"
     if hours * 60 < params.min_minutes:
@@ -183,10 +205,11 @@ def belief(priced: PricedMatch, a: Leg, b: Leg, params: StrategyParams) -> Belie
     return Belief(priced.p_a, p_market, blend(priced.p_a, p_market, w), w)
 
 
-def decide(
-    priced: PricedMatch, books: Mapping[str, OrderBook], params: StrategyParams, state: StrategyState
-) -> Decision:
-    """The best route that clears every threshold, sized; or NoTrade with every reason found."""
+def choose(
+    priced: PricedMatch, books: Mapping[str, OrderBook], params: StrategyParams, now: datetime
+) -> Candidate | NoTrade:
+    """The best route that clears every threshold at the reference size; or NoTrade with every
+    reason found."""
     match = priced.match
     pair = legs(match, books)
     if pair is None:
@@ -194,44 +217,47 @@ def decide(
     held = belief(priced, pair[0], pair[1], params)
     if isinstance(held, str):
         return NoTrade((held,))
-    decision = _decide(priced, pair, held.p, books, params, state)
-    return replace(decision, belief=held)
-
-
-def _decide(
-    priced: PricedMatch,
-    pair: tuple[Leg, Leg],
-    p_a: float,
-    books: Mapping[str, OrderBook],
-    params: StrategyParams,
-    state: StrategyState,
-) -> Decision:
-    match = priced.match
     edge = replace(params.edge, ref_count=params.sizing.max_size, min_value=params.min_value)
-    quotes = price_routes(p_a, pair[0], pair[1], match.fees, edge)
-    timing = _timing(match, state.now, params)
+    quotes = price_routes(held.p, pair[0], pair[1], match.fees, edge)
+    timing = timing_reason(match.start, now, params)
     chosen = _pick(quotes, params)
     if chosen is None:
         best = max(quotes, key=lambda q: q.ev, default=None)
         reasons = [*(best.refusals if best else ("no price on any route",)), *filter(None, [timing])]
-        return NoTrade(tuple(reasons), best, quotes)
+        return NoTrade(tuple(reasons), best, quotes, held)
     reasons = _thresholds(chosen, priced, params) + list(filter(None, [timing]))
     if reasons:
-        return _refusal(chosen, reasons, quotes, priced, params, timing)
-    sized = size(chosen, params.sizing, state.bankroll, state.open_exposure, state.cash)
+        return replace(_refusal(chosen, reasons, quotes, priced, params, timing), belief=held)
+    return Candidate(priced, chosen, quotes, held)
+
+
+def size(
+    c: Candidate, books: Mapping[str, OrderBook], params: StrategyParams, state: StrategyState
+) -> OrderIntent | NoTrade:
+    """The candidate sized on the room left now (Kelly and every cap, whole contracts), priced again
+    at that count and checked again; or NoTrade saying which cap left no room."""
+    sized = size_contracts(c.quote, params.sizing, state.bankroll, state.open_exposure, state.cash)
     if sized.count <= 0:
-        return NoTrade((sized.reason,), chosen, quotes)
-    final = _fit(chosen, sized.count, priced, books, params, state)
+        return NoTrade((sized.reason,), c.quote, c.quotes, c.belief)
+    final = _fit(c.quote, sized.count, c.priced, books, params, state)
     if isinstance(final, str):
-        return NoTrade((final,), chosen, quotes)
-    again = _thresholds(final, priced, params)
+        return NoTrade((final,), c.quote, c.quotes, c.belief)
+    again = _thresholds(final, c.priced, params)
     if again:
-        return NoTrade(tuple(f"at {final.count} contracts: {r}" for r in again), final, quotes)
-    tif, expiry = _tif(final, match, params)
+        return NoTrade(tuple(f"at {final.count} contracts: {r}" for r in again), final, c.quotes, c.belief)
+    tif, expiry = _tif(final, c.priced.match, params)
     binding = (
         sized.binding if final.count == sized.count else "exposure" if state.cash is None else "room left"
     )
-    return OrderIntent(match.event_ticker, final, final.count, tif, expiry, binding, quotes)
+    return OrderIntent(c.event_ticker, final, final.count, tif, expiry, binding, c.quotes, c.belief)
+
+
+def decide(
+    priced: PricedMatch, books: Mapping[str, OrderBook], params: StrategyParams, state: StrategyState
+) -> Decision:
+    """choose, then size on `state`: one match decided on its own."""
+    chosen = choose(priced, books, params, state.now)
+    return chosen if isinstance(chosen, NoTrade) else size(chosen, books, params, state)
 
 
 def _fit(

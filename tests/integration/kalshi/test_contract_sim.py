@@ -27,7 +27,9 @@ from courtside.domain.market import FeeSchedule, FeeType
 from courtside.domain.orders import BookSide, OrderRequest, OrderStatus, SelfTradePrevention, TimeInForce
 from courtside.domain.tennis import Tour
 from courtside.kalshi.auth import KalshiAuth, system_now_ms
+from courtside.kalshi.http import Timing
 from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.venue import KalshiVenue
 from courtside.kalshi.ws import KalshiWebSocket
 from courtside.kalshi.ws_events import FillEvent
 from courtside.pricing.fees import kalshi_fee
@@ -135,7 +137,7 @@ async def test_scan_of_1500_markets_across_two_series(s: SimSession) -> None:
     assert expected > 1000
     async with KalshiClient(s.base_url) as c:
         markets = await c.get_markets(status="open")
-        assert c.requests_sent == 2  # limit 1000: two pages, the last with cursor ""
+        assert c.http.requests_sent == 2  # limit 1000: two pages, the last with cursor ""
         assert len({m.ticker for m in markets}) == expected
         events = await c.get_events(series_ticker="KXATPMATCH", with_nested_markets=True)
     atp = [e for e in bundle["events"] if e["series_ticker"] == "KXATPMATCH"]
@@ -258,13 +260,13 @@ async def test_duplicate_client_id_resolves_to_the_first_order_and_cancel_twice(
     req = order(t, BookSide.BID, 1, "0.10", TimeInForce.GTC, client_order_id="dup-1")
     async with trader(s) as c:
         first = await c.create_order(req)
-        again = await c.create_order(req)  # 409 order_already_exists: our order, found by id
+        again = await KalshiVenue(c).place(req)  # 409 order_already_exists: our order, found by id
         assert again.order_id == first.order_id
         cancel = await c.cancel_order(first.order_id)
         twice = await c.cancel_order(first.order_id)
-        reuse = await c.create_order(req)  # still 409 after the cancel: resolves to the canceled order
+        reuse = await KalshiVenue(c).place(req)  # still 409 after the cancel: the canceled order
         with pytest.raises(Exception, match="order already exists"):
-            await c.create_order(dataclasses.replace(req, count=D(2)))
+            await KalshiVenue(c).place(dataclasses.replace(req, count=D(2)))
         orders = await c.get_orders(ticker=t)
     assert (cancel.gone, cancel.reduced_by) == (False, D(1))
     assert (twice.gone, twice.reduced_by) == (True, D(0))
@@ -283,7 +285,7 @@ async def test_dropped_post_answer_is_resolved_over_http(
     mm_quote(s, t, quote, "0.52", 10)
     s.control.fault(method="POST", path_regex="/portfolio/events/orders$", drop_after_send=True, count=1)
     async with trader(s) as c:
-        ack = await c.create_order(order(t, side, 2, limit, client_order_id="lost-1"))
+        ack = await KalshiVenue(c).place(order(t, side, 2, limit, client_order_id="lost-1"))
         orders = await c.get_orders(ticker=t)
     assert ack.fill_count == D(2)
     assert ack.average_fill_price == D("0.52")  # YES-leg price, as in a direct V2 answer
@@ -298,7 +300,7 @@ async def test_bad_inputs(s: SimSession) -> None:
         with pytest.raises(OrderRejectedError) as off_grid:
             await c.create_order(order(t, BookSide.BID, 1, "0.515", TimeInForce.GTC))
         with pytest.raises(OrderRejectedError) as numeric:
-            await c.send(
+            await c.http.send(
                 "POST",
                 "portfolio/events/orders",
                 body={
@@ -311,7 +313,7 @@ async def test_bad_inputs(s: SimSession) -> None:
                 },
             )
         with pytest.raises(OrderRejectedError) as limit:
-            await c.get("markets", {"limit": 1001})
+            await c.http.get("markets", {"limit": 1001})
     assert off_grid.value.code == "invalid_price"
     assert numeric.value.code == "bad_request"
     assert "unmarshal" in (numeric.value.details or "")
@@ -370,11 +372,11 @@ async def test_429_backoff_then_success(s: SimSession) -> None:
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    async with KalshiClient(s.base_url, sleep=sleep) as c:
+    async with KalshiClient(s.base_url, timing=Timing(sleep=sleep)) as c:
         markets = await c.get_markets()
     assert len(markets) == 2
     assert len(slept) == 2
-    assert c.requests_sent == 3
+    assert c.http.requests_sent == 3
 
 
 # ---- 12. websocket ------------------------------------------------------------------------------
@@ -519,7 +521,7 @@ async def test_public_reads_and_account_limits(s: SimSession) -> None:
         event = await c.get_event(trades[0].ticker.rsplit("-", 1)[0])
         series = await c.get_series(event.series_ticker)
     assert limits.read.refill_rate > 0
-    assert c.limiter is not None
+    assert c.http.limiter is not None
     assert len(trades) == 1
     assert (trades[0].count, trades[0].yes_price, trades[0].taker_book_side) == (D(2), D("0.60"), "bid")
     assert set(books) == {a, b}

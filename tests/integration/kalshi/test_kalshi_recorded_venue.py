@@ -26,8 +26,10 @@ from courtside.domain.errors import (
 )
 from courtside.domain.orders import BookSide, OrderRequest, OrderStatus, SelfTradePrevention, TimeInForce
 from courtside.kalshi.auth import KalshiAuth
+from courtside.kalshi.http import Timing
 from courtside.kalshi.ratelimit import BASIC
 from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.venue import KalshiVenue
 
 LEP = "KXWTACHALLENGERMATCH-26JUN11JIMLEP-LEP"
 BASE = "https://external-api.demo.kalshi.co/trade-api/v2"
@@ -91,7 +93,9 @@ def venue(recorded_dir: Path) -> Callable[..., tuple[RecordedVenue, KalshiClient
         served_at: dict[str, str] | None = None,
     ) -> tuple[RecordedVenue, KalshiClient]:
         v = RecordedVenue(recorded_dir, script, loose_query=loose_query, served_at=served_at)
-        return v, KalshiClient(BASE, auth=auth, transport=httpx.MockTransport(v), sleep=no_sleep)
+        return v, KalshiClient(
+            BASE, auth=auth, transport=httpx.MockTransport(v), timing=Timing(sleep=no_sleep)
+        )
 
     return make
 
@@ -186,7 +190,7 @@ async def test_maker_order_lifecycle_as_recorded(venue: Any) -> None:
         cancel = await c.cancel_order(ack.order_id)
         lagging = await c.get_order(ack.order_id)
         again = await c.cancel_order(ack.order_id)
-        reused = await c.create_order(maker)
+        reused = await KalshiVenue(c).place(maker)
     assert v.served == script
     assert (ack.fill_count, ack.remaining_count) == (D(0), D(1))
     assert resting.status is OrderStatus.RESTING
@@ -214,7 +218,7 @@ async def test_taker_order_and_portfolio_as_recorded(venue: Any, rsa_key: rsa.RS
         positions = await c.get_positions()
         balance = await c.get_balance()
         settlements = await c.get_settlements()
-        limiter = c.limiter
+        limiter = c.http.limiter
     assert v.served == script
     assert limiter is not None
     assert (limiter.read.capacity, limiter.write.capacity) == (200, 100)
@@ -329,7 +333,7 @@ async def test_signed_client_paces_at_basic_rates_when_limits_are_unreadable(
     )
     async with client as c:
         balance = await c.get_balance()
-        limiter = c.limiter
+        limiter = c.http.limiter
     assert v.served == ["auth__unknown_key_id", "auth__balance_ok"]
     assert balance.balance == D("98.0186")
     assert limiter is not None

@@ -1,5 +1,6 @@
 """Transport-level behaviour of KalshiClient over httpx.MockTransport with recorded bodies:
-retry/backoff, pagination, no blind POST retries, outcome-unknown resolution, cancel 404."""
+retry/backoff, pagination, no blind POST retries, cancel 404; and KalshiVenue's resolution of a
+create whose outcome is unknown, by client_order_id."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from courtside.domain.errors import (
     RateLimitedError,
 )
 from courtside.domain.orders import BookSide, OrderRequest, TimeInForce
+from courtside.kalshi.http import RetryPolicy, Timing
 from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.venue import KalshiVenue
 
 Handler = Callable[[httpx.Request], httpx.Response]
 LEP = "KXWTACHALLENGERMATCH-26JUN11JIMLEP-LEP"
@@ -33,8 +36,16 @@ class Sleeps:
         self.calls.append(seconds)
 
 
-def client(handler: Handler, sleeps: Sleeps | None = None, **kw: Any) -> KalshiClient:
-    return KalshiClient(BASE, transport=httpx.MockTransport(handler), sleep=sleeps or Sleeps(), **kw)
+def client(
+    handler: Handler, sleeps: Sleeps | None = None, *, max_attempts: int = 5, **kw: Any
+) -> KalshiClient:
+    return KalshiClient(
+        BASE,
+        transport=httpx.MockTransport(handler),
+        timing=Timing(sleep=sleeps or Sleeps()),
+        retry=RetryPolicy(max_attempts=max_attempts),
+        **kw,
+    )
 
 
 def ioc_request(coid: str = "2b8394e0-515e-4b89-b624-f34067756855") -> OrderRequest:
@@ -168,7 +179,7 @@ async def test_dropped_post_is_resolved_by_client_order_id(body: Callable[[str],
         return httpx.Response(200, json=body("portfolio__orders_list"))
 
     async with client(handler) as c:
-        ack = await c.create_order(ioc_request())
+        ack = await KalshiVenue(c).place(ioc_request())
     assert log == ["POST /trade-api/v2/portfolio/events/orders", "GET /trade-api/v2/portfolio/orders"]
     assert ack.order_id == "97ec18b7-10d3-4557-9de0-8598aad625f0"
     assert ack.fill_count == 1
@@ -190,7 +201,7 @@ async def test_dropped_post_not_visible_is_resent_once_and_409_resolves(body: Ca
         return httpx.Response(200, json={"orders": [], "cursor": ""} if len(gets) == 1 else orders)
 
     async with client(handler) as c:
-        ack = await c.create_order(ioc_request())
+        ack = await KalshiVenue(c).place(ioc_request())
     assert posts == ["2b8394e0-515e-4b89-b624-f34067756855"] * 2  # same id both times
     assert ack.order_id == "97ec18b7-10d3-4557-9de0-8598aad625f0"
 
@@ -203,7 +214,7 @@ async def test_unresolvable_outcome_raises_outcome_unknown() -> None:
 
     async with client(handler) as c:
         with pytest.raises(OutcomeUnknownError) as info:
-            await c.create_order(ioc_request("abc-123"))
+            await KalshiVenue(c).place(ioc_request("abc-123"))
     assert info.value.client_order_id == "abc-123"
 
 
@@ -222,7 +233,7 @@ async def test_409_with_a_different_order_is_a_real_duplicate(body: Callable[[st
     )
     async with client(handler) as c:
         with pytest.raises(DuplicateOrderError):
-            await c.create_order(other)
+            await KalshiVenue(c).place(other)
 
 
 async def test_cancel_404_means_gone(body: Callable[[str], Any]) -> None:
@@ -277,7 +288,7 @@ async def test_client_side_limiter_paces_reads(body: Callable[[str], Any]) -> No
         clock["t"] += seconds
 
     limiter = RateLimiter(BASIC, now=lambda: clock["t"], sleep=sleep)
-    async with client(lambda r: httpx.Response(200, json=body("exchange__status")), limiter=limiter) as c:
+    async with client(lambda r: httpx.Response(200, json=body("exchange__status")), pacing=limiter) as c:
         for _ in range(25):  # Basic: 200 tokens of read capacity at 10 a call -> 20 free, then 50 ms each
             await c.get_exchange_status()
     assert len(sleeps) == 5
@@ -311,7 +322,7 @@ async def test_503_on_create_is_not_retried_and_checked_by_lookup() -> None:
     sleeps = Sleeps()
     async with client(handler, sleeps) as c:
         with pytest.raises(ExchangeUnavailableError):
-            await c.create_order(ioc_request())
+            await KalshiVenue(c).place(ioc_request())
     assert calls == ["POST", "GET"]
     assert sleeps.calls == []
 

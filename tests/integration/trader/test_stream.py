@@ -19,7 +19,7 @@ async def test_a_book_change_is_traded_between_scans(harness: Any) -> None:
     items: list[Any] = []
 
     def connect() -> KalshiWebSocket:
-        sockets.append(KalshiWebSocket(w.data.endpoints, headers=auth.ws_headers))
+        sockets.append(KalshiWebSocket(w.client.endpoints, headers=auth.ws_headers))
         return sockets[-1]
 
     def van() -> str:
@@ -52,7 +52,7 @@ async def test_markets_that_come_and_go_update_the_one_book_subscription(harness
     seen: dict[str, Any] = {}
 
     def connect() -> KalshiWebSocket:
-        ws = KalshiWebSocket(w.data.endpoints, headers=harness.auth.ws_headers)
+        ws = KalshiWebSocket(w.client.endpoints, headers=harness.auth.ws_headers)
         sockets.append(ws)
         return ws
 

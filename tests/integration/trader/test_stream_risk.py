@@ -26,7 +26,7 @@ async def _stream(h: Any, pulls: int, **flags: Any) -> tuple[int, list[MatchVerd
     items: list[MatchVerdict] = []
 
     def connect() -> KalshiWebSocket:
-        return KalshiWebSocket(w.data.endpoints, headers=h.auth.ws_headers)
+        return KalshiWebSocket(w.client.endpoints, headers=h.auth.ws_headers)
 
     sockets: list[KalshiWebSocket] = []
 

@@ -4,13 +4,13 @@ order POST, a crash between placing and recording. Never a duplicate order; stor
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from trader_sim import list_semifinal
 
 from courtside.domain.orders import OrderAck, OrderRequest
 from courtside.domain.tennis import Tour
+from courtside.kalshi.venue import KalshiVenue
 from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 
 LIVE = {"live": True, "confirm_live": True}
@@ -21,17 +21,11 @@ class ProcessDied(BaseException):
     """Stands for the process dying: nothing after it runs (not an Exception, so nobody catches it)."""
 
 
-class DiesAfterSending:
-    """The real client, but the process dies right after the exchange accepted the order."""
+class DiesAfterSending(KalshiVenue):
+    """The real venue, but the process dies right after the exchange accepted the order."""
 
-    def __init__(self, client: Any) -> None:
-        self.client = client
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
-
-    async def create_order(self, req: OrderRequest) -> OrderAck:
-        await self.client.create_order(req)
+    async def place(self, req: OrderRequest, *, again: bool = False) -> OrderAck:
+        await super().place(req, again=again)
         raise ProcessDied
 
 
@@ -55,7 +49,7 @@ async def _scan(h, **flags):  # type: ignore[no-untyped-def]
 
 async def test_crash_between_placing_and_recording_then_restart(harness) -> None:  # type: ignore[no-untyped-def]
     w = harness.wire(**LIVE)
-    w.trader.executor.port = DiesAfterSending(w.orders)
+    w.trader.executor.venue = DiesAfterSending(w.client)
     with pytest.raises(ProcessDied):
         await w.trader.scan()
     await w.aclose()

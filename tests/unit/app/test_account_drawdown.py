@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from courtside.app.account import AccountPicture, risk_view, trading_state
+from courtside.app.account import AccountPicture, record_marks, risk_view, trading_state
+from courtside.domain.mode import Mode
+from courtside.domain.orders import ShardFunds
 from courtside.execution.reconcile import Reconciled
-from courtside.kalshi.shards import ShardFunds
 from courtside.risk.checks import RiskLimits, RiskView, TradingState, drawdown_breach
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
@@ -31,14 +32,18 @@ def _limits(tmp_path: Path) -> RiskLimits:
     return RiskLimits(kill_file=tmp_path / "KILL", max_drawdown=D("0.25"))
 
 
-def _acct(mode: str, cash: str, minutes: int = 0) -> AccountPicture:
+def _acct(mode: Mode, cash: str, minutes: int = 0) -> AccountPicture:
     return AccountPicture(
         mode, NOW + timedelta(minutes=minutes), Reconciled(), None, ShardFunds(3, D(cash), D(0))
     )
 
 
 def _view(j: Journal, lim: RiskLimits, cash: str, minutes: int = 0, *, places: bool = True) -> RiskView:
-    return risk_view(j, lim, _acct(j.mode, cash, minutes), may_change_state=places)
+    """The view a scan decides on; a run that places orders keeps the mark and the stop (the trader)."""
+    assessed = risk_view(j, lim, _acct(j.mode, cash, minutes))
+    if places:
+        record_marks(j, assessed)
+    return assessed.view
 
 
 def test_a_paper_drawdown_stops_paper_only(journals: tuple[Journal, Journal], tmp_path: Path) -> None:
@@ -82,11 +87,12 @@ def test_a_scan_that_places_nothing_refuses_but_records_no_stop(
     lim = _limits(tmp_path)
     _view(paper, lim, "1000")
     view = _view(paper, lim, "700", 1, places=False)  # `courtside scan`
-    assert view.state is TradingState.ACTIVE
+    assert view.state is TradingState.REDUCING  # it shows what the trader would do...
     refusal = drawdown_breach(view.equity, view.peak_equity, lim.max_drawdown)  # what check_drawdown says
     assert refusal is not None
     assert refusal.startswith("max drawdown")
-    assert paper.drawdown_trip() is None
+    assert paper.drawdown_trip() is None  # ...and keeps nothing
+    assert paper.equity_mark().peak == D(1000)  # type: ignore[union-attr]
 
 
 def test_clearing_keeps_the_mark_so_the_next_scan_stops_again_and_reset_starts_afresh(

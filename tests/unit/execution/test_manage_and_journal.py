@@ -11,9 +11,8 @@ from sqlalchemy import create_engine
 from courtside.domain.orders import BookSide, Fill, Order, OrderStatus, Outcome, Settlement
 from courtside.execution.resting import stale_reason, without_own
 from courtside.markets.match import parse_match
-from courtside.risk.checks import RiskLimits
 from courtside.store.journal import Journal
-from courtside.strategy.decide import NoTrade, OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
+from courtside.strategy.decide import Candidate, NoTrade, PricedMatch, StrategyParams, choose
 from trader_factories import NOW, book, event, series
 
 D = Decimal
@@ -54,10 +53,10 @@ def test_stale_reason_for_each_case() -> None:
         a: book(a, yes=[("0.50", "100")], no=[("0.48", "20")]),
         b: book(b, yes=[("0.44", "30")], no=[("0.54", "40")]),
     }
-    d = decide(PricedMatch(m, 0.6), books, StrategyParams(max_hours=1000), StrategyState(NOW, D(1000), D(0)))
-    assert isinstance(d, OrderIntent)
-    lim = RiskLimits()
-    label, price = d.quote.route.label, d.yes_price
+    lim = StrategyParams(max_hours=1000)
+    d = choose(PricedMatch(m, 0.6), books, lim, NOW)
+    assert isinstance(d, Candidate)
+    label, price = d.quote.route.label, d.quote.yes_price
     assert stale_reason(label, price, m, d, NOW, lim, halted=False) is None
     assert stale_reason(label, price, m, d, NOW, lim, halted=True) == "trading halted"
     assert stale_reason(label, price, None, d, NOW, lim, halted=False) == "match no longer listed as open"

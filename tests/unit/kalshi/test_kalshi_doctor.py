@@ -91,9 +91,7 @@ async def test_tennis_shard_is_asked_for_when_the_balance_has_no_breakdown(
 
     transport = _balance_venue("50.0000", shard3)
     auth = KalshiAuth("kid", rsa_key)
-    async with KalshiClient(
-        "http://v.test/trade-api/v2", auth=auth, transport=transport, rate_limit=False
-    ) as c:
+    async with KalshiClient("http://v.test/trade-api/v2", auth=auth, transport=transport, pacing="off") as c:
         creds, shard = await check_credentials(c, Decimal(1))
     assert creds.verdict is Verdict.OK
     assert shard.verdict is verdict

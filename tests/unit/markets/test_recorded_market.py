@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from courtside.domain.market import Event
+import httpx
+
+from courtside.domain.market import Event, MalformedEvent
 from courtside.domain.tennis import Level, Surface, Tour
 from courtside.kalshi.parse import parse_event
-from courtside.markets.listing import Malformed, open_events
+from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.venue import KalshiVenue
 from courtside.markets.match import parse_match
 from trader_factories import series
 
@@ -50,20 +53,21 @@ def test_recorded_modena_market(recorded_dir: Path) -> None:
     assert m.start.isoformat() == "2026-06-11T19:00:00+00:00"
 
 
-class RawPages:
-    """A venue that serves raw event pages (the shape of GET /events?with_nested_markets=true)."""
+def _venue_serving(events: list[Any]) -> KalshiVenue:
+    """The real KalshiVenue over a transport that serves one page of GET /events."""
 
-    def __init__(self, events: list[dict[str, Any]]) -> None:
-        self.events = events
-
-    async def pages(self, path: str, params: dict[str, Any], key: str):  # type: ignore[no-untyped-def]
-        assert (path, key, params["series_ticker"], params["status"]) == (
-            "events",
-            "events",
+    def handler(req: httpx.Request) -> httpx.Response:
+        assert req.url.path.endswith("/events")
+        params = req.url.params
+        assert (params["series_ticker"], params["status"], params["with_nested_markets"]) == (
             "KXWTACHALLENGERMATCH",
             "open",
+            "true",
         )
-        yield self.events
+        return httpx.Response(200, json={"events": events, "cursor": ""})
+
+    client = KalshiClient("http://v.test/trade-api/v2", transport=httpx.MockTransport(handler), pacing="off")
+    return KalshiVenue(client)
 
 
 async def test_a_garbled_listing_comes_back_with_its_reason(recorded_dir: Path) -> None:
@@ -78,11 +82,13 @@ async def test_a_garbled_listing_comes_back_with_its_reason(recorded_dir: Path) 
     broken_market = {k: v for k, v in market.items() if k != "price_ranges"}
     broken_market["ticker"] = broken_market["event_ticker"] = "KXWTACHALLENGERMATCH-26JUN11AAABBB"
     broken = {**good, "event_ticker": "KXWTACHALLENGERMATCH-26JUN11AAABBB", "markets": [broken_market]}
-    got = [e async for e in open_events(RawPages([good, broken, "junk"]), "KXWTACHALLENGERMATCH")]  # type: ignore[arg-type]
+    venue = _venue_serving([good, broken, "junk"])
+    got = [e async for e in venue.open_events("KXWTACHALLENGERMATCH")]
+    await venue.aclose()
     assert isinstance(got[0], Event)
-    assert isinstance(got[1], Malformed)
+    assert isinstance(got[1], MalformedEvent)
     assert got[1].event_ticker == "KXWTACHALLENGERMATCH-26JUN11AAABBB"
     assert "price_ranges" in got[1].reason
-    assert got[2] == Malformed(
+    assert got[2] == MalformedEvent(
         "<no event_ticker>", "malformed listing: event: expected a JSON object, got str"
     )

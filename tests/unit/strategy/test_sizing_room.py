@@ -101,7 +101,7 @@ def test_decide_takes_a_contract_off_when_the_rounded_fee_would_pass_the_room() 
     m = _match()
     view = RiskView(now=NOW, exchange=ExchangeStatus(True, True, (ShardStatus(3, True, True),)),
                     open_exposure=D(10) - left)  # fmt: skip
-    assert evaluate(Proposal(d, m, _books(m)), view, RiskLimits(max_exposure=D(10), max_hours=1000)) == []
+    assert evaluate(Proposal(d, m, _books(m)), view, RiskLimits(max_exposure=D(10))) == []
 
 
 def test_decide_refuses_when_no_whole_contract_fits() -> None:

@@ -1,0 +1,201 @@
+"""KalshiVenue: the Venue port over a raw KalshiClient (Kalshi, its demo, or the simulator).
+
+The client speaks Kalshi (endpoint-named methods, Kalshi's parameters); this adapter speaks the
+trader's port, and holds the one policy that makes an order create idempotent: a send whose answer
+was lost, or that Kalshi refuses as a duplicate, or that got a 5xx, is resolved by looking the order
+up by its client_order_id, which Kalshi keeps unique per account forever (kalshi-api.md §0.8, §2.10);
+only when nothing is found is the same client_order_id sent once more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from courtside.domain.errors import (
+    DuplicateOrderError,
+    ExchangeError,
+    ExchangeUnavailableError,
+    OutcomeUnknownError,
+)
+from courtside.domain.market import Event, ExchangeStatus, MalformedEvent, Market, OrderBook, Series
+from courtside.domain.orders import (
+    TENNIS_SHARD,
+    CancelResult,
+    Fill,
+    Order,
+    OrderAck,
+    OrderRequest,
+    OrderStatus,
+    Position,
+    Settlement,
+    ShardFunds,
+)
+from courtside.kalshi.parse_portfolio import ack_from_order
+from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.shards import shard_funds
+
+log = logging.getLogger("courtside.kalshi")
+LOOKUP_PAGE = 200
+LOOKUP_ORDERS = 1000  # how far back (newest first) an order is looked for by client_order_id
+
+
+def _same_order(order: Order, req: OrderRequest) -> bool:
+    return order.ticker == req.ticker and order.side is req.side and order.initial_count == req.count
+
+
+class KalshiVenue:
+    """The trader's exchange when it is Kalshi (or anything that speaks its API)."""
+
+    def __init__(self, client: KalshiClient) -> None:
+        self.client = client
+
+    @property
+    def exchange(self) -> str:
+        return self.client.endpoints.exchange_id
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    # ---- market data -------------------------------------------------------------------------
+    async def status(self) -> ExchangeStatus:
+        return await self.client.get_exchange_status()
+
+    async def tennis_series(self) -> list[Series]:
+        return await self.client.get_series_list(category="Sports", tags=["Tennis"])
+
+    async def series(self, series_ticker: str) -> Series:
+        return await self.client.get_series(series_ticker)
+
+    def open_events(self, series_ticker: str) -> AsyncIterator[Event | MalformedEvent]:
+        return self.client.iter_event_listing(series_ticker=series_ticker, status="open")
+
+    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
+        return await self.client.get_orderbooks(tickers)
+
+    async def market(self, ticker: str) -> Market:
+        return await self.client.get_market(ticker)
+
+    # ---- the account -------------------------------------------------------------------------
+    async def funds(self, shard: int = TENNIS_SHARD) -> ShardFunds:
+        return await shard_funds(self.client, shard)
+
+    async def orders(self, *, status: OrderStatus | None = None, ticker: str | None = None) -> list[Order]:
+        return await self.client.get_orders(status=status.value if status else None, ticker=ticker)
+
+    async def fills(self, *, since: datetime | None = None) -> list[Fill]:
+        return await self.client.get_fills(min_ts=int(since.timestamp()) if since else None)
+
+    async def positions(self) -> list[Position]:
+        return await self.client.get_positions()
+
+    async def settlements(self) -> list[Settlement]:
+        return await self.client.get_settlements()
+
+    async def sync(self) -> int:
+        return 0  # the exchange keeps its own state
+
+    async def find_order(self, client_order_id: str, *, ticker: str | None = None) -> Order | None:
+        """GET /portfolio/orders (newest first) until the order carrying this client_order_id."""
+        seen = 0
+        async for order in self.client.iter_orders(ticker=ticker, limit=LOOKUP_PAGE):
+            if order.client_order_id == client_order_id:
+                return order
+            seen += 1
+            if seen >= LOOKUP_ORDERS:
+                break
+        return None
+
+    # ---- writes ------------------------------------------------------------------------------
+    async def place(self, req: OrderRequest, *, again: bool = False) -> OrderAck:
+        """Create, or resolve to the order that landed under the same client_order_id."""
+        if again:
+            found = await self._lookup(req)
+            if found is not None:
+                log.info("%s was sent before and landed as %s", req.client_order_id, found.order_id)
+                return ack_from_order(found)
+        try:
+            return await self.client.create_order(req)
+        except OutcomeUnknownError as e:
+            return await self._resolve_lost(req, e)
+        except DuplicateOrderError as e:
+            found = await self._lookup(req)
+            if found is not None and _same_order(found, req):
+                log.info(
+                    "409 on create %s: our earlier attempt landed as %s", req.client_order_id, found.order_id
+                )
+                return ack_from_order(found)
+            raise e
+        except ExchangeUnavailableError as e:
+            found = await self._lookup(req)
+            if found is None:
+                raise
+            log.warning(
+                "create %s answered %s but the order exists: %s",
+                req.client_order_id,
+                e.status,
+                found.order_id,
+            )
+            return ack_from_order(found)
+
+    async def _lookup(self, req: OrderRequest) -> Order | None:
+        try:
+            return await self.find_order(req.client_order_id or "", ticker=req.ticker)
+        except ExchangeError as e:
+            log.warning("lookup of client_order_id %s failed: %s", req.client_order_id, e)
+            return None
+
+    async def _resolve_lost(self, req: OrderRequest, err: OutcomeUnknownError) -> OrderAck:
+        """A create sent with no answer: found by its id, or sent once more under the same id."""
+        coid = req.client_order_id or ""
+        found = await self._lookup(req)
+        if found is not None:
+            log.info("create %s lost its answer; found %s", coid, found.order_id)
+            return ack_from_order(found)
+        try:  # nothing visible: resend with the same id, which Kalshi deduplicates
+            return await self.client.create_order(req)
+        except DuplicateOrderError:
+            found = await self._lookup(req)
+        except ExchangeError as e:  # a refused resend says nothing about the first send: it may have landed
+            log.warning("re-send of %s failed (%s); its first send may have landed", coid, e)
+            found = None
+        if found is not None:
+            return ack_from_order(found)
+        raise OutcomeUnknownError(
+            f"create of {req.ticker} {req.side.value} {req.count}@{req.price}: outcome unknown",
+            client_order_id=coid,
+        ) from err
+
+    async def cancel(self, order_id: str, *, ticker: str | None = None) -> CancelResult:
+        return await self.client.cancel_order(order_id, market_ticker=ticker)
+
+    async def cancel_many(self, order_ids: Sequence[str]) -> list[CancelResult]:
+        """DELETE /portfolio/events/orders/batched; an order whose item failed is cancelled alone."""
+        out: list[CancelResult] = []
+        for i in range(0, len(order_ids), 20):  # a batch counts one write per order (§1.3)
+            chunk = order_ids[i : i + 20]
+            for oid, item in zip(chunk, await self.client.batch_cancel_orders(chunk), strict=False):
+                out.append(item.result if item.result is not None else await self.cancel(oid))
+        return out
+
+    async def amend(self, order: Order, *, yes_price: Decimal, count: Decimal) -> OrderAck:
+        """POST .../amend; `count` is the order's new total (filled + remaining)."""
+        done = await self.client.amend_order(
+            order.order_id,
+            ticker=order.ticker,
+            side=order.side,
+            price=yes_price,
+            count=count,
+            client_order_id=order.client_order_id,
+        )
+        return OrderAck(
+            done.order_id,
+            done.client_order_id,
+            done.fill_count if done.fill_count is not None else order.fill_count,
+            done.remaining_count if done.remaining_count is not None else count - order.fill_count,
+            done.average_fill_price,
+            done.average_fee_paid,
+            done.ts_ms,
+        )
