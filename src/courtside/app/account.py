@@ -75,9 +75,12 @@ def equity_at_cost(acct: AccountPicture) -> tuple[Decimal, Decimal]:
 
 
 def own_stop(journal: Journal) -> tuple[TradingState, str]:
-    """The journal's mode's own drawdown stop, as a state."""
+    """The stops of the journal's exchange and mode alone, as a state: its drawdown stop and any
+    other (failed scans), each REDUCING."""
     trip = journal.drawdown_trip()
-    return (TradingState.ACTIVE, "") if trip is None else (TradingState.REDUCING, trip[0])
+    stops = [(TradingState.REDUCING, trip[0])] if trip is not None else []
+    stops += [(TradingState.REDUCING, row.reason) for row in journal.stops()]
+    return strictest(*stops)
 
 
 def shared_state(journal: Journal) -> tuple[TradingState, str]:

@@ -165,3 +165,11 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
         for name in sorted(env)
         if name.upper().startswith(ENV_PREFIX) and name.upper() not in known
     ]
+
+
+def in_force(settings: TraderSettings) -> str:
+    """Every setting as `name=value`, one line, for the log's start line; the database URL's password
+    is redacted (no other setting holds a secret: the Kalshi key is read from its own variables)."""
+    values = settings.model_dump(mode="json")
+    values["db"] = redact_url(settings.db)
+    return " ".join(f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in values.items())

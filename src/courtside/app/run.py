@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
 
+from courtside import __version__
+from courtside.app.config import in_force
+from courtside.app.loop import run_loop
 from courtside.app.scan_result import MatchVerdict, ScanResult
 from courtside.app.settings import TraderSettings
 from courtside.app.stream import run_stream
@@ -50,17 +56,78 @@ def stdin_is_tty() -> bool:
 async def run_trade(
     settings: TraderSettings, ov: Overrides | None = None, *, max_scans: int | None = None
 ) -> int:
-    """The AutoTrader until interrupted (or after one scan with --once); returns scans run."""
+    """The AutoTrader until stopped (after one scan with --once; SIGTERM stops it cleanly); returns
+    the scans run. The start line and the stop line, with its reason, go to the log."""
     wiring = _build(settings, ov or Overrides())
+    stopping = Stopping()
+    log.info("%s", start_line(wiring))
     try:
-        await wiring.trader.check_collateral()
-        if settings.stream:
-            return await _stream(wiring)
-        return await wiring.trader.run(
-            interval=settings.scan_interval, once=settings.once, max_scans=max_scans
-        )
+        with on_sigterm(stopping):
+            scans = await _trade(wiring, max_scans)
+        stopping.reason = "--once: one scan done" if settings.once else f"{scans} scans done"
+        return scans
+    except asyncio.CancelledError:
+        if stopping.signal is None:
+            stopping.reason = "interrupted"
+            raise
+        stopping.reason = f"{stopping.signal} received"
+        return 0
+    except BaseException as e:
+        stopping.reason = f"{type(e).__name__}: {e}"
+        raise
     finally:
+        log.warning("courtside stopped: %s", stopping.reason)
         await wiring.aclose()
+
+
+async def _trade(wiring: Wiring, max_scans: int | None) -> int:
+    settings = wiring.settings
+    await wiring.trader.check_collateral()
+    if settings.stream:
+        return await _stream(wiring)
+    return await run_loop(
+        wiring.trader, interval=settings.scan_interval, once=settings.once, max_scans=max_scans
+    )
+
+
+@dataclass
+class Stopping:
+    """Why the trader stopped, for the stop line; `signal` set when a signal asked it to."""
+
+    reason: str = "unknown"
+    signal: str | None = None
+
+
+@contextmanager
+def on_sigterm(stopping: Stopping) -> Iterator[None]:
+    """SIGTERM (systemd, Docker, kill) cancels the running trader, which logs why and exits 0.
+    Only the main thread can take signals: elsewhere (a test's thread) nothing is installed."""
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+
+    def stop() -> None:
+        stopping.signal = "SIGTERM"
+        log.warning("SIGTERM received: stopping")
+        if task is not None:
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, stop)
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
+def start_line(wiring: Wiring) -> str:
+    """Version, mode, exchange, home, model and every setting in force (secrets never among them)."""
+    s = wiring.settings
+    return (
+        f"courtside {__version__} starting: {s.mode.label} on {wiring.venue.exchange}; home {s.home}; "
+        f"model {wiring.model_version}; settings {in_force(s)}"
+    )
 
 
 async def _stream(wiring: Wiring) -> int:

@@ -8,11 +8,12 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from courtside.app.loop import one_scan, stop_for_failures
 from courtside.app.scan_result import MatchVerdict
 from courtside.app.trader import AutoTrader
-from courtside.domain.errors import ExchangeError
+from courtside.domain.errors import CourtsideError, ExchangeError
 from courtside.domain.market import OrderBook
 from courtside.kalshi.ws import BOOK_CHANNEL, KalshiWebSocket
 from courtside.kalshi.ws_events import BookUpdated, WsEvent
@@ -76,6 +77,48 @@ async def _next(events: AsyncIterator[WsEvent], timeout: float) -> WsEvent | Non
         return None
 
 
+@dataclass
+class _Pulse:
+    """What the stream saw since the last scan, for its heartbeat line; failed scans in a row."""
+
+    updates: int = 0
+    failures: int = 0
+
+
+async def _scan_again(trader: AutoTrader, watch: BookWatch, pulse: _Pulse) -> None:
+    """The periodic full scan of --stream: its heartbeat line first; a failure is logged and counted
+    as the loop's are (max-failed-scans in a row stop opening positions)."""
+    log.info(
+        "websocket: %d book updates since the last scan, %d books subscribed, %d reconnects",
+        pulse.updates, len(watch.tickers), watch.ws.reconnects,
+    )  # fmt: skip
+    pulse.updates = 0
+    failed = await one_scan(trader, once=False)
+    pulse.failures = pulse.failures + 1 if failed else 0
+    if failed and pulse.failures >= trader.cfg.max_failed_scans:
+        stop_for_failures(trader, pulse.failures, failed)
+    await _follow(watch, set(trader.watched_tickers))
+
+
+async def _follow(watch: BookWatch, wanted: set[str]) -> None:
+    before = set(watch.tickers)
+    await watch.follow(wanted)
+    if watch.tickers != before:
+        log.info("websocket: subscribed to %d books", len(watch.tickers))
+
+
+async def _react(trader: AutoTrader, ws: KalshiWebSocket, event: BookUpdated) -> MatchVerdict | None:
+    """A reaction to one book change; an unexpected exception is logged and the stream goes on."""
+    books = _books(trader, ws, event.ticker)
+    try:
+        return await trader.react(event.ticker, books) if books else None
+    except CourtsideError as e:
+        log.warning("reaction to %s failed: %s", event.ticker, e)
+    except Exception:  # a bug in one reaction must not end the stream
+        log.exception("reaction to %s crashed", event.ticker)
+    return None
+
+
 async def run_stream(
     trader: AutoTrader,
     connect: WsFactory,
@@ -87,10 +130,11 @@ async def run_stream(
     """Run until max_seconds (forever when None); returns how many reactions placed an order."""
     started = time.monotonic()
     await trader.scan()
-    placed = 0
+    placed, pulse = 0, _Pulse()
     async with connect() as ws:
+        log.info("websocket connected to %s", ws.endpoints.ws_url)
         watch = BookWatch(ws)
-        await watch.follow(set(trader.watched_tickers))
+        await _follow(watch, set(trader.watched_tickers))
         events = ws.events()
         next_scan = time.monotonic() + interval
         while max_seconds is None or time.monotonic() - started < max_seconds:
@@ -100,15 +144,15 @@ async def run_stream(
             event = await _next(events, max(limit, 0.0))
             if event is None:
                 if time.monotonic() >= next_scan:
-                    await trader.scan()
-                    await watch.follow(set(trader.watched_tickers))
+                    await _scan_again(trader, watch, pulse)
                     next_scan = time.monotonic() + interval
                 continue
             if isinstance(event, BookUpdated):
-                books = _books(trader, ws, event.ticker)
-                item = await trader.react(event.ticker, books) if books else None
+                pulse.updates += 1
+                item = await _react(trader, ws, event)
                 if item is not None:
                     placed += item.decision == "taken"
                     if on_item:
                         on_item(item)
+    log.info("websocket closed after %d reconnects", ws.reconnects)
     return placed

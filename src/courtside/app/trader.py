@@ -1,10 +1,9 @@
-"""The AutoTrader loop: reconcile, discover, price, decide, check risk, place; every --scan-interval
-seconds, once (--once), or on WebSocket book changes (--stream). Live and dry-run share all of it;
-only the Venue behind the port differs (DESIGN.md)."""
+"""The AutoTrader: reconcile, discover, price, decide, check risk, place, in one scan (app/loop.py runs
+it every --scan-interval seconds or once; app/stream.py on WebSocket book changes). Live and dry-run
+share all of it; only the Venue behind the port differs (DESIGN.md)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -14,7 +13,7 @@ from typing import Protocol
 from courtside.app.account import AccountPicture, check_collateral, record_marks, risk_view, trading_state
 from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
 from courtside.domain.clock import Clock
-from courtside.domain.errors import CourtsideError, DataError, ModelError
+from courtside.domain.errors import CourtsideError, ModelError
 from courtside.domain.market import ExchangeStatus, OrderBook
 from courtside.domain.mode import Mode
 from courtside.domain.orders import TENNIS_SHARD, Order, ShardFunds
@@ -50,7 +49,6 @@ from courtside.strategy.sizing import all_in_cost
 from courtside.venue.port import Venue
 
 log = logging.getLogger("courtside.trader")
-_SKIPPABLE: tuple[type[CourtsideError], ...] = (DataError,)
 
 
 class Predictor(Protocol):
@@ -64,6 +62,7 @@ class TraderConfig:
     strategy: StrategyParams
     risk: RiskLimits
     place_orders: bool = True  # False for `courtside scan`: price and decide, never send
+    max_failed_scans: int = 5  # scans in a row that fail before this exchange and mode stop (REDUCING)
 
 
 @dataclass
@@ -384,22 +383,6 @@ class AutoTrader:
         placed = await self.executor.place(decision, decision_id)
         log.info("order %s -> %s (filled %s)", placed.client_order_id, placed.status, placed.fill_count)
         return placed
-
-    async def run(self, *, interval: float, once: bool, max_scans: int | None = None) -> int:
-        """Scan every `interval` seconds; a failing scan is logged and the loop goes on. With --once
-        the one scan's failure is the run's: it is raised, so the exit status says so."""
-        scans = 0
-        while True:
-            try:
-                await self.scan()
-            except CourtsideError as e:
-                if once or (not e.retryable and not isinstance(e, _SKIPPABLE)):
-                    raise
-                log.warning("scan failed, will retry next interval: %s", e)
-            scans += 1
-            if once or (max_scans is not None and scans >= max_scans):
-                return scans
-            await asyncio.sleep(interval)
 
 
 def _nth(values: tuple[str, ...], i: int) -> str:

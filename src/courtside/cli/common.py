@@ -4,10 +4,11 @@ failing as a CLI does (one `error:` line and exit status 2)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,8 +19,12 @@ from courtside.cli import globals as cli_globals
 from courtside.cli.errors import say
 from courtside.domain.errors import CourtsideError
 from courtside.domain.mode import Mode
+from courtside.kalshi.env import exchange_id
 from courtside.store.db import make_engine, missing_journal
 from courtside.store.journal import Journal
+
+if TYPE_CHECKING:  # app.run pulls in the model stack: only for the type
+    from courtside.app.run import Overrides
 
 console = Console()
 err_console = Console(stderr=True)
@@ -68,6 +73,16 @@ DbOpt = Annotated[str | None, setting("db")]
 EnvOpt = Annotated[str | None, setting("env", "--env", "--exchange")]
 
 
+@dataclass
+class CliContext:
+    """What a test may inject into the commands (predictor, registry, auth, clock, transport)."""
+
+    overrides: Overrides | None = None
+
+
+STATE = CliContext()
+
+
 def fail(e: CourtsideError | str) -> typer.Exit:
     say(str(e))
     return typer.Exit(2)
@@ -84,12 +99,14 @@ def settings_or_exit(config: Path | None, **flags: Any) -> TraderSettings:
         raise fail(e) from e
 
 
-def journal_or_exit(s: TraderSettings, mode: Mode = Mode.PAPER, *, read_only: bool = False) -> Journal:
-    """The journal of these settings; a read-only command on a journal that does not exist says so
-    and creates nothing."""
+def journal_or_exit(
+    s: TraderSettings, mode: Mode = Mode.PAPER, *, read_only: bool = False, exchange: str | None = None
+) -> Journal:
+    """The journal of these settings (of `exchange`, else the configured one); a read-only command on a
+    journal that does not exist says so and creates nothing."""
     if read_only and (missing := missing_journal(s.db)) is not None:
         raise fail(f"no journal at {missing} (home {s.home}): nothing was traded with this home or --db yet")
     try:
-        return Journal(make_engine(s.db), mode)
+        return Journal(make_engine(s.db), mode, exchange=exchange or exchange_id(s.env))
     except CourtsideError as e:
         raise fail(e) from e

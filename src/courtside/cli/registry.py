@@ -19,6 +19,7 @@ OWNERS = {
     "scan": "trade",
     "unmatched": "trade",
     "kill": "trade",
+    "cancel-all": "trade",
     "resume": "trade",
     "status": "trade",
     "fund": "trade",

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from courtside.app.home import Home, HomeSource
 from courtside.cli.common import ConfigOpt, DbOpt, EnvOpt, fail, journal_or_exit, settings_or_exit
-from courtside.cli.state import ModeOpt
+from courtside.cli.status import ModeOpt
 from courtside.domain.errors import CourtsideError
 from courtside.domain.mode import Mode
 from courtside.reports.metrics import summarise

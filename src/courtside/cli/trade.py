@@ -7,7 +7,6 @@ import asyncio
 import json
 import logging
 import sys
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +14,7 @@ import typer
 
 from courtside.app.logs import logging_to
 from courtside.cli.common import (
+    STATE,
     ConfigOpt,
     DbOpt,
     EnvOpt,
@@ -26,12 +26,12 @@ from courtside.cli.common import (
     settings_or_exit,
 )
 from courtside.cli.output import show_table
-from courtside.cli.state import kill, resume, status
+from courtside.cli.state import cancel_all, kill, resume
+from courtside.cli.status import status
 from courtside.domain.errors import CourtsideError
 from courtside.domain.orders import TENNIS_SHARD
 
 if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only by trade and scan
-    from courtside.app.run import Overrides
     from courtside.app.scan_result import MatchVerdict
     from courtside.app.settings import TraderSettings
     from courtside.kalshi.results import TransferResult
@@ -40,21 +40,12 @@ if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only b
 log = logging.getLogger("courtside.trader")
 
 
-@dataclass
-class CliContext:
-    """What a test may inject into the commands (predictor, registry, auth, clock)."""
-
-    overrides: Overrides | None = None
-
-
-STATE = CliContext()
-
-
 def register(app: typer.Typer) -> None:
     app.command("trade")(trade)
     app.command("scan")(scan)
     app.command("unmatched")(unmatched)
     app.command("kill")(kill)
+    app.command("cancel-all")(cancel_all)
     app.command("resume")(resume)
     app.command("status")(status)
     app.command("fund")(fund)

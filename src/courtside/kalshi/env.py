@@ -24,8 +24,9 @@ class Endpoints:
 
     @property
     def exchange_id(self) -> str:
-        """The exchange's name in the journal: prod, demo, or the REST base URL of any other host."""
-        return self.name if self.name in ("prod", "demo") else self.rest_base
+        """The exchange's name in the journal: prod, demo, or the normalised REST base URL of any
+        other host (exchange_id below)."""
+        return exchange_id(self)
 
     @property
     def rest_path_prefix(self) -> str:

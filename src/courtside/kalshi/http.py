@@ -233,8 +233,15 @@ class KalshiHttp:
                         "%s %s: %s; retry budget of %.1fs spent", method, path, type(e).__name__, budget
                     )
                     raise
-                log.info(
-                    "%s %s failed (%s); retry %d in %.2fs", method, path, type(e).__name__, attempt, delay
+                level = logging.INFO if attempt == 1 else logging.WARNING  # a second retry: a storm begins
+                log.log(
+                    level,
+                    "%s %s failed (%s); retry %d in %.2fs",
+                    method,
+                    path,
+                    type(e).__name__,
+                    attempt,
+                    delay,
                 )
                 await self.timing.sleep(delay)
                 attempt += 1

@@ -186,6 +186,7 @@ class KalshiWebSocket:
                 log.warning("websocket reconnect %d failed: %s", attempt, e)
                 continue
             self.reconnects += 1
+            log.warning("websocket reconnected (reconnect %d, after %d attempt(s))", self.reconnects, attempt)
             self._ready.set()
             self._emit(Connected(reconnect=True))
             self._spawn(self._resubscribe())

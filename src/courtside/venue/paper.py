@@ -27,6 +27,7 @@ from courtside.domain.market import (
     OrderBook,
     Series,
 )
+from courtside.domain.mode import Mode
 from courtside.domain.money import ONE, ZERO
 from courtside.domain.orders import (
     TENNIS_SHARD,
@@ -74,7 +75,7 @@ class PaperVenue:
         self.engine = engine
         self.clock = clock
         self._exchange = exchange
-        self.ledger = PaperLedger(engine, starting_cash)
+        self.ledger = PaperLedger(engine, starting_cash, exchange=exchange)
         self._series_fees: dict[str, FeeSchedule] = {}
         self._fees: dict[str, FeeSchedule] = {}  # by market ticker
 
@@ -137,7 +138,7 @@ class PaperVenue:
             raise NotFoundError(f"paper: no book for {req.ticker}", status=404, code="not_found")
         fees, now = await self._fee_schedule(req.ticker), self.clock.now()
         with transaction(self.ledger.factory) as s:
-            row = _new_row(req, now)
+            row = _new_row(req, self._exchange, now)
             s.add(row)
             row.crossed_seen = sum((lv.size for lv in crossing(books[req.ticker], req.side, req.price)), ZERO)
             for level in take(books[req.ticker], req.side, req.price, req.count, req.time_in_force):
@@ -154,7 +155,7 @@ class PaperVenue:
 
     async def cancel(self, order_id: str, *, ticker: str | None = None) -> CancelResult:
         with transaction(self.ledger.factory) as s:
-            row = s.get(PaperOrderRow, order_id)
+            row = self.ledger.own(s, order_id)
             if row is None or row.status != OrderStatus.RESTING.value:
                 return CancelResult(order_id, ZERO, gone=True)
             reduced = row.remaining_count
@@ -169,7 +170,7 @@ class PaperVenue:
         cross its new price (what crossed before is counted from now on)."""
         books = await self.market_data.orderbooks([order.ticker])
         with transaction(self.ledger.factory) as s:
-            row = s.get(PaperOrderRow, order.order_id)
+            row = self.ledger.own(s, order.order_id)
             if row is None or row.status != OrderStatus.RESTING.value:
                 raise NotFoundError(
                     f"paper: order {order.order_id} is not resting", status=404, code="not_found"
@@ -196,7 +197,7 @@ class PaperVenue:
         fills = 0
         with transaction(self.ledger.factory) as s:
             for order in resting:
-                row = s.get(PaperOrderRow, order.order_id)
+                row = self.ledger.own(s, order.order_id)
                 assert row is not None
                 fills += _match_resting(s, row, books.get(row.ticker), fees[row.ticker], now)
         await self._settle()
@@ -245,10 +246,17 @@ class PaperVenue:
         return self.ledger.settlements()
 
 
-def _new_row(req: OrderRequest, now: datetime) -> PaperOrderRow:
+def paper_order_id(exchange: str, coid: str) -> str:
+    """The paper order id of a client_order_id on an exchange: unique across exchanges (the same
+    decision on two exchanges has one client_order_id)."""
+    return "paper-" + hashlib.sha256(f"{exchange}|{coid}".encode()).hexdigest()[:20]
+
+
+def _new_row(req: OrderRequest, exchange: str, now: datetime) -> PaperOrderRow:
     coid = req.client_order_id or ""
     return PaperOrderRow(
-        order_id="paper-" + hashlib.sha256(coid.encode()).hexdigest()[:20], client_order_id=coid,
+        order_id=paper_order_id(exchange, coid), exchange=exchange, mode=Mode.PAPER.value,
+        client_order_id=coid,
         ticker=req.ticker, side=req.side.value, yes_price=req.price, initial_count=req.count, fill_count=ZERO,
         remaining_count=req.count, status=OrderStatus.RESTING.value, time_in_force=req.time_in_force.value,
         expiration=req.expiration_time, taker_fees=ZERO, maker_fees=ZERO, taker_cost=ZERO, maker_cost=ZERO,

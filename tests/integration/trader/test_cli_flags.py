@@ -19,6 +19,7 @@ from courtside.cli import trade as trade_cli
 from courtside.data.registry import PlayerRegistry
 from courtside.domain.clock import SystemClock
 from courtside.kalshi.doctor import Verdict, run_doctor
+from courtside.kalshi.env import exchange_id
 from courtside.kalshi.rest import KalshiClient
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
@@ -45,7 +46,7 @@ def cli(harness: Any) -> Any:
             "--config",
             str(config),
         ]
-        if args[0] in ("kill", "resume", "status", "unmatched"):
+        if args[0] == "unmatched":
             common = ["--db", f"sqlite:///{harness.tmp / 'j.db'}", "--config", str(config)]
         if args[0] == "fund":
             common = ["--env", harness.sim.base_url, "--config", str(config)]
@@ -77,7 +78,7 @@ def _move(h: Any, amount: str, source: int, dest: int) -> None:
 
 
 def _journal(h: Any, mode: str) -> Journal:
-    return Journal(make_engine(f"sqlite:///{h.tmp / 'j.db'}"), mode)
+    return Journal(make_engine(f"sqlite:///{h.tmp / 'j.db'}"), mode, exchange=exchange_id(h.sim.base_url))
 
 
 def test_once_live_with_max_size(cli: Any, harness: Any) -> None:

@@ -29,7 +29,7 @@ def _setup() -> tuple[Any, Journal, PaperVenue, ManualClock, OrderIntent]:
         b: book(b, yes=[("0.44", "30")], no=[("0.54", "40")]),
     }
     engine = create_engine("sqlite://")
-    journal = Journal(engine, "paper")
+    journal = Journal(engine, "paper", exchange="test")
     paper = PaperVenue(data, engine, clock, exchange="test")
     intent = decide(
         PricedMatch(m, 0.6),
@@ -75,7 +75,8 @@ async def test_place_records_the_intent_then_the_answer() -> None:
 async def test_same_decision_same_day_is_one_order_even_with_the_journal_lost() -> None:
     _, journal, paper, clock, intent = _setup()
     first = await Executor(paper, journal, clock).place(intent)
-    fresh = Journal(create_engine("sqlite://"), "paper")  # the journal is gone; the exchange remembers
+    fresh = Journal(create_engine("sqlite://"), "paper", exchange="test")  # the journal is gone
+    # the exchange remembers
     again = await Executor(paper, fresh, clock).place(intent)
     assert again.client_order_id == first.client_order_id
     assert again.order_id == first.order_id
