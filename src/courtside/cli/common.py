@@ -26,8 +26,8 @@ from courtside.store.journal import Journal
 if TYPE_CHECKING:  # app.run pulls in the model stack: only for the type
     from courtside.app.run import Overrides
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # piped output is never wrapped at 80 columns
+err_console = Console(stderr=True, soft_wrap=True)
 
 Opt = typer.Option
 # defaults that live in the home folder, as help shows them
