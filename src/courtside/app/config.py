@@ -25,7 +25,7 @@ from courtside.domain.errors import ConfigError
 
 CONFIG_NAME = "courtside.toml"  # read from the home folder when --config is not given
 # COURTSIDE_* variables that are not trader settings but are read elsewhere
-OTHER_VARIABLES = ("COURTSIDE_HOME", "COURTSIDE_DATA", "COURTSIDE_RECORDED", "COURTSIDE_LEGACY_EXCHANGE")
+OTHER_VARIABLES = ("COURTSIDE_HOME", "COURTSIDE_DATA", "COURTSIDE_RECORDED", "COURTSIDE_E2E_MODEL")
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,9 +58,15 @@ async def run_trade(
 ) -> int:
     """The AutoTrader until stopped (after one scan with --once; SIGTERM stops it cleanly); returns
     the scans run. The start line and the stop line, with its reason, go to the log."""
-    wiring = _build(settings, ov or Overrides())
+    ov = ov or Overrides()
+    if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
+        await keep_model_current(settings, None)
+    wiring = _build(settings, ov)
     stopping = Stopping()
     log.info("%s", start_line(wiring))
+    updates = None
+    if ov.predictor is None and settings.update_every > 0 and not settings.once:
+        updates = asyncio.create_task(_update_periodically(wiring, settings))
     try:
         with on_sigterm(stopping):
             scans = await _trade(wiring, max_scans)
@@ -76,6 +82,8 @@ async def run_trade(
         stopping.reason = f"{type(e).__name__}: {e}"
         raise
     finally:
+        if updates is not None:
+            updates.cancel()
         log.warning("courtside stopped: %s", stopping.reason)
         await wiring.aclose()
 
@@ -128,6 +136,32 @@ def start_line(wiring: Wiring) -> str:
         f"courtside {__version__} starting: {s.mode.label} on {wiring.venue.exchange}; home {s.home}; "
         f"model {wiring.model_version}; settings {in_force(s)}"
     )
+
+
+async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) -> None:
+    """Sync the venue's results and roll the model forward, refuse (live) or warn about a stale model,
+    and hand the running trader the new version (app/freshness.py)."""
+    from datetime import UTC, datetime
+
+    from courtside.app.freshness import check_age, refresh
+
+    log.info(await refresh(settings.model, settings.env))
+    check_age(settings.model, datetime.now(UTC).date(), settings.max_model_age, live=settings.live)
+    if wiring is not None:
+        from courtside.app.wiring import load_model
+        from courtside.markets.discovery import Identifier
+
+        predictor, registry = load_model(settings.model)
+        wiring.trader.predictor, wiring.trader.identifier = predictor, Identifier(registry)
+
+
+async def _update_periodically(wiring: Wiring, settings: TraderSettings) -> None:
+    while True:
+        await asyncio.sleep(settings.update_every * 3600)
+        try:
+            await keep_model_current(settings, wiring)
+        except ConfigError as e:  # stale in live: trading goes on with the last model, loudly
+            log.error("%s", e)
 
 
 async def _stream(wiring: Wiring) -> int:

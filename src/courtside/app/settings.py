@@ -141,6 +141,17 @@ class TraderSettings(BaseSettings):
         ),
     ] = ""  # "" until _home_paths fills it in, as the model, kill and log paths
     model: Annotated[Path, Field(description="model artifact folder from `courtside model train`")] = Path()
+    update_every: Annotated[
+        float,
+        Field(
+            ge=0,
+            description="hours between syncs of Kalshi's results and `model update` (0: on start only)",
+        ),
+    ] = 6.0
+    max_model_age: Annotated[
+        int,
+        Field(ge=1, description="days: live refuses a model whose newest result is older (dry-run warns)"),
+    ] = 7
     series: Annotated[
         list[str],
         Field(

@@ -44,6 +44,7 @@ class BacktestConfig:
     seed: int = 7
     history_years: int = 14  # seasons of match history the model walks through before --from
     refit: str = "quarterly"  # how often the walk-forward refits the learner (monthly | quarterly)
+    cache: Path | None = None  # folder where as-of model walks are kept and reused (None: always walk)
 
     def __post_init__(self) -> None:
         if self.end < self.start:

@@ -118,6 +118,14 @@ def backtest(
         int, typer.Option(min=1, help="seasons of history the model walks before --from")
     ] = 14,
     as_json: Annotated[bool, typer.Option("--json", help="print summary.json")] = False,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache",
+            envvar="COURTSIDE_BACKTEST_CACHE",
+            help="folder to keep the model's as-of walks in and reuse them (same data, window and model)",
+        ),
+    ] = None,
 ) -> None:
     """Replay matches with closing odds through the trader's strategy, risk and paper fill."""
     console = Console(stderr=as_json, soft_wrap=True)
@@ -140,7 +148,7 @@ def backtest(
             data_dir=match_history(cli_globals.home(), data), start=first, end=last,
             market=MarketSource(market.value), book=book, trader=trader, bankroll=start_cash,
             tours=tuple(tour or (Tour.ATP, Tour.WTA)), control=control, seed=seed,
-            history_years=history_years, refit=refit.value,
+            history_years=history_years, refit=refit.value, cache=cache,
         )  # fmt: skip
         summary = _run(cfg, _out(out, report), cutoff, console, progress=not as_json)
     except CourtsideError as e:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -52,11 +53,12 @@ def status(
     pnl = sum((r.revenue - r.cost for r in settled), start=0) - sum((f.fee for f in journal.fills()), start=0)
     scans = journal.scans()[-5:]
     modes = {mode: _mode_summary(journal.book(mode)) for mode in MODES}
-    summary = {
+    exchanges = journal.exchanges()
+    summary: dict[str, Any] = {
         "home": str(s.home),
         "journal": redact_url(s.db),
         "exchange": journal.exchange,
-        "exchanges": journal.exchanges(),
+        "exchanges": exchanges,
         "state": state.value,
         "reason": reason,
         "kill_switch": s.kill_file.exists(),
@@ -69,12 +71,13 @@ def status(
         **_shard_summary(journal),
         **{k: v for k, v in modes[journal.mode].items() if k != "state"},
         "modes": modes,
+        **_model_summary(s.model),
     }
     if json_out:
         typer.echo(json.dumps(summary))
         return
     console.print(f"home: {s.home}  journal: {summary['journal']}", markup=False)
-    others = [e for e in summary["exchanges"] if e != journal.exchange]
+    others = [e for e in exchanges if e != journal.exchange]
     also = f"  (also in this journal: {', '.join(others)})" if others else ""
     console.print(f"exchange: {journal.exchange}{also}", markup=False)
     console.print(
@@ -82,6 +85,7 @@ def status(
     )
     for mode, row in modes.items():
         console.print(_mode_line(mode, row))
+    console.print(f"model {s.model}: results through {summary['results_through'] or '?'}", markup=False)
     if summary["tennis_shard_cash"] is not None:
         line = (
             f"tennis shard {TENNIS_SHARD}: ${summary['tennis_shard_cash']} "
@@ -106,6 +110,17 @@ def status(
         title=f"positions ({len(positions)})",
     )
     console.print(f"settled markets: {len(settled)}, realized P&L after fees: {pnl}")
+
+
+def _model_summary(model: Path) -> dict[str, object]:
+    """The model's newest result (meta.json only: status stays quick)."""
+    from datetime import UTC, datetime
+
+    from courtside.app.freshness import freshness
+
+    found = freshness(model, datetime.now(UTC).date())
+    through = str(found.results_through) if found.results_through else None
+    return {"model": str(model), "results_through": through, "model_age_days": found.age_days}
 
 
 def _mode_summary(journal: Journal) -> dict[str, Any]:

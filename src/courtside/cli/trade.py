@@ -79,6 +79,8 @@ def trade(
     config: ConfigOpt = None,
     db: DbOpt = None,
     model: Annotated[str | None, setting("model")] = None,
+    update_every: Annotated[str | None, setting("update_every")] = None,
+    max_model_age: Annotated[str | None, setting("max_model_age")] = None,
 ) -> None:
     """Run the AutoTrader: scan, price, decide, check risk and place limit orders (dry-run by default)."""
     flags = {k: v for k, v in locals().items() if k != "config"}

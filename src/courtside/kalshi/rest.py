@@ -9,7 +9,6 @@ create idempotent by client_order_id is KalshiVenue's policy (venue.py), not the
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
@@ -18,7 +17,16 @@ from typing import Any, Self, Unpack
 import httpx
 
 from courtside.domain.errors import NotFoundError, OutcomeUnknownError, ParseError
-from courtside.domain.market import Event, ExchangeStatus, MalformedEvent, Market, OrderBook, Series, Trade
+from courtside.domain.market import (
+    Event,
+    ExchangeStatus,
+    HistoricalCutoff,
+    MalformedEvent,
+    Market,
+    OrderBook,
+    Series,
+    Trade,
+)
 from courtside.domain.money import fmt_count, fmt_dollars
 from courtside.domain.orders import (
     Balance,
@@ -33,11 +41,12 @@ from courtside.domain.orders import (
 )
 from courtside.kalshi.env import Endpoints
 from courtside.kalshi.filters import EventFilters, FillFilters, MarketFilters, OrderFilters, TradeFilters
-from courtside.kalshi.http import KalshiHttp, Pacing, Params, RetryPolicy, Timing
+from courtside.kalshi.http import HttpOptions, KalshiHttp, Params
 from courtside.kalshi.parse import (
     parse_account_limits,
     parse_event,
     parse_exchange_status,
+    parse_historical_cutoff,
     parse_listed_event,
     parse_market,
     parse_orderbook,
@@ -81,28 +90,8 @@ class KalshiClient:
     """Async Kalshi client. `KalshiClient("demo", auth=creds.auth())`; `transport=` for tests and
     the in-process simulator (httpx.ASGITransport)."""
 
-    def __init__(
-        self,
-        env: str | Endpoints = "prod",
-        *,
-        auth: httpx.Auth | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        pacing: Pacing = "account",
-        timing: Timing | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        self.http = KalshiHttp(
-            env,
-            auth=auth,
-            transport=transport,
-            timeout=timeout,
-            retry=retry,
-            pacing=pacing,
-            timing=timing,
-            rng=rng,
-        )
+    def __init__(self, env: str | Endpoints = "prod", **options: Unpack[HttpOptions]) -> None:
+        self.http = KalshiHttp(env, **options)
 
     @property
     def endpoints(self) -> Endpoints:
@@ -226,6 +215,27 @@ class KalshiClient:
     async def get_markets(self, **filters: Unpack[MarketFilters]) -> list[Market]:
         """GET /markets, every page (filters as in iter_markets)."""
         return [m async for m in self.iter_markets(**filters)]
+
+    async def get_historical_cutoff(self) -> HistoricalCutoff:
+        """GET /historical/cutoff: markets settled before `market_settled` are only in the historical tier."""
+        return parse_historical_cutoff(await self.http.get("historical/cutoff"))
+
+    def iter_historical_markets(
+        self,
+        *,
+        series_ticker: str | None = None,
+        event_ticker: str | None = None,
+        tickers: Sequence[str] | None = None,
+        limit: int = MAX_MARKETS_PAGE,
+    ) -> AsyncIterator[Market]:
+        """GET /historical/markets: settled markets older than the cutoff (filters are exclusive)."""
+        params: Params = {
+            "series_ticker": series_ticker,
+            "event_ticker": event_ticker,
+            "tickers": _csv(tickers),
+            "limit": min(limit, MAX_MARKETS_PAGE),
+        }
+        return self.http.each("historical/markets", params, "markets", parse_market)
 
     async def get_market(self, ticker: str) -> Market:
         data = await self.http.get(f"markets/{ticker}")

@@ -1,7 +1,8 @@
-"""The database: one SQLAlchemy declarative base, engine and session factory for every table.
+"""The database: one SQLAlchemy declarative base, engine and session factory for the trader's journal.
 
-SQLite by default (a file under var/), any SQLAlchemy URL otherwise. History tables live in
-store/history.py, the trader's journal in store/journal_tables.py; both register on `Base`.
+SQLite by default (<home>/var/courtside.db), any SQLAlchemy URL otherwise. The journal's tables live in
+store/journal_tables.py and register on `Base`; their schema is Alembic's (store/migrations). The match
+history is a Parquet store of its own (store/history.py).
 """
 
 from __future__ import annotations
@@ -62,14 +63,10 @@ def is_journal_table(name: str) -> bool:
 
 
 def init_db(engine: Engine) -> None:
-    """Every table at its current schema: the journal through its Alembic migrations, the match
-    history created when missing (idempotent)."""
-    import courtside.store.history
+    """The journal's tables at their current schema, through its Alembic migrations (idempotent)."""
     import courtside.store.journal_tables  # noqa: F401
     from courtside.store.migrate import upgrade
 
-    history = [t for t in Base.metadata.sorted_tables if not is_journal_table(t.name)]
-    Base.metadata.create_all(engine, tables=history)
     upgrade(engine)
 
 
