@@ -5,10 +5,10 @@ runs from (the package imported from `<repo>/src/courtside` next to a pyproject.
 courtside: the checkout root, so `python scripts/trading/run_auto_trader.py` keeps logging to the
 checkout's `logs/`), otherwise the platform's user data dir (platformdirs). Inside it:
 
-    logs/auto_trader.log   the trader's log         var/courtside.db   the journal (and match history)
+    logs/auto_trader.log   the trader's log         var/courtside.db   the journal
     var/KILL               the kill-switch file     var/model          the model artifact
-    var/cache/data         the match-history cache  var/demo           `courtside demo`'s own state
-    var/report             `courtside report`'s output
+    var/cache/data         the downloaded files     var/history        the match-history store (Parquet)
+    var/demo               `courtside demo`'s state var/report         `courtside report`'s output
 """
 
 from __future__ import annotations
@@ -75,6 +75,10 @@ class Home:
     @property
     def data_cache(self) -> Path:
         return self.var / "cache" / "data"
+
+    @property
+    def history(self) -> Path:
+        return self.var / "history"
 
     @property
     def demo(self) -> Path:

@@ -145,7 +145,7 @@ async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) ->
 
     from courtside.app.freshness import check_age, refresh
 
-    log.info(await refresh(settings.model, settings.env))
+    log.info(await refresh(settings.model, settings.env, settings.paths.history))
     check_age(settings.model, datetime.now(UTC).date(), settings.max_model_age, live=settings.live)
     if wiring is not None:
         from courtside.app.wiring import load_model

@@ -235,6 +235,11 @@ class TraderSettings(BaseSettings):
         return self
 
     @property
+    def paths(self) -> Home:
+        """The home folder's layout (the history store, the data cache, ...)."""
+        return Home(self.home, HomeSource.FLAG)
+
+    @property
     def mode(self) -> Mode:
         return Mode.LIVE if self.live else Mode.PAPER
 

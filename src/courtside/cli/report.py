@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from courtside.app.home import Home, HomeSource
 from courtside.cli.common import ConfigOpt, DbOpt, EnvOpt, fail, journal_or_exit, settings_or_exit
 from courtside.cli.status import ModeOpt
 from courtside.domain.errors import CourtsideError
@@ -50,7 +49,7 @@ def report(
         raise typer.BadParameter(f"{bankroll} must be > 0", param_hint="'--bankroll'")
     s = settings_or_exit(config, db=db, env=env)
     journal = journal_or_exit(s, mode, read_only=True)
-    folder = out or Home(s.home, HomeSource.FLAG).report
+    folder = out or s.paths.report
     try:
         summary = write_journal_report(journal, folder, start, seed=seed)
         figures = summarise(bets_of(journal_fills(journal)), start, seed=seed)

@@ -103,3 +103,46 @@ def test_a_read_only_command_on_a_missing_journal_says_so_and_creates_nothing(
     done = run(tmp_path, command, "--db", "sqlite:///missing.db")
     assert_refused(tmp_path, done, "no journal", "missing.db")
     assert_refused(tmp_path, run(tmp_path, command), "no journal", str(tmp_path / "home"))
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["model", "train", "--learner", "foo"], ["--learner", "'foo' is not one of 'logistic', 'gbm'"]),
+        (["model", "train", "--train-years", "0"], ["--train-years", "greater than or equal to 1"]),
+        (
+            ["model", "evaluate", "--train-until", "2021-12-31", "--test-from", "2021-01-01"],
+            ["--test-from", "2021-01-01 is not after --train-until 2021-12-31"],
+        ),
+        (
+            [
+                "model",
+                "evaluate",
+                "--train-until",
+                "2020-12-31",
+                "--test-from",
+                "2021-06-01",
+                "--test-to",
+                "2021-01-31",
+            ],
+            ["--test-to", "2021-01-31 is before --test-from 2021-06-01"],
+        ),
+        (
+            ["model", "evaluate", "--train-until", "2020-13-01", "--test-from", "2021-01-01"],
+            ["--train-until"],
+        ),
+        (["backtest", "--from", "2023-03-01", "--to", "2023-02-01"], ["--to", "is before --from"]),
+        (["backtest", "--from", "2023-02-01", "--to", "2023-03-01", "--levels", "0"], ["--levels"]),
+        (["backtest", "--from", "2023-02-01", "--to", "2023-03-01", "--bankroll", "-5"], ["--bankroll"]),
+        (["data", "sync", "--source", "ftp"], ["--source", "'ftp' is not one of"]),
+        (["data", "sync", "--until-year", "1800"], ["--until-year", "greater than or equal to 1990"]),
+        (["data", "sync", "--since", "yesterday"], ["--since", "not a date"]),
+        (["report", "--bankroll", "abc"], ["--bankroll", "not a number"]),
+        (["sim", "serve", "--port", "70000"], ["--port", "less than or equal to 65535"]),
+        (["--log-level", "LOUD", "status"], ["--log-level", "LOUD"]),
+    ],
+)
+def test_a_bad_option_of_any_command_is_one_line_before_any_work(
+    tmp_path: Path, args: list[str], named: list[str]
+) -> None:
+    assert_refused(tmp_path, run(tmp_path, *args), *named)
