@@ -25,7 +25,14 @@ from courtside.domain.errors import ConfigError
 
 CONFIG_NAME = "courtside.toml"  # read from the home folder when --config is not given
 # COURTSIDE_* variables that are not trader settings but are read elsewhere
-OTHER_VARIABLES = ("COURTSIDE_HOME", "COURTSIDE_DATA", "COURTSIDE_RECORDED", "COURTSIDE_E2E_MODEL")
+OTHER_VARIABLES = (
+    "COURTSIDE_HOME",
+    "COURTSIDE_DATA",
+    "COURTSIDE_HISTORY",
+    "COURTSIDE_BACKTEST_CACHE",
+    "COURTSIDE_RECORDED",  # the tests' recorded Kalshi responses
+    "COURTSIDE_E2E_MODEL",  # the acceptance test's model
+)
 
 
 @dataclass(frozen=True, slots=True)

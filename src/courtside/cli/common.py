@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from courtside.app.config import allowed, flag_name, load_settings
+from courtside.app.config import allowed, flag_name, load_settings, unknown_variables
 from courtside.app.settings import TraderSettings
 from courtside.cli import globals as cli_globals
-from courtside.cli.errors import say
+from courtside.cli.errors import say, warn
 from courtside.domain.errors import CourtsideError
 from courtside.domain.mode import Mode
 from courtside.kalshi.env import exchange_id
@@ -88,8 +88,16 @@ def fail(e: CourtsideError | str) -> typer.Exit:
     return typer.Exit(2)
 
 
+_WARNED: set[str] = set()
+
+
 def settings_or_exit(config: Path | None, **flags: Any) -> TraderSettings:
-    """The settings in force, or one line naming the bad flag, variable or key and exit 2."""
+    """The settings in force, or one line naming the bad flag, variable or key and exit 2. A COURTSIDE_*
+    variable that names no setting is a warning with a "did you mean" (once per process)."""
+    for note in unknown_variables():
+        if note not in _WARNED:
+            _WARNED.add(note)
+            warn(note)
     options = cli_globals.current()
     if options.level_name is not None and flags.get("log_level") is None:
         flags["log_level"] = options.level_name

@@ -10,12 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
-from courtside.app.config import config_file, origins_of, unknown_variables
+from courtside.app.config import config_file, origins_of
 from courtside.app.config_docs import example_toml
 from courtside.app.urls import redact_url
 from courtside.cli import globals as cli_globals
 from courtside.cli.common import ConfigOpt, Opt, console, fail, settings_or_exit
-from courtside.cli.errors import warn
 from courtside.cli.output import show_table
 
 config_app = typer.Typer(
@@ -61,8 +60,6 @@ def show(
     origins = origins_of({}, toml, home)
     values = s.model_dump()
     rows = [(name, _shown(name, values[name]), origins[name].where) for name in values]
-    for note in unknown_variables():
-        warn(note)
     if json_out:
         plain = {**s.model_dump(mode="json"), "db": redact_url(s.db)}
         settings = {name: {"value": plain[name], "source": source} for name, _, source in rows}

@@ -119,3 +119,11 @@ def test_config_init_writes_a_file_that_loads_unchanged(tmp_path: Path) -> None:
     shown = json.loads(run(tmp_path, "config", "show", "--json", env=env).stdout)
     assert shown["config_file"] == str(home / "courtside.toml")
     assert {s["source"] for s in shown["settings"].values()} <= {"default", "COURTSIDE_HOME"}
+
+
+def test_a_misspelt_variable_is_a_warning_with_a_suggestion(tmp_path: Path) -> None:
+    env = {"COURTSIDE_HOME": str(tmp_path / "home"), "COURTSIDE_MAX_SIZ": "3"}
+    done = run(tmp_path, "config", "show", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "warning: COURTSIDE_MAX_SIZ is not a setting (did you mean COURTSIDE_MAX_SIZE?)" in done.stderr
+    assert json.loads(done.stdout)["settings"]["max_size"]["source"] == "default"
