@@ -37,7 +37,6 @@ if TYPE_CHECKING:  # the model stack (pandas, scikit-learn) loads only when a tr
     from courtside.model.predictor import ArtifactPredictor
 
 log = logging.getLogger("courtside.trader")
-DEMO_MODEL = Path("var/demo/model")  # where `courtside demo` caches its model (cli/demo.py)
 WsFactory = Callable[[], AbstractAsyncContextManager[KalshiWebSocket]]
 
 
@@ -73,13 +72,14 @@ class Wiring:
         await self.client.aclose()
 
 
-def load_model(path: Path) -> tuple[ArtifactPredictor, PlayerRegistry]:
+def load_model(path: Path, demo_model: Path | None = None) -> tuple[ArtifactPredictor, PlayerRegistry]:
     """The predictor artifact and the player registry built from the players table it carries."""
     from courtside.data.registry import PlayerRegistry
     from courtside.model.predictor import load_predictor
 
     if not path.exists():
-        demo = DEMO_MODEL if (DEMO_MODEL / "meta.json").exists() and path != DEMO_MODEL else None
+        known = demo_model is not None and (demo_model / "meta.json").exists() and path != demo_model
+        demo = demo_model if known else None
         hint = f", or --model {demo} (the smaller model `courtside demo` built)" if demo else ""
         raise ConfigError(
             f"no model at {path}: build one with `courtside model train --out {path}` "
@@ -176,7 +176,7 @@ def build(
     clock = clock or SystemClock()
     model_version = "given by the caller"
     if predictor is None or resolver is None:
-        loaded, resolver = load_model(settings.model)
+        loaded, resolver = load_model(settings.model, settings.paths.demo / "model")
         predictor, model_version = loaded, f"{loaded.artifact.version} ({settings.model})"
     client = kalshi_client(
         settings.env, auth=signing(settings.live, auth), transport=transport, timeout=settings.http_timeout

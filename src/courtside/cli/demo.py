@@ -19,7 +19,7 @@ from courtside.domain.errors import ConfigError, CourtsideError
 console = Console(soft_wrap=True)
 DEMO_SEASONS = 5
 
-NO_DATA = """[bold red]The demo needs the tennis match history to build its model[/] ({why}).
+NO_DATA = """error: the demo needs the tennis match history to build its model ({why}).
 Point COURTSIDE_DATA at a folder holding tennis_atp/ and tennis_wta/ (Jeff Sackmann's layout;
 see the README), for example:
 
@@ -75,7 +75,7 @@ def _model(model: Path, data: Path | None, var: Path) -> Path:
     try:
         history = match_history(cli_globals.home(), data)
     except ConfigError as e:
-        console.print(NO_DATA.format(model=demo_model, why=e), markup=True, highlight=False)
+        console.print(NO_DATA.format(model=demo_model, why=e), markup=False, highlight=False)
         raise typer.Exit(1) from e
     from courtside.model.training import train_artifact
 

@@ -40,7 +40,7 @@ def usage_message(e: click_exc.ClickException) -> str:
     """A click error in one line, naming the command it belongs to."""
     if isinstance(e, click_exc.NoSuchOption):
         return _no_such_option(e)
-    message = e.format_message()
+    message = e.format_message().replace("Value error, ", "")  # typer's enum check says it so
     ctx = getattr(e, "ctx", None)
     if ctx is not None:
         return f"{ctx.command_path}: {message}"

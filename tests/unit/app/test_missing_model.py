@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,9 @@ def test_trade_and_scan_without_a_model_say_how_to_build_one(
     assert "Traceback" not in result.output
 
 
-def test_the_demo_model_is_offered_when_there_is_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    demo = tmp_path / "var" / "demo" / "model"
+def test_the_demo_model_is_offered_when_there_is_one(tmp_path: Path) -> None:
+    demo = tmp_path / "home" / "var" / "demo" / "model"  # where `courtside demo` caches its model
     demo.mkdir(parents=True)
     (demo / "meta.json").write_text("{}")
-    with pytest.raises(ConfigError, match="--model var/demo/model"):
-        load_model(Path("var/model"))
+    with pytest.raises(ConfigError, match=re.escape(f"--model {demo}")):
+        load_model(tmp_path / "home" / "var" / "model", demo)
