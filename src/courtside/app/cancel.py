@@ -15,7 +15,7 @@ from courtside.domain.errors import CourtsideError, StoreError
 from courtside.domain.mode import Mode
 from courtside.domain.orders import Order, OrderStatus
 from courtside.execution.order_ids import is_ours
-from courtside.store.journal import Journal
+from courtside.store.journal import OPEN_STATUSES, Journal
 
 log = logging.getLogger("courtside.cancel")
 
@@ -64,9 +64,7 @@ async def cancel_resting(books: Books, clock: Clock) -> list[CancelReport]:
             ]
             results = await venue.cancel_many([o.order_id for o in resting]) if resting else []
         except CourtsideError as e:
-            report.error = str(e)
-            log.error("cancel on %s (%s) failed: %s", books.exchange, mode, e)
-            reports.append(report)
+            reports.append(_unreachable(report, books.journals[mode], e))
             continue
         by_id = {o.order_id: o for o in resting}
         for result in results:
@@ -79,6 +77,19 @@ async def cancel_resting(books: Books, clock: Clock) -> list[CancelReport]:
         log.warning("%s", report.line())
         reports.append(report)
     return reports
+
+
+def _unreachable(report: CancelReport, journal: Journal, e: CourtsideError) -> CancelReport:
+    """The venue could not be asked: an error when the journal holds open orders there (they may
+    still rest), else a note (nothing of the bot's is known to rest there)."""
+    open_orders = journal.orders(statuses=OPEN_STATUSES)
+    if open_orders:
+        report.error = f"{e} ({len(open_orders)} open order(s) in the journal)"
+        log.error("cancel on %s (%s) failed: %s", report.exchange, report.mode, report.error)
+    else:
+        report.note = f"not reached ({e}); the journal holds no open order there"
+        log.warning("cancel on %s (%s): %s", report.exchange, report.mode, report.note)
+    return report
 
 
 def _cancelled(order: Order, reduced_by: Decimal) -> Cancelled:

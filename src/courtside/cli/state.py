@@ -32,6 +32,7 @@ from courtside.domain.errors import CourtsideError
 from courtside.domain.mode import Mode
 from courtside.kalshi.env import exchange_id
 from courtside.risk.checks import TradingState
+from courtside.store.journal import OPEN_STATUSES as OPEN
 from courtside.store.journal import Journal
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("courtside.cancel")
 MODES = tuple(Mode)
-OPEN = ("intent", "unknown", "resting")
 JsonOpt = Annotated[bool, Opt("--json", help="one JSON object of what was cancelled")]
 
 

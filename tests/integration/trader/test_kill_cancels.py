@@ -112,3 +112,12 @@ def test_live_orders_the_journal_knows_are_an_error_without_credentials(
     assert "1 open order(s) in the journal" in result.output
     assert (harness.tmp / "KILL").exists()  # the kill switch is set all the same
     assert len(_resting(harness)) == 1
+
+
+def test_an_exchange_that_cannot_be_reached_is_a_note_when_the_journal_holds_nothing_there(
+    cli: Any, harness: Harness
+) -> None:
+    result = cli("cancel-all", "--mode", "live", "--exchange", "http://127.0.0.1:9/trade-api/v2")
+    assert result.exit_code == 0, result.output
+    assert "not reached" in result.output
+    assert "the journal holds no open order there" in result.output
