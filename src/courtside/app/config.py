@@ -30,6 +30,7 @@ OTHER_VARIABLES = (
     "COURTSIDE_DATA",
     "COURTSIDE_HISTORY",
     "COURTSIDE_BACKTEST_CACHE",
+    "COURTSIDE_ALERTS",  # alert destinations (courtside.alerts)
     "COURTSIDE_RECORDED",  # the tests' recorded Kalshi responses
     "COURTSIDE_E2E_MODEL",  # the acceptance test's model
 )
