@@ -18,7 +18,17 @@ from typing import Any, Self
 import httpx
 
 from courtside.domain.errors import NotFoundError, OutcomeUnknownError, ParseError
-from courtside.domain.market import Event, ExchangeStatus, MalformedEvent, Market, OrderBook, Series, Trade
+from courtside.domain.market import (
+    Event,
+    ExchangeStatus,
+    MalformedBook,
+    MalformedEvent,
+    MalformedSeries,
+    Market,
+    OrderBook,
+    Series,
+    Trade,
+)
 from courtside.domain.money import fmt_count, fmt_dollars
 from courtside.domain.orders import (
     Balance,
@@ -38,6 +48,7 @@ from courtside.kalshi.parse import (
     parse_event,
     parse_exchange_status,
     parse_listed_event,
+    parse_listed_series,
     parse_market,
     parse_orderbook,
     parse_orderbooks,
@@ -138,6 +149,17 @@ class KalshiClient:
             )
         ]
 
+    async def get_series_listing(
+        self, category: str | None = None, tags: Sequence[str] | None = None
+    ) -> list[Series | MalformedSeries]:
+        """GET /series, every page, each series parsed on its own: a malformed one is kept as
+        MalformedSeries with its reason (the trader reports its matches) instead of being dropped."""
+        params: Params = {"category": category, "tags": _csv(tags)}
+        out: list[Series | MalformedSeries] = []
+        async for items in self.http.pages("series", params, "series"):
+            out.extend(s for s in map(parse_listed_series, items) if s is not None)
+        return out
+
     async def get_series(self, series_ticker: str) -> Series:
         data = await self.http.get(f"series/{series_ticker}")
         return parse_series(data.get("series") if isinstance(data, dict) else None)
@@ -234,9 +256,10 @@ class KalshiClient:
         """Bids on both legs, best first; implied asks come from OrderBook."""
         return parse_orderbook(ticker, await self.http.get(f"markets/{ticker}/orderbook", {"depth": depth}))
 
-    async def get_orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
-        """GET /markets/orderbooks?tickers=..., in batches of 100 tickers."""
-        books: dict[str, OrderBook] = {}
+    async def get_orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook | MalformedBook]:
+        """GET /markets/orderbooks?tickers=..., in batches of 100 tickers; each book parsed on its own
+        (a broken one is a MalformedBook with its reason)."""
+        books: dict[str, OrderBook | MalformedBook] = {}
         for i in range(0, len(tickers), ORDERBOOK_BATCH):
             chunk = tickers[i : i + ORDERBOOK_BATCH]
             books.update(

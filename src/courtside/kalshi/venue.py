@@ -20,7 +20,16 @@ from courtside.domain.errors import (
     ExchangeUnavailableError,
     OutcomeUnknownError,
 )
-from courtside.domain.market import Event, ExchangeStatus, MalformedEvent, Market, OrderBook, Series
+from courtside.domain.market import (
+    Event,
+    ExchangeStatus,
+    MalformedBook,
+    MalformedEvent,
+    MalformedSeries,
+    Market,
+    OrderBook,
+    Series,
+)
 from courtside.domain.orders import (
     TENNIS_SHARD,
     CancelResult,
@@ -63,8 +72,8 @@ class KalshiVenue:
     async def status(self) -> ExchangeStatus:
         return await self.client.get_exchange_status()
 
-    async def tennis_series(self) -> list[Series]:
-        return await self.client.get_series_list(category="Sports", tags=["Tennis"])
+    async def tennis_series(self) -> list[Series | MalformedSeries]:
+        return await self.client.get_series_listing(category="Sports", tags=["Tennis"])
 
     async def series(self, series_ticker: str) -> Series:
         return await self.client.get_series(series_ticker)
@@ -72,7 +81,7 @@ class KalshiVenue:
     def open_events(self, series_ticker: str) -> AsyncIterator[Event | MalformedEvent]:
         return self.client.iter_event_listing(series_ticker=series_ticker, status="open")
 
-    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
+    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook | MalformedBook]:
         return await self.client.get_orderbooks(tickers)
 
     async def market(self, ticker: str) -> Market:

@@ -238,6 +238,9 @@ def _start(event: Event) -> datetime:
         raise Skip(f"{event.event_ticker}: the two markets disagree on the start time")
     start = starts.pop()
     assert start is not None
+    for market in event.markets:
+        if market.close_time is None or market.close_time <= start:
+            raise Skip(f"{market.ticker}: close_time {market.close_time} is not after the start {start}")
     return start
 
 
@@ -249,6 +252,8 @@ def parse_match(event: Event, series: Series) -> TennisMatch:
     not_active = [m.ticker for m in event.markets if m.status is not MarketStatus.ACTIVE]
     if not_active:
         raise Skip(f"{event.event_ticker}: markets not active: {', '.join(not_active)}")
+    if not event.mutually_exclusive:  # two markets that could both pay are not one match's two players
+        raise Skip(f"{event.event_ticker}: the event is not mutually exclusive")
     side_a, side_b = match_sides(event)
     name, round_ = _competition(event)
     found = lookup(name, tour)
