@@ -1,7 +1,9 @@
-"""Running the trader from the CLI: live confirmation, wiring, the loop or the stream, clean shutdown."""
+"""Running the trader from the CLI: live confirmation, wiring, the loop or the stream, and a stop at
+once on SIGINT or SIGTERM in every phase (app/signals.py), its clients closed."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Callable
@@ -11,6 +13,7 @@ import httpx
 
 from courtside.app.scan_result import MatchVerdict, ScanResult
 from courtside.app.settings import TraderSettings
+from courtside.app.signals import until_signalled
 from courtside.app.stream import run_stream
 from courtside.app.trader import Predictor
 from courtside.app.wiring import Wiring, build
@@ -47,20 +50,35 @@ def stdin_is_tty() -> bool:
     return sys.stdin.isatty()
 
 
+def trade_until_stopped(settings: TraderSettings, ov: Overrides | None = None) -> int:
+    """`courtside trade`: build, then run until interrupted (or one scan with --once); returns the scans
+    run. The build (model, registry) runs before any event loop, where a signal interrupts at once as
+    Python's default handlers do; after it, SIGINT or SIGTERM stop the trader at once (raising Stopped)."""
+    wiring = _build(settings, ov or Overrides())
+    return asyncio.run(_run_wired(wiring))
+
+
 async def run_trade(
     settings: TraderSettings, ov: Overrides | None = None, *, max_scans: int | None = None
 ) -> int:
     """The AutoTrader until interrupted (or after one scan with --once); returns scans run."""
-    wiring = _build(settings, ov or Overrides())
+    return await _run_wired(_build(settings, ov or Overrides()), max_scans=max_scans)
+
+
+async def _run_wired(wiring: Wiring, *, max_scans: int | None = None) -> int:
+    """Run a built trader until it ends or a signal stops it (Stopped); its clients are closed either way."""
     try:
-        await wiring.trader.check_collateral()
-        if settings.stream:
-            return await _stream(wiring)
-        return await wiring.trader.run(
-            interval=settings.scan_interval, once=settings.once, max_scans=max_scans
-        )
+        return await until_signalled(_trade(wiring, max_scans))
     finally:
         await wiring.aclose()
+
+
+async def _trade(wiring: Wiring, max_scans: int | None) -> int:
+    settings = wiring.settings
+    await wiring.trader.check_collateral()
+    if settings.stream:
+        return await _stream(wiring)
+    return await wiring.trader.run(interval=settings.scan_interval, once=settings.once, max_scans=max_scans)
 
 
 async def _stream(wiring: Wiring) -> int:

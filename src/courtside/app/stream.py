@@ -4,6 +4,7 @@ WebSocket book change of a watched market (orderbook_delta, kalshi-api.md §3)."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -11,8 +12,8 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 
 from courtside.app.scan_result import MatchVerdict
-from courtside.app.trader import AutoTrader
-from courtside.domain.errors import ExchangeError
+from courtside.app.trader import AutoTrader, outlived
+from courtside.domain.errors import CourtsideError, ExchangeError, NetworkError
 from courtside.domain.market import OrderBook
 from courtside.kalshi.ws import BOOK_CHANNEL, KalshiWebSocket
 from courtside.kalshi.ws_events import BookUpdated, WsEvent
@@ -70,10 +71,39 @@ class BookWatch:
 
 
 async def _next(events: AsyncIterator[WsEvent], timeout: float) -> WsEvent | None:
+    """The next event, or None after `timeout` seconds. asyncio.timeout, not wait_for: in Python 3.11
+    wait_for drops a cancellation that arrives as the event does, and the stream then ran on to its
+    next timeout (a SIGINT right after a scan went unanswered for an interval)."""
     try:
-        return await asyncio.wait_for(anext(events), timeout)
+        async with asyncio.timeout(timeout):
+            return await anext(events)
     except TimeoutError:
         return None
+
+
+async def _scan(trader: AutoTrader) -> None:
+    """A full scan; one the loop would outlive (the exchange down, a garbled answer) is logged and the
+    stream goes on, at start-up too."""
+    try:
+        await trader.scan()
+    except CourtsideError as e:
+        if not outlived(e):
+            raise
+        log.warning("scan failed, will retry next interval: %s", e)
+
+
+async def _open(
+    stack: contextlib.AsyncExitStack, connect: WsFactory, trader: AutoTrader, interval: float
+) -> KalshiWebSocket:
+    """The WebSocket, connected: a failed handshake (the exchange down) is tried again every interval,
+    with a scan between, as a failed scan is; a refused key stops."""
+    while True:
+        try:
+            return await stack.enter_async_context(connect())
+        except NetworkError as e:
+            log.warning("websocket not connected, will retry next interval: %s", e)
+        await asyncio.sleep(interval)
+        await _scan(trader)
 
 
 async def run_stream(
@@ -86,9 +116,10 @@ async def run_stream(
 ) -> int:
     """Run until max_seconds (forever when None); returns how many reactions placed an order."""
     started = time.monotonic()
-    await trader.scan()
+    await _scan(trader)
     placed = 0
-    async with connect() as ws:
+    async with contextlib.AsyncExitStack() as stack:
+        ws = await _open(stack, connect, trader, interval)
         watch = BookWatch(ws)
         await watch.follow(set(trader.watched_tickers))
         events = ws.events()
@@ -100,7 +131,7 @@ async def run_stream(
             event = await _next(events, max(limit, 0.0))
             if event is None:
                 if time.monotonic() >= next_scan:
-                    await trader.scan()
+                    await _scan(trader)
                     await watch.follow(set(trader.watched_tickers))
                     next_scan = time.monotonic() + interval
                 continue

@@ -11,7 +11,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
-from courtside.app.account import AccountPicture, check_collateral, record_marks, risk_view, trading_state
+from courtside.app.account import (
+    AccountPicture,
+    check_collateral,
+    record_marks,
+    risk_view,
+    trading_state,
+    with_stops_now,
+)
 from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
 from courtside.domain.clock import Clock
 from courtside.domain.errors import CourtsideError, DataError, ModelError
@@ -348,6 +355,7 @@ class AutoTrader:
             report.items.append(verdict_of(match, pm.p_a, decision, "refused", decision.reasons))
             self._journal(sid, match, pm.p_a, decision, "refused", decision.reasons, pm.model_version)
             return view, state
+        view = with_stops_now(self.journal, self.cfg.risk, view)  # before every order, not once a scan
         reasons = tuple(evaluate(Proposal(decision, match, books), view, self.cfg.risk))
         if reasons:
             verdict = "holding" if match.event_ticker in self._holding else "refused"
@@ -399,13 +407,19 @@ class AutoTrader:
             try:
                 await self.scan()
             except CourtsideError as e:
-                if once or (not e.retryable and not isinstance(e, _SKIPPABLE)):
+                if once or not outlived(e):
                     raise
                 log.warning("scan failed, will retry next interval: %s", e)
             scans += 1
             if once or (max_scans is not None and scans >= max_scans):
                 return scans
             await asyncio.sleep(interval)
+
+
+def outlived(e: CourtsideError) -> bool:
+    """A scan failure the loop and the stream outlive (log it, scan again next interval): the exchange
+    down or slow, or an answer too garbled to use; anything else stops the trader."""
+    return e.retryable or isinstance(e, _SKIPPABLE)
 
 
 def _nth(values: tuple[str, ...], i: int) -> str:

@@ -90,7 +90,8 @@ def trade(
 ) -> None:
     """Run the AutoTrader: scan, price, decide, check risk and place limit orders (dry-run by default)."""
     from courtside.app.run import confirm_live as require_confirmation
-    from courtside.app.run import run_trade, stdin_is_tty
+    from courtside.app.run import stdin_is_tty, trade_until_stopped
+    from courtside.app.signals import Stopped
 
     s = settings_or_exit(
         config,
@@ -115,9 +116,11 @@ def trade(
     setup_logging(s.log_file)
     try:
         require_confirmation(s, lambda text: typer.prompt(text), stdin_is_tty())
-        asyncio.run(run_trade(s, STATE.overrides))
+        trade_until_stopped(s, STATE.overrides)
     except CourtsideError as e:
         raise fail(e) from e
+    except Stopped as e:
+        console.print(f"stopped ({e.signal})")
     except KeyboardInterrupt:
         console.print("stopped")
 
