@@ -27,7 +27,7 @@ from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 from courtside.sim.testing import MAKER_KEY_ID, TRADER_KEY_ID, new_rsa_key, public_pem
 
 Json = Any
-Rule = Callable[[str, Json], Json]  # (request path, decoded answer) -> the answer to send instead
+Rule = Callable[[httpx.Request, Json], Json]  # (request, decoded answer) -> the answer to send instead
 BASE = "http://sim.in-process/trade-api/v2"
 
 
@@ -46,7 +46,7 @@ class Tampering(httpx.AsyncBaseTransport):
             return response
         data = json.loads(await response.aread())
         for rule in self.rules:
-            data = rule(request.url.path, data)
+            data = rule(request, data)
         return httpx.Response(
             200, content=json.dumps(data).encode(), headers={"content-type": "application/json"}
         )
@@ -58,8 +58,8 @@ class Tampering(httpx.AsyncBaseTransport):
 def on_book(ticker: str, change: Callable[[dict[str, Any]], None]) -> Rule:
     """Change the `orderbook_fp` object of one market in GET /markets/orderbooks answers."""
 
-    def rule(path: str, data: Json) -> Json:
-        if path.endswith("/markets/orderbooks"):
+    def rule(request: httpx.Request, data: Json) -> Json:
+        if request.url.path.endswith("/markets/orderbooks"):
             for item in data.get("orderbooks", []):
                 if item.get("ticker") == ticker:
                     change(item["orderbook_fp"])
@@ -71,7 +71,8 @@ def on_book(ticker: str, change: Callable[[dict[str, Any]], None]) -> Rule:
 def on_market(ticker: str, change: Callable[[dict[str, Any]], None]) -> Rule:
     """Change one market wherever it is listed (nested in GET /events, or GET /markets/{ticker})."""
 
-    def rule(path: str, data: Json) -> Json:
+    def rule(request: httpx.Request, data: Json) -> Json:
+        path = request.url.path
         if path.endswith("/events"):
             for event in data.get("events", []):
                 for market in event.get("markets", []):
@@ -87,8 +88,8 @@ def on_market(ticker: str, change: Callable[[dict[str, Any]], None]) -> Rule:
 def on_event(event_ticker: str, change: Callable[[dict[str, Any]], None]) -> Rule:
     """Change one event (with its nested markets) in GET /events answers."""
 
-    def rule(path: str, data: Json) -> Json:
-        if path.endswith("/events"):
+    def rule(request: httpx.Request, data: Json) -> Json:
+        if request.url.path.endswith("/events"):
             for event in data.get("events", []):
                 if event.get("event_ticker") == event_ticker:
                     change(event)
@@ -100,7 +101,8 @@ def on_event(event_ticker: str, change: Callable[[dict[str, Any]], None]) -> Rul
 def on_series(ticker: str, change: Callable[[dict[str, Any]], None]) -> Rule:
     """Change one series in GET /series and GET /series/{ticker} answers."""
 
-    def rule(path: str, data: Json) -> Json:
+    def rule(request: httpx.Request, data: Json) -> Json:
+        path = request.url.path
         if path.endswith("/series"):
             for series in data.get("series", []):
                 if series.get("ticker") == ticker:

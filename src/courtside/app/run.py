@@ -51,25 +51,39 @@ def stdin_is_tty() -> bool:
 
 
 def trade_until_stopped(settings: TraderSettings, ov: Overrides | None = None) -> int:
-    """`courtside trade`: build, then run until interrupted (or one scan with --once); returns the scans
-    run. The build (model, registry) runs before any event loop, where a signal interrupts at once as
-    Python's default handlers do; after it, SIGINT or SIGTERM stop the trader at once (raising Stopped)."""
-    wiring = _build(settings, ov or Overrides())
-    return asyncio.run(_run_wired(wiring))
+    """`courtside trade`: the model brought current, built, then run until interrupted (or one scan with
+    --once); returns the scans run. The build (model, registry) runs outside any event loop, where a
+    signal interrupts at once as Python's default handlers do; the model update and the run stop at once
+    on SIGINT or SIGTERM (raising Stopped)."""
+    ov = ov or Overrides()
+    if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
+        asyncio.run(until_signalled(keep_model_current(settings, None)))
+    wiring = _build(settings, ov)
+    return asyncio.run(_run_wired(wiring, ov))
 
 
 async def run_trade(
     settings: TraderSettings, ov: Overrides | None = None, *, max_scans: int | None = None
 ) -> int:
     """The AutoTrader until interrupted (or after one scan with --once); returns scans run."""
-    return await _run_wired(_build(settings, ov or Overrides()), max_scans=max_scans)
+    ov = ov or Overrides()
+    if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
+        await keep_model_current(settings, None)
+    return await _run_wired(_build(settings, ov), ov, max_scans=max_scans)
 
 
-async def _run_wired(wiring: Wiring, *, max_scans: int | None = None) -> int:
-    """Run a built trader until it ends or a signal stops it (Stopped); its clients are closed either way."""
+async def _run_wired(wiring: Wiring, ov: Overrides, *, max_scans: int | None = None) -> int:
+    """Run a built trader until it ends or a signal stops it (Stopped), the model kept current beside it;
+    its clients are closed either way."""
+    settings = wiring.settings
+    updates = None
+    if ov.predictor is None and settings.update_every > 0 and not settings.once:
+        updates = asyncio.create_task(_update_periodically(wiring, settings))
     try:
         return await until_signalled(_trade(wiring, max_scans))
     finally:
+        if updates is not None:
+            updates.cancel()
         await wiring.aclose()
 
 
@@ -79,6 +93,32 @@ async def _trade(wiring: Wiring, max_scans: int | None) -> int:
     if settings.stream:
         return await _stream(wiring)
     return await wiring.trader.run(interval=settings.scan_interval, once=settings.once, max_scans=max_scans)
+
+
+async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) -> None:
+    """Sync the venue's results and roll the model forward, refuse (live) or warn about a stale model,
+    and hand the running trader the new version (app/freshness.py)."""
+    from datetime import UTC, datetime
+
+    from courtside.app.freshness import check_age, refresh
+
+    log.info(await refresh(settings.model, settings.env))
+    check_age(settings.model, datetime.now(UTC).date(), settings.max_model_age, live=settings.live)
+    if wiring is not None:
+        from courtside.app.wiring import load_model
+        from courtside.markets.discovery import Identifier
+
+        predictor, registry = load_model(settings.model)
+        wiring.trader.predictor, wiring.trader.identifier = predictor, Identifier(registry)
+
+
+async def _update_periodically(wiring: Wiring, settings: TraderSettings) -> None:
+    while True:
+        await asyncio.sleep(settings.update_every * 3600)
+        try:
+            await keep_model_current(settings, wiring)
+        except ConfigError as e:  # stale in live: trading goes on with the last model, loudly
+            log.error("%s", e)
 
 
 async def _stream(wiring: Wiring) -> int:

@@ -149,9 +149,15 @@ class Wire:
         value = self.data.get(key)
         return None if value is None or value == "" else self._rfc3339(key, value)
 
+    def moment(self, key: str) -> datetime:
+        moment = self.opt_moment(key)
+        if moment is None:
+            raise self.fail(key, "is missing")
+        return moment
+
     def opt_moment(self, key: str) -> datetime | None:
-        """A WebSocket time that may be epoch seconds or milliseconds (`ts_ms`, `settled_ts`) or an
-        RFC 3339 string (`ts`)."""
+        """A time that may be epoch seconds or milliseconds (WebSocket `ts_ms`, `settled_ts`; the
+        `*_ts` fields of other endpoints) or an RFC 3339 string."""
         value = self.data.get(key)
         if value is None or value == "":
             return None

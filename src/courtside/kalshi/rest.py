@@ -20,6 +20,7 @@ from courtside.domain.errors import NotFoundError, OutcomeUnknownError, ParseErr
 from courtside.domain.market import (
     Event,
     ExchangeStatus,
+    HistoricalCutoff,
     MalformedBook,
     MalformedEvent,
     MalformedSeries,
@@ -47,6 +48,7 @@ from courtside.kalshi.parse import (
     parse_account_limits,
     parse_event,
     parse_exchange_status,
+    parse_historical_cutoff,
     parse_listed_event,
     parse_listed_series,
     parse_market,
@@ -227,6 +229,27 @@ class KalshiClient:
     async def get_markets(self, **filters: Unpack[MarketFilters]) -> list[Market]:
         """GET /markets, every page (filters as in iter_markets)."""
         return [m async for m in self.iter_markets(**filters)]
+
+    async def get_historical_cutoff(self) -> HistoricalCutoff:
+        """GET /historical/cutoff: markets settled before `market_settled` are only in the historical tier."""
+        return parse_historical_cutoff(await self.http.get("historical/cutoff"))
+
+    def iter_historical_markets(
+        self,
+        *,
+        series_ticker: str | None = None,
+        event_ticker: str | None = None,
+        tickers: Sequence[str] | None = None,
+        limit: int = MAX_MARKETS_PAGE,
+    ) -> AsyncIterator[Market]:
+        """GET /historical/markets: settled markets older than the cutoff (filters are exclusive)."""
+        params: Params = {
+            "series_ticker": series_ticker,
+            "event_ticker": event_ticker,
+            "tickers": _csv(tickers),
+            "limit": min(limit, MAX_MARKETS_PAGE),
+        }
+        return self.http.each("historical/markets", params, "markets", parse_market)
 
     async def get_market(self, ticker: str) -> Market:
         data = await self.http.get(f"markets/{ticker}")

@@ -238,20 +238,28 @@ def _start(event: Event) -> datetime:
         raise Skip(f"{event.event_ticker}: the two markets disagree on the start time")
     start = starts.pop()
     assert start is not None
-    for market in event.markets:
-        if market.close_time is None or market.close_time <= start:
-            raise Skip(f"{market.ticker}: close_time {market.close_time} is not after the start {start}")
     return start
 
 
 def parse_match(event: Event, series: Series) -> TennisMatch:
     """The match behind a match-winner event; raises Skip with the reason when anything is off."""
+    not_active = [m.ticker for m in event.markets if m.status is not MarketStatus.ACTIVE]
+    if SERIES_TOUR.get(series.ticker) is not None and not_active:
+        raise Skip(f"{event.event_ticker}: markets not active: {', '.join(not_active)}")
+    match = describe_match(event, series)
+    for market in (match.a.market, match.b.market):  # an open market closes after its match starts
+        if market.close_time is None or market.close_time <= match.start:
+            when = f"close_time {market.close_time} is not after the start {match.start}"
+            raise Skip(f"{market.ticker}: {when}")
+    return match
+
+
+def describe_match(event: Event, series: Series) -> TennisMatch:
+    """Players, tournament, level, round and start of a match-winner event in any status: what
+    `parse_match` reads for open markets and the results reader for settled ones."""
     tour = SERIES_TOUR.get(series.ticker)
     if tour is None:
         raise Skip(f"{series.ticker} is not a singles match-winner series")
-    not_active = [m.ticker for m in event.markets if m.status is not MarketStatus.ACTIVE]
-    if not_active:
-        raise Skip(f"{event.event_ticker}: markets not active: {', '.join(not_active)}")
     if not event.mutually_exclusive:  # two markets that could both pay are not one match's two players
         raise Skip(f"{event.event_ticker}: the event is not mutually exclusive")
     side_a, side_b = match_sides(event)

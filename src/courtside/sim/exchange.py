@@ -81,6 +81,7 @@ class SimExchange:
             self.user_fills: dict[str, list[SimFill]] = {}
             self.trades: list[SimTrade] = []
             self._timers: list[tuple[int, int, str, str]] = []
+            self.market_settled_cutoff: datetime | None = None  # None: now - 90 days (sim/history.py)
 
     def new_id(self) -> str:
         """A uuid4-shaped id from the seeded generator (reproducible runs)."""

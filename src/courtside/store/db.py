@@ -1,7 +1,7 @@
 """The database: one SQLAlchemy declarative base, engine and session factory for every table.
 
-SQLite by default (a file under var/), any SQLAlchemy URL otherwise. History tables live in
-store/history.py, the trader's journal in store/journal_tables.py; both register on `Base`.
+SQLite by default (a file under var/), any SQLAlchemy URL otherwise. The trader's journal lives in
+store/journal_tables.py and registers on `Base`; the match history is a Parquet store (store/history.py).
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
 
 def init_db(engine: Engine) -> None:
     """Create every table that is not there yet (idempotent)."""
-    import courtside.store.history
     import courtside.store.journal_tables  # noqa: F401
 
     Base.metadata.create_all(engine)
