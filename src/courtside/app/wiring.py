@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+from sqlalchemy.engine import make_url
 
+from courtside.app.lock import TraderLock, lock_path
 from courtside.app.settings import TraderSettings
 from courtside.app.trader import AutoTrader, Predictor, TraderConfig
 from courtside.domain.clock import Clock, SystemClock
@@ -45,6 +47,7 @@ class Wiring:
     venue: Venue  # what the trader trades on: KalshiVenue(client) live, PaperVenue over it in dry-run
     journal: Journal
     trader: AutoTrader
+    lock: TraderLock | None = None  # held while a trader that places orders runs on this journal
 
     def websocket(self) -> WsFactory:
         """Kalshi's WebSocket for --stream: signed even for public book channels (kalshi-api.md §3)."""
@@ -64,8 +67,12 @@ class Wiring:
         return lambda: KalshiWebSocket(endpoints, headers=signer.ws_headers)
 
     async def aclose(self) -> None:
-        await self.venue.aclose()
-        await self.client.aclose()
+        try:
+            await self.venue.aclose()
+            await self.client.aclose()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
 def load_model(path: Path) -> tuple[Predictor, PlayerRegistry]:
@@ -129,7 +136,13 @@ def build(
     client = kalshi_client(
         settings.env, auth=signing(settings.live, auth), transport=transport, timeout=settings.http_timeout
     )
-    journal = Journal(make_engine(settings.db), settings.mode)
+    lock = _lock(settings, client.endpoints.exchange_id, clock) if place_orders else None
+    try:
+        journal = Journal(make_engine(settings.db), settings.mode)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     live = KalshiVenue(client)
     venue: Venue = (
         live
@@ -143,4 +156,11 @@ def build(
     )
     trader = AutoTrader(cfg, venue, journal, predictor, Identifier(resolver), clock)
     log.info("wired %s trader on %s (db %s)", settings.mode, venue.exchange, settings.db)
-    return Wiring(settings, clock, client, venue, journal, trader)
+    return Wiring(settings, clock, client, venue, journal, trader, lock)
+
+
+def _lock(settings: TraderSettings, exchange: str, clock: Clock) -> TraderLock:
+    """One trader that places orders per journal and exchange: a second is refused, naming the first."""
+    path = lock_path(settings.db, exchange, settings.kill_file.parent / "locks")
+    shown = make_url(settings.db).render_as_string(hide_password=True)
+    return TraderLock.acquire(path, journal=shown, exchange=exchange, now=clock.now())

@@ -34,7 +34,7 @@ def probe_code() -> str:
 def start(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """The script with `args`, in `cwd` (so a stray .env or var/ of the checkout is not read)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("COURTSIDE_", "KALSHI_"))}
-    full_env.update(env or {})
+    full_env.update({"COLUMNS": "400"}, **(env or {}))  # one error, one line: no wrapping to a terminal
     return subprocess.Popen(
         [sys.executable, "-c", probe_code(), *args],
         cwd=cwd,
