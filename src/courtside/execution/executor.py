@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from courtside.domain.clock import Clock
 from courtside.domain.errors import (
+    DataError,
     DuplicateOrderError,
     ExchangeError,
     OrderRejectedError,
@@ -185,7 +186,7 @@ class Executor:
         settled (found, or unseen and too old or expired to rest: not placed)."""
         try:
             found = await self.venue.find_order(row.client_order_id, ticker=row.ticker)
-        except ExchangeError as e:
+        except (ExchangeError, DataError) as e:  # unreadable is not unseen: it stays pending
             log.warning("cannot resolve %s yet: %s", row.client_order_id, e)
             return False
         if found is not None:

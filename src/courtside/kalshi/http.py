@@ -339,13 +339,19 @@ class KalshiHttp:
                 raise DataError(f"GET {path}: cursor repeated, the listing would loop")
             seen.add(cursor)
 
-    async def each(self, path: str, params: Params, key: str, parse: Callable[[Any], T]) -> AsyncIterator[T]:
-        """Every parsed item of every page; an item that fails to parse is logged and skipped."""
+    async def each(
+        self, path: str, params: Params, key: str, parse: Callable[[Any], T], *, strict: bool = False
+    ) -> AsyncIterator[T]:
+        """Every parsed item of every page; an item that fails to parse is logged and skipped, or with
+        `strict` raised (a listing whose every item matters, such as our own orders when one is looked
+        for: one skipped could be the one sought)."""
         async for items in self.pages(path, params, key):
             for raw in items:
                 try:
                     yield parse(raw)
                 except ParseError as e:
+                    if strict:
+                        raise
                     log.warning("skipping %s from GET %s: %s", key, path, e)
 
 

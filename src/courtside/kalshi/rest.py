@@ -327,8 +327,9 @@ class KalshiClient:
         max_ts: int | None = None,
         subaccount: int | None = None,
         limit: int = MAX_PORTFOLIO_PAGE,
+        strict: bool = False,
     ) -> AsyncIterator[Order]:
-        """Our orders, newest first."""
+        """Our orders, newest first; `strict`: an order that cannot be parsed is a ParseError, not skipped."""
         params: Params = {
             "ticker": ticker,
             "event_ticker": event_ticker,
@@ -338,7 +339,7 @@ class KalshiClient:
             "subaccount": subaccount,
             "limit": min(limit, MAX_PORTFOLIO_PAGE),
         }
-        return self.http.each("portfolio/orders", params, "orders", parse_order)
+        return self.http.each("portfolio/orders", params, "orders", parse_order, strict=strict)
 
     async def get_orders(self, **filters: Unpack[OrderFilters]) -> list[Order]:
         return [o async for o in self.iter_orders(**filters)]

@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from courtside.domain.errors import (
+    DataError,
     DuplicateOrderError,
     ExchangeError,
     ExchangeUnavailableError,
@@ -107,9 +108,11 @@ class KalshiVenue:
         return 0  # the exchange keeps its own state
 
     async def find_order(self, client_order_id: str, *, ticker: str | None = None) -> Order | None:
-        """GET /portfolio/orders (newest first) until the order carrying this client_order_id."""
+        """GET /portfolio/orders (newest first) until the order carrying this client_order_id. An order
+        of ours the exchange sends malformed is a ParseError, never passed over: it may be this one,
+        and an order wrongly taken for gone would be placed a second time."""
         seen = 0
-        async for order in self.client.iter_orders(ticker=ticker, limit=LOOKUP_PAGE):
+        async for order in self.client.iter_orders(ticker=ticker, limit=LOOKUP_PAGE, strict=True):
             if order.client_order_id == client_order_id:
                 return order
             seen += 1
@@ -152,7 +155,7 @@ class KalshiVenue:
     async def _lookup(self, req: OrderRequest) -> Order | None:
         try:
             return await self.find_order(req.client_order_id or "", ticker=req.ticker)
-        except ExchangeError as e:
+        except (ExchangeError, DataError) as e:
             log.warning("lookup of client_order_id %s failed: %s", req.client_order_id, e)
             return None
 

@@ -99,3 +99,40 @@ async def test_the_good_matches_are_ordered_and_each_broken_one_skipped_with_its
     assert report.skipped == len(reasons)
     for event, reason in reasons.items():
         assert f"skip {event}: {reason}" in caplog.text  # logged as it is journalled
+
+
+async def test_our_own_order_sent_back_malformed_is_never_taken_for_gone(tmp_path: Path) -> None:
+    """An order of unknown outcome, old enough that an unseen one counts as never placed, which the
+    exchange does hold but sends back garbled: it stays unresolved (no new order while it is), and no
+    second attempt is minted beside it."""
+    day = SimDay.listing(lambda now: _specs(now)[:1])
+    db = f"sqlite:///{tmp_path / 'journal.db'}"
+    settings = load_settings(
+        None, env=BASE, db=db, min_volume="0", kill_file=tmp_path / "KILL", live=True, confirm_live=True
+    )
+    model, players = PinnedModel(MODEL), registry_of(day.specs)
+    w = build(settings, transport=day.transport, predictor=model, resolver=players, auth=day.auth)
+    try:
+        assert (await w.trader.scan()).orders == 1
+    finally:
+        await w.aclose()
+    (row,) = w.journal.orders()
+    long_ago = w.clock.now() - timedelta(hours=1)
+    w.journal.update_order(row.client_order_id, long_ago, status="unknown", created_at=long_ago)
+
+    def garble(request: Any, data: Any) -> Any:
+        if request.url.path.endswith("/portfolio/orders"):
+            for order in data.get("orders", []):
+                if order.get("client_order_id") == row.client_order_id:
+                    order["yes_price_dollars"] = 0.5  # a JSON number: not Kalshi's format
+        return data
+
+    lies = Tampering(day.transport, [garble])
+    w = build(settings, transport=lies, predictor=model, resolver=players, auth=day.auth)
+    try:
+        report = await w.trader.scan()
+    finally:
+        await w.aclose()
+    assert report.orders == 0
+    assert [(r.client_order_id, r.status) for r in w.journal.orders()] == [(row.client_order_id, "unknown")]
+    assert len(day.orders_on(day.event_of("Alexander Zverev"))) == 1
