@@ -1,8 +1,11 @@
 """Typed trader settings. Precedence, lowest first: defaults, `.env`, COURTSIDE_* environment
-variables, the --config TOML file, then command-line flags."""
+variables, the --config TOML file, then command-line flags. `live` and `confirm_live` come from the
+command line only: no file or variable alone turns real-money trading on (the others are ignored with
+a warning)."""
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -146,16 +149,28 @@ def read_toml(path: Path) -> dict[str, Any]:
     return {k.replace("-", "_"): v for k, v in table.items()}
 
 
+LIVE_FLAGS = ("live", "confirm_live")  # read from the command line only
+LIVE_NEEDS = "live trading needs --live on the command line (and --confirm-live or the typed confirmation)"
+log = logging.getLogger("courtside.settings")
+
+
 def load_settings(config: Path | None = None, **flags: Any) -> TraderSettings:
-    """Defaults < .env < environment < TOML < flags (flags left as None are not set)."""
+    """Defaults < .env < environment < TOML < flags (flags left as None are not set); `live` and
+    `confirm_live` from the flags alone."""
     values: dict[str, Any] = read_toml(config) if config else {}
-    values.update({k: v for k, v in flags.items() if v is not None})
+    given = {k: v for k, v in flags.items() if v is not None}
+    values.update(given)
     try:
         from_env = TraderSettings()
         explicit = {k: v for k, v in values.items() if k in TraderSettings.model_fields}
         unknown = sorted(set(values) - set(explicit))
         if unknown:
             raise ConfigError(f"unknown settings: {', '.join(unknown)}")
-        return TraderSettings(**{**from_env.model_dump(), **explicit})
+        merged = {**from_env.model_dump(), **explicit}
+        for name in LIVE_FLAGS:
+            if name not in given and merged.get(name):
+                log.warning("%s from a file or variable ignored: %s", name, LIVE_NEEDS)
+            merged[name] = bool(given.get(name, False))
+        return TraderSettings(**merged)
     except ValidationError as e:
         raise ConfigError(f"invalid settings: {e}") from e
