@@ -196,17 +196,20 @@ class KalshiHttp:
             raise _lost(method, rel, f"no full answer within {limit:g} s") from e
         self._note_date(resp)
         if resp.status_code >= 400:
-            signed = self.endpoints.rest_path_prefix + "/" + rel.split("?")[0]
-            if resp.status_code == 401:  # what was signed, to debug auth (never the key or signature)
-                ts = resp.request.headers.get("KALSHI-ACCESS-TIMESTAMP")
-                log.warning("401 on %s %s (signed ts=%s)", method, signed, ts)
-            raise error_for(resp.status_code, content, method=method, path=signed)
+            raise self._refusal(resp, content, method, rel)
         if not content:
             return {}
         try:
             return json.loads(content)
         except (ValueError, RecursionError) as e:
             raise ParseError(f"{method} /{rel}", "response body is not JSON") from e
+
+    def _refusal(self, resp: httpx.Response, content: bytes, method: str, rel: str) -> ExchangeError:
+        signed = self.endpoints.rest_path_prefix + "/" + rel.split("?")[0]
+        if resp.status_code == 401:  # what was signed, to debug auth (never the key or signature)
+            ts = resp.request.headers.get("KALSHI-ACCESS-TIMESTAMP")
+            log.warning("401 on %s %s (signed ts=%s)", method, signed, ts)
+        return error_for(resp.status_code, content, method=method, path=signed)
 
     async def _exchange(
         self, method: str, rel: str, params: Mapping[str, str | int], body: Any
