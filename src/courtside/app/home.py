@@ -53,6 +53,11 @@ class Home:
         return self.root / "var"
 
     @property
+    def locks(self) -> Path:
+        """Trader locks of journals on a database server (app/lock.py); a SQLite journal's sits beside it."""
+        return self.var / "locks"
+
+    @property
     def db_path(self) -> Path:
         return self.var / "courtside.db"
 

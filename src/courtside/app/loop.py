@@ -36,7 +36,7 @@ async def one_scan(trader: AutoTrader, once: bool) -> str | None:
     try:
         await trader.scan()
     except CourtsideError as e:
-        if once or (not e.retryable and not isinstance(e, SKIPPABLE)):
+        if once or not outlived(e):
             raise
         log.warning("scan failed, will retry next interval: %s", e)
         return str(e)
@@ -46,6 +46,13 @@ async def one_scan(trader: AutoTrader, once: bool) -> str | None:
         log.exception("scan crashed (%s), will retry next interval", type(e).__name__)
         return f"{type(e).__name__}: {e}"
     return None
+
+
+def outlived(e: CourtsideError) -> bool:
+    """A scan failure the loop and the stream outlive (log it, scan again next interval): the exchange
+    down or slow, or an answer too garbled to use; anything else (settings, credentials, the journal)
+    stops the trader."""
+    return e.retryable or isinstance(e, SKIPPABLE)
 
 
 def stop_for_failures(trader: AutoTrader, failures: int, last: str) -> None:

@@ -1,13 +1,12 @@
-"""Running the trader from the CLI: live confirmation, wiring, the loop or the stream, clean shutdown."""
+"""Running the trader from the CLI: live confirmation, wiring, the loop or the stream, and a stop at
+once on SIGINT or SIGTERM in every phase (app/signals.py), its clients closed."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -17,6 +16,7 @@ from courtside.app.config import in_force
 from courtside.app.loop import run_loop
 from courtside.app.scan_result import MatchVerdict, ScanResult
 from courtside.app.settings import TraderSettings
+from courtside.app.signals import Stopped, until_signalled
 from courtside.app.stream import run_stream
 from courtside.app.trader import Predictor
 from courtside.app.wiring import Wiring, build
@@ -53,38 +53,54 @@ def stdin_is_tty() -> bool:
     return sys.stdin.isatty()
 
 
+def trade_until_stopped(settings: TraderSettings, ov: Overrides | None = None) -> int:
+    """`courtside trade`: the model brought current, built, then run until stopped (or one scan with
+    --once); returns the scans run. The build (model, registry) runs outside any event loop, where a
+    signal interrupts at once as Python's default handlers do; the model update and the run stop at once
+    on SIGINT or SIGTERM (raising Stopped)."""
+    ov = ov or Overrides()
+    if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
+        asyncio.run(until_signalled(keep_model_current(settings, None)))
+    wiring = _build(settings, ov)
+    return asyncio.run(_run_wired(wiring, ov))
+
+
 async def run_trade(
     settings: TraderSettings, ov: Overrides | None = None, *, max_scans: int | None = None
 ) -> int:
-    """The AutoTrader until stopped (after one scan with --once; SIGTERM stops it cleanly); returns
-    the scans run. The start line and the stop line, with its reason, go to the log."""
+    """The AutoTrader until stopped (after one scan with --once, or max_scans); returns the scans run."""
     ov = ov or Overrides()
     if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
         await keep_model_current(settings, None)
-    wiring = _build(settings, ov)
-    stopping = Stopping()
+    return await _run_wired(_build(settings, ov), ov, max_scans=max_scans)
+
+
+async def _run_wired(wiring: Wiring, ov: Overrides, *, max_scans: int | None = None) -> int:
+    """Run a built trader until it ends or a signal stops it (Stopped), the model kept current beside it;
+    the start line and the stop line, with its reason, go to the log; its clients are closed either way."""
+    settings = wiring.settings
     log.info("%s", start_line(wiring))
+    reason = "unknown"
     updates = None
     if ov.predictor is None and settings.update_every > 0 and not settings.once:
         updates = asyncio.create_task(_update_periodically(wiring, settings))
     try:
-        with on_sigterm(stopping):
-            scans = await _trade(wiring, max_scans)
-        stopping.reason = "--once: one scan done" if settings.once else f"{scans} scans done"
+        scans = await until_signalled(_trade(wiring, max_scans))
+        reason = "--once: one scan done" if settings.once else f"{scans} scans done"
         return scans
+    except Stopped as e:
+        reason = f"{e.signal} received"
+        raise
     except asyncio.CancelledError:
-        if stopping.signal is None:
-            stopping.reason = "interrupted"
-            raise
-        stopping.reason = f"{stopping.signal} received"
-        return 0
+        reason = "interrupted"
+        raise
     except BaseException as e:
-        stopping.reason = f"{type(e).__name__}: {e}"
+        reason = f"{type(e).__name__}: {e}"
         raise
     finally:
         if updates is not None:
             updates.cancel()
-        log.warning("courtside stopped: %s", stopping.reason)
+        log.warning("courtside stopped: %s", reason)
         await wiring.aclose()
 
 
@@ -96,37 +112,6 @@ async def _trade(wiring: Wiring, max_scans: int | None) -> int:
     return await run_loop(
         wiring.trader, interval=settings.scan_interval, once=settings.once, max_scans=max_scans
     )
-
-
-@dataclass
-class Stopping:
-    """Why the trader stopped, for the stop line; `signal` set when a signal asked it to."""
-
-    reason: str = "unknown"
-    signal: str | None = None
-
-
-@contextmanager
-def on_sigterm(stopping: Stopping) -> Iterator[None]:
-    """SIGTERM (systemd, Docker, kill) cancels the running trader, which logs why and exits 0.
-    Only the main thread can take signals: elsewhere (a test's thread) nothing is installed."""
-    loop, task = asyncio.get_running_loop(), asyncio.current_task()
-
-    def stop() -> None:
-        stopping.signal = "SIGTERM"
-        log.warning("SIGTERM received: stopping")
-        if task is not None:
-            task.cancel()
-
-    try:
-        loop.add_signal_handler(signal.SIGTERM, stop)
-    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
-        yield
-        return
-    try:
-        yield
-    finally:
-        loop.remove_signal_handler(signal.SIGTERM)
 
 
 def start_line(wiring: Wiring) -> str:

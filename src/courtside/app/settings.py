@@ -3,11 +3,14 @@
 Precedence, lowest first: defaults, `<home>/.env`, COURTSIDE_* environment variables, the TOML file
 (`--config FILE`, else `<home>/courtside.toml` when it exists), then command-line flags: pydantic-
 settings' own sources, ordered in `settings_customise_sources` (loading lives in app/config.py).
-Paths left unset default to the home folder's layout (app/home.py).
+Paths left unset default to the home folder's layout (app/home.py). `live` and `confirm_live` come
+from the command line only: no file or variable alone turns real-money trading on (one that tries is
+ignored with a warning).
 """
 
 from __future__ import annotations
 
+import logging
 from contextvars import ContextVar
 from decimal import Decimal
 from enum import StrEnum
@@ -30,6 +33,30 @@ from courtside.strategy.sizing import SizingParams
 # the TOML file of the load in progress (None: none); set by app.config.load_settings
 TOML_FILE: ContextVar[Path | None] = ContextVar("courtside_toml_file", default=None)
 ENV_PREFIX = "COURTSIDE_"
+
+
+LIVE_FLAGS = ("live", "confirm_live")  # read from the command line only
+LIVE_NEEDS = "live trading needs --live on the command line (and --confirm-live or the typed confirmation)"
+log = logging.getLogger("courtside.settings")
+
+
+class FlagsOnly(PydanticBaseSettingsSource):
+    """A source (TOML, environment, .env) with `live` and `confirm_live` taken out: real-money trading
+    starts from the command line alone; a file or variable that sets them is ignored with a warning."""
+
+    def __init__(self, settings_cls: type[BaseSettings], inner: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self.inner = inner
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self.inner.get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        values = dict(self.inner())
+        for name in LIVE_FLAGS:
+            if values.pop(name, None) not in (None, False, "", "0", "false", "False"):
+                log.warning("%s from a file or variable ignored: %s", name, LIVE_NEEDS)
+        return values
 
 
 class LogLevel(StrEnum):
@@ -180,8 +207,9 @@ class TraderSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Flags (init kwargs) > TOML > environment > .env > defaults."""
-        return init_settings, TomlSource(settings_cls, TOML_FILE.get()), env_settings, dotenv_settings
+        """Flags (init kwargs) > TOML > environment > .env > defaults; live only from the flags."""
+        toml = TomlSource(settings_cls, TOML_FILE.get())
+        return init_settings, *(FlagsOnly(settings_cls, src) for src in (toml, env_settings, dotenv_settings))
 
     @field_validator("env")
     @classmethod

@@ -4,6 +4,7 @@ WebSocket book change of a watched market (orderbook_delta, kalshi-api.md §3)."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from courtside.app.loop import one_scan, stop_for_failures
 from courtside.app.scan_result import MatchVerdict
 from courtside.app.trader import AutoTrader
-from courtside.domain.errors import CourtsideError, ExchangeError
+from courtside.domain.errors import CourtsideError, ExchangeError, NetworkError
 from courtside.domain.market import OrderBook
 from courtside.kalshi.ws import BOOK_CHANNEL, KalshiWebSocket
 from courtside.kalshi.ws_events import BookUpdated, WsEvent
@@ -71,8 +72,12 @@ class BookWatch:
 
 
 async def _next(events: AsyncIterator[WsEvent], timeout: float) -> WsEvent | None:
+    """The next event, or None after `timeout` seconds. asyncio.timeout, not wait_for: in Python 3.11
+    wait_for drops a cancellation that arrives as the event does, and the stream then ran on to its
+    next timeout (a SIGINT right after a scan went unanswered for an interval)."""
     try:
-        return await asyncio.wait_for(anext(events), timeout)
+        async with asyncio.timeout(timeout):
+            return await anext(events)
     except TimeoutError:
         return None
 
@@ -93,10 +98,7 @@ async def _scan_again(trader: AutoTrader, watch: BookWatch, pulse: _Pulse) -> No
         pulse.updates, len(watch.tickers), watch.ws.reconnects,
     )  # fmt: skip
     pulse.updates = 0
-    failed = await one_scan(trader, once=False)
-    pulse.failures = pulse.failures + 1 if failed else 0
-    if failed and pulse.failures >= trader.cfg.max_failed_scans:
-        stop_for_failures(trader, pulse.failures, failed)
+    await _scan(trader, pulse)
     await _follow(watch, set(trader.watched_tickers))
 
 
@@ -119,6 +121,33 @@ async def _react(trader: AutoTrader, ws: KalshiWebSocket, event: BookUpdated) ->
     return None
 
 
+async def _scan(trader: AutoTrader, pulse: _Pulse) -> None:
+    """A full scan of --stream; a failure is logged and counted as the loop's are (max-failed-scans in a
+    row stop opening positions), at start-up too."""
+    failed = await one_scan(trader, once=False)
+    pulse.failures = pulse.failures + 1 if failed else 0
+    if failed and pulse.failures >= trader.cfg.max_failed_scans:
+        stop_for_failures(trader, pulse.failures, failed)
+
+
+async def _open(
+    stack: contextlib.AsyncExitStack[bool | None],
+    connect: WsFactory,
+    trader: AutoTrader,
+    interval: float,
+    pulse: _Pulse,
+) -> KalshiWebSocket:
+    """The WebSocket, connected: a failed handshake (the exchange down) is tried again every interval,
+    with a scan between, as a failed scan is; a refused key stops."""
+    while True:
+        try:
+            return await stack.enter_async_context(connect())
+        except NetworkError as e:
+            log.warning("websocket not connected, will retry next interval: %s", e)
+        await asyncio.sleep(interval)
+        await _scan(trader, pulse)
+
+
 async def run_stream(
     trader: AutoTrader,
     connect: WsFactory,
@@ -129,9 +158,10 @@ async def run_stream(
 ) -> int:
     """Run until max_seconds (forever when None); returns how many reactions placed an order."""
     started = time.monotonic()
-    await trader.scan()
     placed, pulse = 0, _Pulse()
-    async with connect() as ws:
+    await _scan(trader, pulse)
+    async with contextlib.AsyncExitStack() as stack:
+        ws = await _open(stack, connect, trader, interval, pulse)
         log.info("websocket connected to %s", ws.endpoints.ws_url)
         watch = BookWatch(ws)
         await _follow(watch, set(trader.watched_tickers))

@@ -10,7 +10,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
-from courtside.app.account import AccountPicture, check_collateral, record_marks, risk_view, trading_state
+from courtside.app.account import (
+    AccountPicture,
+    check_collateral,
+    record_marks,
+    risk_view,
+    trading_state,
+    with_stops_now,
+)
 from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
 from courtside.domain.clock import Clock
 from courtside.domain.errors import CourtsideError, ModelError
@@ -21,7 +28,8 @@ from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
 from courtside.execution.executor import Executor, Placed
 from courtside.execution.reconcile import Reconciled, reconcile
 from courtside.execution.resting import stale_reason, without_own
-from courtside.markets.discovery import Discovery, Identifier, discover
+from courtside.markets.books import usable_books
+from courtside.markets.discovery import Discovery, Identifier, discover, skipped
 from courtside.markets.match import TennisMatch
 from courtside.risk.checks import (
     Proposal,
@@ -127,13 +135,13 @@ class AutoTrader:
         await self.venue.sync()
         report.reconciled = rec = await self.reconcile()
         status = await self.venue.status()
-        disc = await discover(self.venue, self.cfg.series, self.identifier)
-        self._record_skips(report, disc)
+        disc = await discover(self.venue, self.cfg.series, self.identifier, self.clock.now())
         own: dict[str, list[Order]] = {}
         if self.cfg.mode is Mode.LIVE:  # our own resting orders are in the real book: look past them
             for order in rec.resting:
                 own.setdefault(order.ticker, []).append(order)
-        books = await self._books(disc.matches, own)
+        books = await self._books(disc, own)  # a match with a broken book joins disc.skipped
+        self._record_skips(report, disc)
         funds = await self.venue.funds(TENNIS_SHARD)  # sized on tennis cash, not all shards'
         return disc, books, self._view(rec, status, funds), funds
 
@@ -190,6 +198,10 @@ class AutoTrader:
         pm = last.priced.get(ticker) if last else None
         if last is None or pm is None or pm.match.event_ticker in last.view.traded_events:
             return None
+        refused = usable_books([pm.match], books).refused
+        if refused:  # the WebSocket's book is checked as the REST one is
+            log.info("no reaction on %s: %s", pm.match.event_ticker, refused[0][1])
+            return None
         now = self.clock.now()
         state, view = replace(last.state, now=now), replace(last.view, now=now)
         decision = decide(pm, books, self.cfg.strategy, state)
@@ -231,16 +243,17 @@ class AutoTrader:
                 now=now,
             )
 
-    async def _books(
-        self, matches: list[TennisMatch], own: Mapping[str, Sequence[Order]]
-    ) -> dict[str, OrderBook]:
-        """Both books of every match, stamped with the time they were read; start prices for CLV."""
-        tickers = [t for m in matches for t in m.tickers]
+    async def _books(self, disc: Discovery, own: Mapping[str, Sequence[Order]]) -> dict[str, OrderBook]:
+        """Both books of every match, stamped with the time they were read; start prices for CLV. A match
+        whose book is broken or off its tick grid moves from disc.matches to disc.skipped."""
+        tickers = [t for m in disc.matches for t in m.tickers]
         if not tickers:
             return {}
         now = self.clock.now()
-        fetched = await self.venue.orderbooks(tickers)
-        books = {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in fetched.items()}
+        checked = usable_books(disc.matches, await self.venue.orderbooks(tickers))
+        disc.matches = matches = checked.matches
+        disc.skipped.extend(skipped(m, reason) for m, reason in checked.refused)
+        books = {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in checked.books.items()}
         for m in matches:
             for t in m.tickers:
                 if m.start > now and t in books:
@@ -341,6 +354,7 @@ class AutoTrader:
             report.items.append(verdict_of(match, pm.p_a, decision, "refused", decision.reasons))
             self._journal(sid, match, pm.p_a, decision, "refused", decision.reasons, pm.model_version)
             return view, state
+        view = with_stops_now(self.journal, self.cfg.risk, view)  # before every order, not once a scan
         reasons = tuple(evaluate(Proposal(decision, match, books), view, self.cfg.risk))
         if reasons:
             verdict = "holding" if match.event_ticker in self._holding else "refused"

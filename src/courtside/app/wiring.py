@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 import httpx
 from sqlalchemy import Engine
 
+from courtside.app.lock import TraderLock, lock_path
 from courtside.app.settings import TraderSettings
 from courtside.app.trader import AutoTrader, Predictor, TraderConfig
+from courtside.app.urls import redact_url
 from courtside.domain.clock import Clock, SystemClock
 from courtside.domain.errors import ConfigError, ModelError
 from courtside.domain.mode import Mode
@@ -49,6 +51,7 @@ class Wiring:
     journal: Journal
     trader: AutoTrader
     model_version: str  # the artifact's version, or who gave the predictor
+    lock: TraderLock | None = None  # held while a trader that places orders runs on this journal
 
     def websocket(self) -> WsFactory:
         """Kalshi's WebSocket for --stream: signed even for public book channels (kalshi-api.md §3)."""
@@ -68,8 +71,12 @@ class Wiring:
         return lambda: KalshiWebSocket(endpoints, headers=signer.ws_headers)
 
     async def aclose(self) -> None:
-        await self.venue.aclose()
-        await self.client.aclose()
+        try:
+            await self.venue.aclose()
+            await self.client.aclose()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
 def load_model(path: Path, demo_model: Path | None = None) -> tuple[ArtifactPredictor, PlayerRegistry]:
@@ -181,9 +188,15 @@ def build(
     client = kalshi_client(
         settings.env, auth=signing(settings.live, auth), transport=transport, timeout=settings.http_timeout
     )
-    engine = make_engine(settings.db)
-    venue = venue_of(client, settings.mode, engine, clock, settings.paper_cash)
-    journal = Journal(engine, settings.mode, exchange=venue.exchange)
+    lock = _lock(settings, client.endpoints.exchange_id, clock) if place_orders else None
+    try:
+        engine = make_engine(settings.db)
+        venue = venue_of(client, settings.mode, engine, clock, settings.paper_cash)
+        journal = Journal(engine, settings.mode, exchange=venue.exchange)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     cfg = TraderConfig(
         settings.mode,
         list(settings.series),
@@ -194,4 +207,10 @@ def build(
     )
     trader = AutoTrader(cfg, venue, journal, predictor, Identifier(resolver), clock)
     log.info("wired %s trader on %s (db %s)", settings.mode, venue.exchange, settings.db)
-    return Wiring(settings, clock, client, venue, journal, trader, model_version)
+    return Wiring(settings, clock, client, venue, journal, trader, model_version, lock)
+
+
+def _lock(settings: TraderSettings, exchange: str, clock: Clock) -> TraderLock:
+    """One trader that places orders per journal and exchange: a second is refused, naming the first."""
+    path = lock_path(settings.db, exchange, settings.paths.locks)
+    return TraderLock.acquire(path, journal=redact_url(settings.db), exchange=exchange, now=clock.now())

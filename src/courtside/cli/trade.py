@@ -86,14 +86,17 @@ def trade(
     flags = {k: v for k, v in locals().items() if k != "config"}
     s = settings_or_exit(config, **flags)  # every value checked before anything is written
     from courtside.app.run import confirm_live as require_confirmation
-    from courtside.app.run import run_trade, stdin_is_tty
+    from courtside.app.run import stdin_is_tty, trade_until_stopped
+    from courtside.app.signals import Stopped
 
     with logging_to(s.log_file, level=s.log_level, fmt=s.log_format):
         try:
             require_confirmation(s, lambda text: typer.prompt(text), stdin_is_tty())
-            asyncio.run(run_trade(s, STATE.overrides))
+            trade_until_stopped(s, STATE.overrides)
         except CourtsideError as e:
             raise fail(e) from e
+        except Stopped as e:  # SIGINT or SIGTERM: a clean stop, exit 0
+            console.print(f"stopped ({e.signal})")
         except KeyboardInterrupt:
             console.print("stopped")
         except Exception as e:  # a bug: its traceback goes to the log file too, then one line

@@ -17,8 +17,10 @@ from typer.testing import CliRunner
 
 from courtside.app.wiring import build
 from courtside.cli import trade as trade_cli
+from courtside.domain.orders import OrderAck, OrderRequest
 from courtside.kalshi.env import exchange_id
 from courtside.kalshi.rest import KalshiClient
+from courtside.kalshi.venue import KalshiVenue
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
 
@@ -90,3 +92,37 @@ def test_status_shows_one_exchange_at_a_time(harness: Harness, mode: str) -> Non
     assert first["modes"][mode]["equity"] is not None
     assert (second["open_orders"], second["modes"][mode]["equity"]) == (0, None)
     assert second["exchanges"] == [exchange_id(harness.sim.base_url)]  # what else the journal holds
+
+
+class _DiesBeforeSending(KalshiVenue):
+    """The process dies with the intent journalled and nothing sent: an order of unknown outcome."""
+
+    async def place(self, req: OrderRequest, *, again: bool = False) -> OrderAck:
+        raise _ProcessDied
+
+
+class _ProcessDied(BaseException):
+    pass
+
+
+async def test_an_unresolved_order_is_never_sent_to_another_exchange(harness: Harness) -> None:
+    """The issue's X then Y: an order left unresolved on one exchange stays that exchange's business.
+    The second exchange's trader (here deciding nothing) neither sends it nor resolves it."""
+    first, second = harness.sim.base_url, _other(harness.sim.base_url)
+    w = build(
+        harness.settings(env=first, **LIVE), predictor=FixedModel(), resolver=registry(), auth=harness.auth
+    )
+    w.trader.executor.venue = _DiesBeforeSending(w.client)
+    with pytest.raises(_ProcessDied):
+        await w.trader.scan()
+    await w.aclose()
+    engine = make_engine(f"sqlite:///{harness.tmp / 'journal.db'}")
+    one = Journal(engine, "live", exchange=exchange_id(first))
+    ((cid, status),) = [(r.client_order_id, r.status) for r in one.orders()]
+    assert status == "intent"
+    report = await _scan(harness, second, **{**LIVE, "min_value": "0.9"})  # decides no order itself
+    assert report.orders == 0
+    assert await harness.exchange_orders() == []  # the first exchange's intent was not sent here
+    two = Journal(engine, "live", exchange=exchange_id(second))
+    assert two.orders() == []
+    assert [(r.client_order_id, r.status) for r in one.orders()] == [(cid, "intent")]
