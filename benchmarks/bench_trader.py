@@ -22,7 +22,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from courtside.app.settings import load_settings
+from courtside.app.config import load_settings
 from courtside.app.stream import run_stream
 from courtside.app.wiring import build
 from courtside.data.registry import PlayerRegistry

@@ -32,6 +32,13 @@ def _recorded_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
+@pytest.fixture(autouse=True)
+def _own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test has its own home folder: nothing a test runs reads or writes the checkout's
+    var/ and logs/ (the home a source checkout resolves to)."""
+    monkeypatch.setenv("COURTSIDE_HOME", str(tmp_path_factory.mktemp("home")))
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The Sackmann + tennis-data history ($COURTSIDE_DATA); skips with a reason when absent."""

@@ -147,7 +147,9 @@ class Session:
 
 
 def _run(name: str, args: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    """One command as a subprocess; its output is also kept next to the log, for a human to read."""
+    """One command as a subprocess, with the user's folder as its home (COURTSIDE_HOME: journal,
+    logs/auto_trader.log); its output is also kept next to the log, for a human to read."""
+    env = env | {"COURTSIDE_HOME": str(cwd)}
     done = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL
     )

@@ -23,7 +23,7 @@ def _app() -> typer.Typer:
 def test_without_data_it_says_how_to_get_it_and_fails(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         _app(),
-        ["demo", "--data", str(tmp_path / "none"), "--model", str(tmp_path / "m"), "--var", str(tmp_path)],
+        ["demo", "--data", str(tmp_path / "none"), "--model", str(tmp_path / "m"), "--out", str(tmp_path)],
     )
     assert result.exit_code == 1
     assert "COURTSIDE_DATA" in result.output
@@ -37,7 +37,7 @@ def test_demo_trades_dry_run_then_live_and_settles(data_dir: Path, tmp_path: Pat
         str(data_dir),
         "--model",
         str(tmp_path / "none"),
-        "--var",
+        "--out",
         str(tmp_path / "var"),
     ]
     result = CliRunner().invoke(_app(), args)
@@ -45,7 +45,9 @@ def test_demo_trades_dry_run_then_live_and_settles(data_dir: Path, tmp_path: Pat
     assert "demo P&L" in result.output
     assert "seeded mispricings traded: 3 of 3" in result.output
     engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'demo.db'}")
-    paper, live = Journal(engine, "paper"), Journal(engine, "live")
+    (exchange,) = Journal(engine, "paper", exchange="-").exchanges()  # the demo's simulator, its URL
+    assert exchange.startswith("http://127.0.0.1:")
+    paper, live = Journal(engine, "paper", exchange=exchange), Journal(engine, "live", exchange=exchange)
     assert paper.fills()
     assert live.fills()
     assert {s.ticker for s in live.settlements()} == {f.ticker for f in live.fills()}

@@ -6,7 +6,7 @@ paper drawdown never stops live, nor the reverse; the kill switch stops both).""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -75,9 +75,12 @@ def equity_at_cost(acct: AccountPicture) -> tuple[Decimal, Decimal]:
 
 
 def own_stop(journal: Journal) -> tuple[TradingState, str]:
-    """The journal's mode's own drawdown stop, as a state."""
+    """The stops of the journal's exchange and mode alone, as a state: its drawdown stop and any
+    other (failed scans), each REDUCING."""
     trip = journal.drawdown_trip()
-    return (TradingState.ACTIVE, "") if trip is None else (TradingState.REDUCING, trip[0])
+    stops = [(TradingState.REDUCING, trip[0])] if trip is not None else []
+    stops += [(TradingState.REDUCING, row.reason) for row in journal.stops()]
+    return strictest(*stops)
 
 
 def shared_state(journal: Journal) -> tuple[TradingState, str]:
@@ -89,6 +92,15 @@ def shared_state(journal: Journal) -> tuple[TradingState, str]:
 def trading_state(journal: Journal) -> tuple[TradingState, str]:
     """The state the journal's mode trades under: the shared state and its own stop, the stricter."""
     return strictest(shared_state(journal), own_stop(journal))
+
+
+def with_stops_now(journal: Journal, limits: RiskLimits, view: RiskView) -> RiskView:
+    """The view with the kill file and the trading state read again, as they are now: checked before
+    every order, so a kill or a stop issued after the scan began holds from the next order on. The
+    stricter of then and now wins."""
+    state, reason = strictest((view.state, view.state_reason), trading_state(journal))
+    killed = view.kill_switch or kill_switch_on(limits.kill_file)
+    return replace(view, kill_switch=killed, state=state, state_reason=reason)
 
 
 def risk_view(journal: Journal, limits: RiskLimits, acct: AccountPicture) -> Assessed:

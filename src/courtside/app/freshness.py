@@ -16,7 +16,6 @@ from pathlib import Path
 
 from courtside.domain.errors import ConfigError, CourtsideError, NetworkError
 
-DEFAULT_HISTORY = Path("var/history")  # store/history.py's default; here without importing pandas
 log = logging.getLogger("courtside.trader")
 MAX_AGE_DAYS = 7
 UPDATE_EVERY_HOURS = 6.0
@@ -63,7 +62,7 @@ def check_age(model: Path, today: date, max_age_days: int, *, live: bool) -> Fre
     return found
 
 
-async def refresh(model: Path, env: str, history: Path = DEFAULT_HISTORY) -> str:
+async def refresh(model: Path, env: str, history: Path) -> str:
     """Sync the venue's settled markets into the store and roll the model forward; a line for the log.
     Nothing is changed when there is no store or the venue cannot be reached."""
     from courtside.data.kalshi_sync import sync_kalshi

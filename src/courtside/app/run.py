@@ -1,4 +1,5 @@
-"""Running the trader from the CLI: live confirmation, wiring, the loop or the stream, clean shutdown."""
+"""Running the trader from the CLI: live confirmation, wiring, the loop or the stream, and a stop at
+once on SIGINT or SIGTERM in every phase (app/signals.py), its clients closed."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from dataclasses import dataclass
 
 import httpx
 
+from courtside import __version__
+from courtside.app.config import in_force
+from courtside.app.loop import run_loop
 from courtside.app.scan_result import MatchVerdict, ScanResult
 from courtside.app.settings import TraderSettings
+from courtside.app.signals import Stopped, until_signalled
 from courtside.app.stream import run_stream
 from courtside.app.trader import Predictor
 from courtside.app.wiring import Wiring, build
@@ -48,28 +53,74 @@ def stdin_is_tty() -> bool:
     return sys.stdin.isatty()
 
 
+def trade_until_stopped(settings: TraderSettings, ov: Overrides | None = None) -> int:
+    """`courtside trade`: the model brought current, built, then run until stopped (or one scan with
+    --once); returns the scans run. The build (model, registry) runs outside any event loop, where a
+    signal interrupts at once as Python's default handlers do; the model update and the run stop at once
+    on SIGINT or SIGTERM (raising Stopped)."""
+    ov = ov or Overrides()
+    if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
+        asyncio.run(until_signalled(keep_model_current(settings, None)))
+    wiring = _build(settings, ov)
+    return asyncio.run(_run_wired(wiring, ov))
+
+
 async def run_trade(
     settings: TraderSettings, ov: Overrides | None = None, *, max_scans: int | None = None
 ) -> int:
-    """The AutoTrader until interrupted (or after one scan with --once); returns scans run."""
+    """The AutoTrader until stopped (after one scan with --once, or max_scans); returns the scans run."""
     ov = ov or Overrides()
     if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
         await keep_model_current(settings, None)
-    wiring = _build(settings, ov)
+    return await _run_wired(_build(settings, ov), ov, max_scans=max_scans)
+
+
+async def _run_wired(wiring: Wiring, ov: Overrides, *, max_scans: int | None = None) -> int:
+    """Run a built trader until it ends or a signal stops it (Stopped), the model kept current beside it;
+    the start line and the stop line, with its reason, go to the log; its clients are closed either way."""
+    settings = wiring.settings
+    log.info("%s", start_line(wiring))
+    reason = "unknown"
     updates = None
     if ov.predictor is None and settings.update_every > 0 and not settings.once:
         updates = asyncio.create_task(_update_periodically(wiring, settings))
     try:
-        await wiring.trader.check_collateral()
-        if settings.stream:
-            return await _stream(wiring)
-        return await wiring.trader.run(
-            interval=settings.scan_interval, once=settings.once, max_scans=max_scans
-        )
+        scans = await until_signalled(_trade(wiring, max_scans))
+        reason = "--once: one scan done" if settings.once else f"{scans} scans done"
+        return scans
+    except Stopped as e:
+        reason = f"{e.signal} received"
+        raise
+    except asyncio.CancelledError:
+        reason = "interrupted"
+        raise
+    except BaseException as e:
+        reason = f"{type(e).__name__}: {e}"
+        raise
     finally:
         if updates is not None:
             updates.cancel()
+        log.warning("courtside stopped: %s", reason)
         await wiring.aclose()
+
+
+async def _trade(wiring: Wiring, max_scans: int | None) -> int:
+    settings = wiring.settings
+    await wiring.trader.check_collateral()
+    if settings.stream:
+        return await _stream(wiring)
+    return await run_loop(
+        wiring.trader, interval=settings.scan_interval, once=settings.once, max_scans=max_scans
+    )
+
+
+def start_line(wiring: Wiring) -> str:
+    """Version, mode, exchange, home, model and every setting in force (secrets never among them)."""
+    s = wiring.settings
+    return (
+        f"courtside {__version__} starting: {s.mode.label} on {wiring.venue.exchange}; home {s.home}; "
+        f"model {wiring.model_version}; settings {in_force(s)}"
+    )
 
 
 async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) -> None:
@@ -79,7 +130,7 @@ async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) ->
 
     from courtside.app.freshness import check_age, refresh
 
-    log.info(await refresh(settings.model, settings.env))
+    log.info(await refresh(settings.model, settings.env, settings.paths.history))
     check_age(settings.model, datetime.now(UTC).date(), settings.max_model_age, live=settings.live)
     if wiring is not None:
         from courtside.app.wiring import load_model

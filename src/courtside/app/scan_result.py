@@ -33,6 +33,13 @@ class MatchVerdict:
     contracts: Decimal | None = None  # the count price, fee, edge and EV were worked at
     p_market: float | None = None  # P(A) of the de-vigged mid of both books
     p_blend: float | None = None  # P(A) edge and EV were computed on (= p_model at model-weight 1)
+    backs: str = ""  # the player the route's buy pays on: "a" or "b" ("" without a route)
+
+    @property
+    def backed_player(self) -> str:
+        """The name of the player the priced buy backs ("" without one)."""
+        index = {"a": 0, "b": 1}.get(self.backs)
+        return self.players[index] if index is not None and len(self.players) > index else ""
 
     def as_json(self) -> dict[str, object]:
         def num(x: Decimal | None) -> str | None:
@@ -48,6 +55,7 @@ class MatchVerdict:
             "p_market": self.p_market,
             "p_blend": self.p_blend,
             "route": self.route,
+            "backs": self.backed_player or None,
             "style": self.style,
             "price": num(self.price),
             "fee": num(self.fee),
@@ -94,4 +102,5 @@ def verdict_of(
         contracts=quote.count if quote else None,
         p_market=held.p_market if held else None,
         p_blend=held.p if held else None,
+        backs=quote.route.backs if quote else "",
     )

@@ -1,17 +1,28 @@
-"""Typed trader settings. Precedence, lowest first: defaults, `.env`, COURTSIDE_* environment
-variables, the --config TOML file, then command-line flags."""
+"""Typed trader settings, each with its range, checked before any work starts.
+
+Precedence, lowest first: defaults, `<home>/.env`, COURTSIDE_* environment variables, the TOML file
+(`--config FILE`, else `<home>/courtside.toml` when it exists), then command-line flags: pydantic-
+settings' own sources, ordered in `settings_customise_sources` (loading lives in app/config.py).
+Paths left unset default to the home folder's layout (app/home.py). `live` and `confirm_live` come
+from the command line only: no file or variable alone turns real-money trading on (one that tries is
+ignored with a warning).
+"""
 
 from __future__ import annotations
 
-import tomllib
+import logging
+from contextvars import ContextVar
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from courtside.domain.errors import ConfigError
+from courtside.app.config_toml import TomlSource
+from courtside.app.home import Home, HomeSource, resolve_home
+from courtside.app.urls import check_db_url, check_env
 from courtside.domain.mode import Mode
 from courtside.domain.tennis import MATCH_WINNER_SERIES
 from courtside.pricing.edge import EdgeParams
@@ -19,57 +30,212 @@ from courtside.risk.checks import RiskLimits
 from courtside.strategy.decide import OrderStyle, StrategyParams
 from courtside.strategy.sizing import SizingParams
 
+# the TOML file of the load in progress (None: none); set by app.config.load_settings
+TOML_FILE: ContextVar[Path | None] = ContextVar("courtside_toml_file", default=None)
+ENV_PREFIX = "COURTSIDE_"
+
+
+LIVE_FLAGS = ("live", "confirm_live")  # read from the command line only
+LIVE_NEEDS = "live trading needs --live on the command line (and --confirm-live or the typed confirmation)"
+log = logging.getLogger("courtside.settings")
+
+
+class FlagsOnly(PydanticBaseSettingsSource):
+    """A source (TOML, environment, .env) with `live` and `confirm_live` taken out: real-money trading
+    starts from the command line alone; a file or variable that sets them is ignored with a warning."""
+
+    def __init__(self, settings_cls: type[BaseSettings], inner: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self.inner = inner
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self.inner.get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        values = dict(self.inner())
+        for name in LIVE_FLAGS:
+            if values.pop(name, None) not in (None, False, "", "0", "false", "False"):
+                log.warning("%s from a file or variable ignored: %s", name, LIVE_NEEDS)
+        return values
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+class LogFormat(StrEnum):
+    AUTO = "auto"  # rich on a terminal, plain otherwise
+    RICH = "rich"
+    PLAIN = "plain"  # one line per record, ISO 8601 UTC timestamps, never wrapped
+    JSON = "json"  # one JSON object per line
+
+
+def _allowed(text: str) -> dict[str, Any]:
+    return {"allowed": text}
+
 
 class TraderSettings(BaseSettings):
-    """Every knob of the AutoTrader; money and thresholds are Decimal."""
+    """Every knob of the AutoTrader; money and thresholds are Decimal. Field descriptions are the
+    help text of the flags and of docs/configuration.md."""
 
-    model_config = SettingsConfigDict(env_prefix="COURTSIDE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="ignore", validate_default=True, use_enum_values=False
+    )
 
-    env: str = "prod"  # prod | demo | a REST base URL (market data, and orders when live)
-    live: bool = False
-    confirm_live: bool = False
-    once: bool = False
-    stream: bool = False
-    min_value: Decimal = Decimal("0.02")
-    min_ev: Decimal = Decimal("0.05")
-    max_size: Decimal = Decimal(10)
-    scan_interval: float = 60.0
-    max_hours: float = 48.0
-    min_minutes: float = 10.0
+    home: Annotated[Path, Field(description="the folder all state lives in")] = Field(
+        default_factory=lambda: resolve_home().root
+    )
+    env: Annotated[
+        str,
+        Field(
+            description="the exchange: Kalshi (prod), its demo, or the simulator's base URL",
+            json_schema_extra=_allowed("prod, demo or an http(s) base URL ending in /trade-api/v2"),
+        ),
+    ] = "prod"
+    live: Annotated[bool, Field(description="place real orders (else paper fills: dry-run)")] = False
+    confirm_live: Annotated[bool, Field(description="skip the typed confirmation of --live")] = False
+    once: Annotated[bool, Field(description="one scan, then exit")] = False
+    stream: Annotated[bool, Field(description="react to WebSocket book changes between scans")] = False
+    min_value: Annotated[Decimal, Field(ge=0, lt=1, description="minimum value edge, p - price")] = Decimal(
+        "0.02"
+    )
+    min_ev: Annotated[Decimal, Field(ge=0, lt=1, description="minimum EV per dollar after fees")] = Decimal(
+        "0.05"
+    )
+    max_size: Annotated[Decimal, Field(ge=1, description="maximum contracts per order")] = Decimal(10)
+    scan_interval: Annotated[float, Field(ge=1, description="seconds between scans")] = 60.0
+    max_hours: Annotated[float, Field(gt=0, description="only matches starting within this many hours")] = (
+        48.0
+    )
+    min_minutes: Annotated[
+        float, Field(ge=0, description="no new order this many minutes or less before the start")
+    ] = 10.0
     # 100 contracts traded: enough that the book is not a one-off quote (demo books hold 1-3 lots)
-    min_volume: Decimal = Decimal(100)
-    order_style: OrderStyle = OrderStyle.MAKER
-    taker_gtc: bool = False
-    kelly_fraction: Decimal = Decimal("0.25")
-    # weight of the model in the logit blend with the market's de-vigged mid (1 = the model alone)
-    model_weight: float = 1.0
-    max_match_fraction: Decimal = Decimal("0.05")
-    max_exposure: Decimal = Decimal(500)
-    daily_loss_limit: Decimal = Decimal(100)
-    # stop opening positions (REDUCING) once equity is this fraction below its high-water mark;
-    # 0 or "none" turns the protection off
-    max_drawdown: Decimal | None = Decimal("0.25")
-    max_orders_per_scan: int = 5
-    max_book_age_s: float = 120.0
-    max_edge: Decimal = Decimal("0.25")
-    min_depth: Decimal = Decimal(1)
-    max_spread: Decimal = Decimal("0.15")
-    db: str = "sqlite:///var/courtside.db"
-    model: Path = Path("var/model")  # an artifact folder from `courtside model train`
-    update_every: float = 6.0  # hours between syncs of Kalshi's results + `model update` (0: on start only)
-    max_model_age: int = 7  # days: live refuses a model whose newest result is older (dry-run warns)
-    series: list[str] = Field(default_factory=lambda: list(MATCH_WINNER_SERIES))
-    kill_file: Path = Path("var/KILL")
-    log_file: Path = Path("logs/auto_trader.log")
-    paper_cash: Decimal = Decimal(1000)
-    http_timeout: float = 10.0
+    min_volume: Annotated[
+        Decimal, Field(ge=0, description="minimum contracts traded in the market (0: no floor)")
+    ] = Decimal(100)
+    order_style: Annotated[OrderStyle, Field(description="how orders are placed")] = OrderStyle.MAKER
+    taker_gtc: Annotated[bool, Field(description="taker orders rest (GTC) instead of IOC")] = False
+    kelly_fraction: Annotated[Decimal, Field(gt=0, le=1, description="fraction of full Kelly")] = Decimal(
+        "0.25"
+    )
+    model_weight: Annotated[
+        float,
+        Field(
+            ge=0,
+            le=1,
+            description="weight w of the model in p = sigmoid(w logit(p_model) + (1-w) logit(p_market)), "
+            "p_market the de-vigged mid of both books; 1 = the model alone",
+        ),
+    ] = 1.0
+    max_match_fraction: Annotated[
+        Decimal, Field(gt=0, le=1, description="largest share of the bankroll on one match")
+    ] = Decimal("0.05")
+    max_exposure: Annotated[
+        Decimal, Field(gt=0, description="dollars at most in open positions and resting orders")
+    ] = Decimal(500)
+    daily_loss_limit: Annotated[
+        Decimal, Field(gt=0, description="no new positions after losing this many dollars today")
+    ] = Decimal(100)
+    max_drawdown: Annotated[
+        Decimal | None,
+        Field(
+            description="stop opening positions (REDUCING) once equity at cost is this fraction below "
+            "its high-water mark, per exchange and mode; `courtside resume --reset-peak` clears it",
+            json_schema_extra=_allowed("a fraction in [0, 1); 0 or none: off"),
+        ),
+    ] = Decimal("0.25")
+    max_orders_per_scan: Annotated[int, Field(ge=1, description="orders placed at most per scan")] = 5
+    max_book_age_s: Annotated[float, Field(gt=0, description="seconds after which a book is stale")] = 120.0
+    max_edge: Annotated[
+        Decimal, Field(gt=0, le=1, description="a larger edge is a suspect price, not an opportunity")
+    ] = Decimal("0.25")
+    min_depth: Annotated[Decimal, Field(ge=1, description="contracts needed at the price")] = Decimal(1)
+    max_spread: Annotated[Decimal, Field(gt=0, le=1, description="widest bid-ask spread traded")] = Decimal(
+        "0.15"
+    )
+    max_failed_scans: Annotated[
+        int, Field(ge=1, description="consecutive failed scans that stop opening positions (REDUCING)")
+    ] = 5
+    db: Annotated[
+        str,
+        Field(
+            description="SQLAlchemy URL of the journal",
+            json_schema_extra=_allowed("sqlite:///PATH, or another SQLAlchemy URL whose driver is installed"),
+        ),
+    ] = ""  # "" until _home_paths fills it in, as the model, kill and log paths
+    model: Annotated[Path, Field(description="model artifact folder from `courtside model train`")] = Path()
+    update_every: Annotated[
+        float,
+        Field(
+            ge=0,
+            description="hours between syncs of Kalshi's results and `model update` (0: on start only)",
+        ),
+    ] = 6.0
+    max_model_age: Annotated[
+        int,
+        Field(ge=1, description="days: live refuses a model whose newest result is older (dry-run warns)"),
+    ] = 7
+    series: Annotated[
+        list[str],
+        Field(
+            min_length=1,
+            description="Kalshi series tickers scanned for tennis matches",
+            json_schema_extra=_allowed("at least one series ticker (a JSON list in a variable)"),
+        ),
+    ] = Field(default_factory=lambda: list(MATCH_WINNER_SERIES))
+    kill_file: Annotated[Path, Field(description="kill-switch file")] = Path()
+    log_file: Annotated[Path, Field(description="log file")] = Path()
+    log_level: Annotated[LogLevel, Field(description="lowest level logged")] = LogLevel.INFO
+    log_format: Annotated[
+        LogFormat, Field(description="console format: auto (rich on a terminal), rich, plain or json")
+    ] = LogFormat.AUTO
+    paper_cash: Annotated[Decimal, Field(gt=0, description="starting cash of the paper account ($)")] = (
+        Decimal(1000)
+    )
+    http_timeout: Annotated[float, Field(gt=0, description="seconds to wait for the exchange")] = 10.0
 
-    @field_validator("min_value", "min_ev", "kelly_fraction", "max_match_fraction")
     @classmethod
-    def _fraction(cls, value: Decimal) -> Decimal:
-        if not Decimal(-1) < value < Decimal(1):
-            raise ValueError(f"{value} is not a fraction")
-        return value
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags (init kwargs) > TOML > environment > .env > defaults; live only from the flags."""
+        toml = TomlSource(settings_cls, TOML_FILE.get())
+        return init_settings, *(FlagsOnly(settings_cls, src) for src in (toml, env_settings, dotenv_settings))
+
+    @field_validator("env")
+    @classmethod
+    def _env(cls, value: str) -> str:
+        return check_env(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _home_paths(cls, data: Any) -> Any:
+        """The journal, model, kill file and log default to the home folder's layout (app/home.py)."""
+        if not isinstance(data, dict):
+            return data
+        root = data.get("home")
+        home = Home(Path(root) if root else resolve_home().root, HomeSource.FLAG)
+        defaults = {
+            "db": home.db_url,
+            "model": home.model,
+            "kill_file": home.kill_file,
+            "log_file": home.log_file,
+        }
+        return {**data, "home": home.root, **{k: v for k, v in defaults.items() if data.get(k) in (None, "")}}
+
+    @field_validator("db")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        return check_db_url(value)
 
     @field_validator("max_drawdown", mode="before")
     @classmethod
@@ -84,15 +250,22 @@ class TraderSettings(BaseSettings):
         if value is None or value == 0:
             return None
         if not Decimal(0) < value < Decimal(1):
-            raise ValueError(f"max drawdown {value} is not a fraction in [0, 1) (0 or none: off)")
+            raise ValueError("")  # the allowed range says why
         return value
 
-    @field_validator("model_weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"model weight {value} is not in [0, 1]")
-        return value
+    @model_validator(mode="after")
+    def _window(self) -> TraderSettings:
+        if self.min_minutes >= self.max_hours * 60:
+            raise ValueError(
+                f"the trading window is empty: min-minutes {self.min_minutes:g} is not below "
+                f"max-hours {self.max_hours:g} x 60"
+            )
+        return self
+
+    @property
+    def paths(self) -> Home:
+        """The home folder's layout (the history store, the data cache, ...)."""
+        return Home(self.home, HomeSource.FLAG)
 
     @property
     def mode(self) -> Mode:
@@ -132,30 +305,3 @@ class TraderSettings(BaseSettings):
             kill_file=self.kill_file,
             max_drawdown=self.max_drawdown,
         )
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """A config file: top-level keys, or a [trader] table, named like the settings fields."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"cannot read config {path}: {e}") from e
-    table = data.get("trader", data)
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [trader] must be a table")
-    return {k.replace("-", "_"): v for k, v in table.items()}
-
-
-def load_settings(config: Path | None = None, **flags: Any) -> TraderSettings:
-    """Defaults < .env < environment < TOML < flags (flags left as None are not set)."""
-    values: dict[str, Any] = read_toml(config) if config else {}
-    values.update({k: v for k, v in flags.items() if v is not None})
-    try:
-        from_env = TraderSettings()
-        explicit = {k: v for k, v in values.items() if k in TraderSettings.model_fields}
-        unknown = sorted(set(values) - set(explicit))
-        if unknown:
-            raise ConfigError(f"unknown settings: {', '.join(unknown)}")
-        return TraderSettings(**{**from_env.model_dump(), **explicit})
-    except ValidationError as e:
-        raise ConfigError(f"invalid settings: {e}") from e

@@ -4,15 +4,17 @@ WebSocket book change of a watched market (orderbook_delta, kalshi-api.md §3)."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from courtside.app.loop import one_scan, stop_for_failures
 from courtside.app.scan_result import MatchVerdict
 from courtside.app.trader import AutoTrader
-from courtside.domain.errors import ExchangeError
+from courtside.domain.errors import CourtsideError, ExchangeError, NetworkError
 from courtside.domain.market import OrderBook
 from courtside.kalshi.ws import BOOK_CHANNEL, KalshiWebSocket
 from courtside.kalshi.ws_events import BookUpdated, WsEvent
@@ -70,10 +72,80 @@ class BookWatch:
 
 
 async def _next(events: AsyncIterator[WsEvent], timeout: float) -> WsEvent | None:
+    """The next event, or None after `timeout` seconds. asyncio.timeout, not wait_for: in Python 3.11
+    wait_for drops a cancellation that arrives as the event does, and the stream then ran on to its
+    next timeout (a SIGINT right after a scan went unanswered for an interval)."""
     try:
-        return await asyncio.wait_for(anext(events), timeout)
+        async with asyncio.timeout(timeout):
+            return await anext(events)
     except TimeoutError:
         return None
+
+
+@dataclass
+class _Pulse:
+    """What the stream saw since the last scan, for its heartbeat line; failed scans in a row."""
+
+    updates: int = 0
+    failures: int = 0
+
+
+async def _scan_again(trader: AutoTrader, watch: BookWatch, pulse: _Pulse) -> None:
+    """The periodic full scan of --stream: its heartbeat line first; a failure is logged and counted
+    as the loop's are (max-failed-scans in a row stop opening positions)."""
+    log.info(
+        "websocket: %d book updates since the last scan, %d books subscribed, %d reconnects",
+        pulse.updates, len(watch.tickers), watch.ws.reconnects,
+    )  # fmt: skip
+    pulse.updates = 0
+    await _scan(trader, pulse)
+    await _follow(watch, set(trader.watched_tickers))
+
+
+async def _follow(watch: BookWatch, wanted: set[str]) -> None:
+    before = set(watch.tickers)
+    await watch.follow(wanted)
+    if watch.tickers != before:
+        log.info("websocket: subscribed to %d books", len(watch.tickers))
+
+
+async def _react(trader: AutoTrader, ws: KalshiWebSocket, event: BookUpdated) -> MatchVerdict | None:
+    """A reaction to one book change; an unexpected exception is logged and the stream goes on."""
+    books = _books(trader, ws, event.ticker)
+    try:
+        return await trader.react(event.ticker, books) if books else None
+    except CourtsideError as e:
+        log.warning("reaction to %s failed: %s", event.ticker, e)
+    except Exception:  # a bug in one reaction must not end the stream
+        log.exception("reaction to %s crashed", event.ticker)
+    return None
+
+
+async def _scan(trader: AutoTrader, pulse: _Pulse) -> None:
+    """A full scan of --stream; a failure is logged and counted as the loop's are (max-failed-scans in a
+    row stop opening positions), at start-up too."""
+    failed = await one_scan(trader, once=False)
+    pulse.failures = pulse.failures + 1 if failed else 0
+    if failed and pulse.failures >= trader.cfg.max_failed_scans:
+        stop_for_failures(trader, pulse.failures, failed)
+
+
+async def _open(
+    stack: contextlib.AsyncExitStack[bool | None],
+    connect: WsFactory,
+    trader: AutoTrader,
+    interval: float,
+    pulse: _Pulse,
+) -> KalshiWebSocket:
+    """The WebSocket, connected: a failed handshake (the exchange down) is tried again every interval,
+    with a scan between, as a failed scan is; a refused key stops."""
+    while True:
+        try:
+            return await stack.enter_async_context(connect())
+        except NetworkError as e:
+            log.warning("websocket not connected, will retry next interval: %s", e)
+        await asyncio.sleep(interval)
+        await _scan(trader, pulse)
 
 
 async def run_stream(
@@ -86,11 +158,13 @@ async def run_stream(
 ) -> int:
     """Run until max_seconds (forever when None); returns how many reactions placed an order."""
     started = time.monotonic()
-    await trader.scan()
-    placed = 0
-    async with connect() as ws:
+    placed, pulse = 0, _Pulse()
+    await _scan(trader, pulse)
+    async with contextlib.AsyncExitStack() as stack:
+        ws = await _open(stack, connect, trader, interval, pulse)
+        log.info("websocket connected to %s", ws.endpoints.ws_url)
         watch = BookWatch(ws)
-        await watch.follow(set(trader.watched_tickers))
+        await _follow(watch, set(trader.watched_tickers))
         events = ws.events()
         next_scan = time.monotonic() + interval
         while max_seconds is None or time.monotonic() - started < max_seconds:
@@ -100,15 +174,15 @@ async def run_stream(
             event = await _next(events, max(limit, 0.0))
             if event is None:
                 if time.monotonic() >= next_scan:
-                    await trader.scan()
-                    await watch.follow(set(trader.watched_tickers))
+                    await _scan_again(trader, watch, pulse)
                     next_scan = time.monotonic() + interval
                 continue
             if isinstance(event, BookUpdated):
-                books = _books(trader, ws, event.ticker)
-                item = await trader.react(event.ticker, books) if books else None
+                pulse.updates += 1
+                item = await _react(trader, ws, event)
                 if item is not None:
                     placed += item.decision == "taken"
                     if on_item:
                         on_item(item)
+    log.info("websocket closed after %d reconnects", ws.reconnects)
     return placed

@@ -1,20 +1,26 @@
-"""The AutoTrader loop: reconcile, discover, price, decide, check risk, place; every --scan-interval
-seconds, once (--once), or on WebSocket book changes (--stream). Live and dry-run share all of it;
-only the Venue behind the port differs (DESIGN.md)."""
+"""The AutoTrader: reconcile, discover, price, decide, check risk, place, in one scan (app/loop.py runs
+it every --scan-interval seconds or once; app/stream.py on WebSocket book changes). Live and dry-run
+share all of it; only the Venue behind the port differs (DESIGN.md)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
-from courtside.app.account import AccountPicture, check_collateral, record_marks, risk_view, trading_state
+from courtside.app.account import (
+    AccountPicture,
+    check_collateral,
+    record_marks,
+    risk_view,
+    trading_state,
+    with_stops_now,
+)
 from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
 from courtside.domain.clock import Clock
-from courtside.domain.errors import CourtsideError, DataError, ModelError
+from courtside.domain.errors import CourtsideError, ModelError
 from courtside.domain.market import ExchangeStatus, OrderBook
 from courtside.domain.mode import Mode
 from courtside.domain.orders import TENNIS_SHARD, Order, ShardFunds
@@ -22,7 +28,8 @@ from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
 from courtside.execution.executor import Executor, Placed
 from courtside.execution.reconcile import Reconciled, reconcile
 from courtside.execution.resting import stale_reason, without_own
-from courtside.markets.discovery import Discovery, Identifier, discover
+from courtside.markets.books import usable_books
+from courtside.markets.discovery import Discovery, Identifier, discover, skipped
 from courtside.markets.match import TennisMatch
 from courtside.risk.checks import (
     Proposal,
@@ -50,7 +57,6 @@ from courtside.strategy.sizing import all_in_cost
 from courtside.venue.port import Venue
 
 log = logging.getLogger("courtside.trader")
-_SKIPPABLE: tuple[type[CourtsideError], ...] = (DataError,)
 
 
 class Predictor(Protocol):
@@ -64,6 +70,7 @@ class TraderConfig:
     strategy: StrategyParams
     risk: RiskLimits
     place_orders: bool = True  # False for `courtside scan`: price and decide, never send
+    max_failed_scans: int = 5  # scans in a row that fail before this exchange and mode stop (REDUCING)
 
 
 @dataclass
@@ -128,13 +135,13 @@ class AutoTrader:
         await self.venue.sync()
         report.reconciled = rec = await self.reconcile()
         status = await self.venue.status()
-        disc = await discover(self.venue, self.cfg.series, self.identifier)
-        self._record_skips(report, disc)
+        disc = await discover(self.venue, self.cfg.series, self.identifier, self.clock.now())
         own: dict[str, list[Order]] = {}
         if self.cfg.mode is Mode.LIVE:  # our own resting orders are in the real book: look past them
             for order in rec.resting:
                 own.setdefault(order.ticker, []).append(order)
-        books = await self._books(disc.matches, own)
+        books = await self._books(disc, own)  # a match with a broken book joins disc.skipped
+        self._record_skips(report, disc)
         funds = await self.venue.funds(TENNIS_SHARD)  # sized on tennis cash, not all shards'
         return disc, books, self._view(rec, status, funds), funds
 
@@ -191,6 +198,10 @@ class AutoTrader:
         pm = last.priced.get(ticker) if last else None
         if last is None or pm is None or pm.match.event_ticker in last.view.traded_events:
             return None
+        refused = usable_books([pm.match], books).refused
+        if refused:  # the WebSocket's book is checked as the REST one is
+            log.info("no reaction on %s: %s", pm.match.event_ticker, refused[0][1])
+            return None
         now = self.clock.now()
         state, view = replace(last.state, now=now), replace(last.view, now=now)
         decision = decide(pm, books, self.cfg.strategy, state)
@@ -232,16 +243,17 @@ class AutoTrader:
                 now=now,
             )
 
-    async def _books(
-        self, matches: list[TennisMatch], own: Mapping[str, Sequence[Order]]
-    ) -> dict[str, OrderBook]:
-        """Both books of every match, stamped with the time they were read; start prices for CLV."""
-        tickers = [t for m in matches for t in m.tickers]
+    async def _books(self, disc: Discovery, own: Mapping[str, Sequence[Order]]) -> dict[str, OrderBook]:
+        """Both books of every match, stamped with the time they were read; start prices for CLV. A match
+        whose book is broken or off its tick grid moves from disc.matches to disc.skipped."""
+        tickers = [t for m in disc.matches for t in m.tickers]
         if not tickers:
             return {}
         now = self.clock.now()
-        fetched = await self.venue.orderbooks(tickers)
-        books = {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in fetched.items()}
+        checked = usable_books(disc.matches, await self.venue.orderbooks(tickers))
+        disc.matches = matches = checked.matches
+        disc.skipped.extend(skipped(m, reason) for m, reason in checked.refused)
+        books = {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in checked.books.items()}
         for m in matches:
             for t in m.tickers:
                 if m.start > now and t in books:
@@ -342,6 +354,7 @@ class AutoTrader:
             report.items.append(verdict_of(match, pm.p_a, decision, "refused", decision.reasons))
             self._journal(sid, match, pm.p_a, decision, "refused", decision.reasons, pm.model_version)
             return view, state
+        view = with_stops_now(self.journal, self.cfg.risk, view)  # before every order, not once a scan
         reasons = tuple(evaluate(Proposal(decision, match, books), view, self.cfg.risk))
         if reasons:
             verdict = "holding" if match.event_ticker in self._holding else "refused"
@@ -384,22 +397,6 @@ class AutoTrader:
         placed = await self.executor.place(decision, decision_id)
         log.info("order %s -> %s (filled %s)", placed.client_order_id, placed.status, placed.fill_count)
         return placed
-
-    async def run(self, *, interval: float, once: bool, max_scans: int | None = None) -> int:
-        """Scan every `interval` seconds; a failing scan is logged and the loop goes on. With --once
-        the one scan's failure is the run's: it is raised, so the exit status says so."""
-        scans = 0
-        while True:
-            try:
-                await self.scan()
-            except CourtsideError as e:
-                if once or (not e.retryable and not isinstance(e, _SKIPPABLE)):
-                    raise
-                log.warning("scan failed, will retry next interval: %s", e)
-            scans += 1
-            if once or (max_scans is not None and scans >= max_scans):
-                return scans
-            await asyncio.sleep(interval)
 
 
 def _nth(values: tuple[str, ...], i: int) -> str:

@@ -6,18 +6,23 @@ model and player registry. Nothing else builds a KalshiClient, a venue or a jour
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+from sqlalchemy import Engine
 
+from courtside.app.lock import TraderLock, lock_path
 from courtside.app.settings import TraderSettings
 from courtside.app.trader import AutoTrader, Predictor, TraderConfig
+from courtside.app.urls import redact_url
 from courtside.domain.clock import Clock, SystemClock
 from courtside.domain.errors import ConfigError, ModelError
+from courtside.domain.mode import Mode
 from courtside.kalshi.auth import Credentials, KalshiAuth
 from courtside.kalshi.http import Pacing, RetryPolicy
 from courtside.kalshi.rest import KalshiClient
@@ -31,9 +36,9 @@ from courtside.venue.port import Venue
 
 if TYPE_CHECKING:  # the model stack (pandas, scikit-learn) loads only when a trader is built
     from courtside.data.registry import PlayerRegistry
+    from courtside.model.predictor import ArtifactPredictor
 
 log = logging.getLogger("courtside.trader")
-DEMO_MODEL = Path("var/demo/model")  # where `courtside demo` caches its model (cli/demo.py)
 WsFactory = Callable[[], AbstractAsyncContextManager[KalshiWebSocket]]
 
 
@@ -45,6 +50,8 @@ class Wiring:
     venue: Venue  # what the trader trades on: KalshiVenue(client) live, PaperVenue over it in dry-run
     journal: Journal
     trader: AutoTrader
+    model_version: str  # the artifact's version, or who gave the predictor
+    lock: TraderLock | None = None  # held while a trader that places orders runs on this journal
 
     def websocket(self) -> WsFactory:
         """Kalshi's WebSocket for --stream: signed even for public book channels (kalshi-api.md §3)."""
@@ -64,17 +71,22 @@ class Wiring:
         return lambda: KalshiWebSocket(endpoints, headers=signer.ws_headers)
 
     async def aclose(self) -> None:
-        await self.venue.aclose()
-        await self.client.aclose()
+        try:
+            await self.venue.aclose()
+            await self.client.aclose()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
-def load_model(path: Path) -> tuple[Predictor, PlayerRegistry]:
+def load_model(path: Path, demo_model: Path | None = None) -> tuple[ArtifactPredictor, PlayerRegistry]:
     """The predictor artifact and the player registry built from the players table it carries."""
     from courtside.data.registry import PlayerRegistry
     from courtside.model.predictor import load_predictor
 
     if not path.exists():
-        demo = DEMO_MODEL if (DEMO_MODEL / "meta.json").exists() and path != DEMO_MODEL else None
+        known = demo_model is not None and (demo_model / "meta.json").exists() and path != demo_model
+        demo = demo_model if known else None
         hint = f", or --model {demo} (the smaller model `courtside demo` built)" if demo else ""
         raise ConfigError(
             f"no model at {path}: build one with `courtside model train --out {path}` "
@@ -111,6 +123,51 @@ def kalshi_client(
     return KalshiClient(env, auth=auth, transport=transport, timeout=timeout, retry=retry, pacing=pacing)
 
 
+def venue_of(client: KalshiClient, mode: Mode, engine: Engine, clock: Clock, paper_cash: Decimal) -> Venue:
+    """The venue of a mode on the client's exchange: Kalshi's own live, the paper ledger over its
+    market data in dry-run."""
+    live = KalshiVenue(client)
+    if mode is Mode.LIVE:
+        return live
+    return PaperVenue(live, engine, clock, exchange=live.exchange, starting_cash=paper_cash)
+
+
+@dataclass
+class Books:
+    """The venues and journals of one exchange, both modes, for `kill` and `cancel-all`."""
+
+    exchange: str
+    venues: dict[Mode, Venue]
+    journals: dict[Mode, Journal]
+    client: KalshiClient
+
+    async def aclose(self) -> None:
+        for venue in self.venues.values():
+            await venue.aclose()
+        await self.client.aclose()
+
+
+def books(
+    settings: TraderSettings,
+    env: str,
+    modes: Sequence[Mode],
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    auth: httpx.Auth | None = None,
+    clock: Clock | None = None,
+) -> Books:
+    """The venues of `modes` on exchange `env` (no model: nothing is priced). Live needs credentials."""
+    clock = clock or SystemClock()
+    client = kalshi_client(
+        env, auth=signing(Mode.LIVE in modes, auth), transport=transport, timeout=settings.http_timeout
+    )
+    engine = make_engine(settings.db)
+    venues = {mode: venue_of(client, mode, engine, clock, settings.paper_cash) for mode in modes}
+    exchange = client.endpoints.exchange_id
+    journals = {mode: Journal(engine, mode, exchange=exchange) for mode in modes}
+    return Books(exchange, venues, journals, client)
+
+
 def build(
     settings: TraderSettings,
     *,
@@ -124,23 +181,36 @@ def build(
     """Assemble an AutoTrader. Live orders need credentials (KALSHI_* or `auth`); dry-run needs none.
     `transport` serves the exchange in process (httpx.ASGITransport(sim app)) instead of over HTTP."""
     clock = clock or SystemClock()
+    model_version = "given by the caller"
     if predictor is None or resolver is None:
-        predictor, resolver = load_model(settings.model)
+        loaded, resolver = load_model(settings.model, settings.paths.demo / "model")
+        predictor, model_version = loaded, f"{loaded.artifact.version} ({settings.model})"
     client = kalshi_client(
         settings.env, auth=signing(settings.live, auth), transport=transport, timeout=settings.http_timeout
     )
-    journal = Journal(make_engine(settings.db), settings.mode)
-    live = KalshiVenue(client)
-    venue: Venue = (
-        live
-        if settings.live
-        else PaperVenue(
-            live, journal.engine, clock, exchange=live.exchange, starting_cash=settings.paper_cash
-        )
-    )
+    lock = _lock(settings, client.endpoints.exchange_id, clock) if place_orders else None
+    try:
+        engine = make_engine(settings.db)
+        venue = venue_of(client, settings.mode, engine, clock, settings.paper_cash)
+        journal = Journal(engine, settings.mode, exchange=venue.exchange)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     cfg = TraderConfig(
-        settings.mode, list(settings.series), settings.strategy(), settings.risk(), place_orders
+        settings.mode,
+        list(settings.series),
+        settings.strategy(),
+        settings.risk(),
+        place_orders,
+        settings.max_failed_scans,
     )
     trader = AutoTrader(cfg, venue, journal, predictor, Identifier(resolver), clock)
     log.info("wired %s trader on %s (db %s)", settings.mode, venue.exchange, settings.db)
-    return Wiring(settings, clock, client, venue, journal, trader)
+    return Wiring(settings, clock, client, venue, journal, trader, model_version, lock)
+
+
+def _lock(settings: TraderSettings, exchange: str, clock: Clock) -> TraderLock:
+    """One trader that places orders per journal and exchange: a second is refused, naming the first."""
+    path = lock_path(settings.db, exchange, settings.paths.locks)
+    return TraderLock.acquire(path, journal=redact_url(settings.db), exchange=exchange, now=clock.now())

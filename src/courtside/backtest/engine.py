@@ -9,7 +9,7 @@ bankroll as of that morning and settled together in the evening, so the same-day
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -175,12 +175,17 @@ def run(
     *,
     bankroll: Decimal,
     book: BookSpec | None = None,
+    on_day: Callable[[int], None] | None = None,
 ) -> RunResult:
-    """Replay the matches in date order; specs must be sorted by day."""
+    """Replay the matches in date order; specs must be sorted by day. on_day(n) after each day of n
+    matches (a progress bar)."""
     result = RunResult(start_bankroll=bankroll, end_bankroll=bankroll)
     if specs:
         result.first_day, result.last_day = specs[0].day, specs[-1].day
     layout = book or BookSpec()
-    for _, day_specs in groupby(specs, key=lambda s: s.day):
+    for _, day in groupby(specs, key=lambda s: s.day):
+        day_specs = list(day)
         _day(day_specs, probs, trader, layout, result)
+        if on_day is not None:
+            on_day(len(day_specs))
     return result

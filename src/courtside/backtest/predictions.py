@@ -57,11 +57,13 @@ def history(
     return matches
 
 
-def as_of_predictions(matches: pd.DataFrame, start: date, train: TrainConfig) -> pd.DataFrame:
+def as_of_predictions(
+    matches: pd.DataFrame, start: date, train: TrainConfig, *, progress: bool = False
+) -> pd.DataFrame:
     """walk_forward's test rows (tour, tourney_id, match_num, p_winner) for events that may hold
     matches played on or after `start` (an event's Monday can be up to WINDOW_AFTER earlier)."""
     test_from = pd.Timestamp(start - WINDOW_AFTER - timedelta(days=1))
-    walk = walk_forward(matches, test_from - EVENT_SPAN, test_from, config=train)
+    walk = walk_forward(matches, test_from - EVENT_SPAN, test_from, config=train, progress=progress)
     return walk.predictions[[*KEY, "p_winner"]]
 
 
@@ -97,7 +99,7 @@ def link(
 
 
 def model_probabilities(
-    config: BacktestConfig, odds: pd.DataFrame, cutoff: date | None
+    config: BacktestConfig, odds: pd.DataFrame, cutoff: date | None, *, progress: bool = False
 ) -> JoinedProbabilities:
     """Walk the model forward over the history (truncated at the cutoff) and link it to the odds rows.
 
@@ -119,7 +121,9 @@ def model_probabilities(
         if path.is_file():
             return JoinedProbabilities(_read_linked(path), version)
     registry = PlayerRegistry.from_frames(players, matches)
-    linked = link(as_of_predictions(matches, config.start, train), window, registry, matches)
+    linked = link(
+        as_of_predictions(matches, config.start, train, progress=progress), window, registry, matches
+    )
     if path is not None:
         _write_linked(linked, path)
     return JoinedProbabilities(linked, version)

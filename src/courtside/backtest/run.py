@@ -9,6 +9,8 @@ event starting on or after it, before anything is computed.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -123,29 +125,56 @@ def coverage_warning(result: RunResult, control: bool) -> str | None:
     )
 
 
-def load(config: BacktestConfig, cutoff: date | None = None) -> Loaded:
+def load(config: BacktestConfig, cutoff: date | None = None, *, progress: bool = False) -> Loaded:
     """Matches and probabilities: the market itself for the control, the as-of model otherwise."""
     specs, skipped, odds = load_window(config, cutoff)
     if config.control:
         return Loaded(specs, skipped, MarketProbabilities())
     from courtside.backtest.predictions import model_probabilities
 
-    return Loaded(specs, skipped, model_probabilities(config, odds, cutoff))
+    return Loaded(specs, skipped, model_probabilities(config, odds, cutoff, progress=progress))
+
+
+@contextmanager
+def _replay_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar with the time left (ETA) over the matches replayed, on stderr."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("replaying matches through the trader", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def replay(
-    config: BacktestConfig, cutoff: date | None = None, probabilities: Probabilities | None = None
+    config: BacktestConfig,
+    cutoff: date | None = None,
+    probabilities: Probabilities | None = None,
+    *,
+    progress: bool = False,
 ) -> tuple[RunResult, Counter[str]]:
     """One full run: load, replay through the trader; returns the result and the skipped-row counts.
 
-    `probabilities` replaces the model (tests, studies); the control run uses the market itself."""
+    `probabilities` replaces the model (tests, studies); the control run uses the market itself.
+    progress: bars with the time left for each long phase (features, walk forward, replay)."""
     if probabilities is None:
-        loaded = load(config, cutoff)
+        loaded = load(config, cutoff, progress=progress)
     else:
         specs, skipped, _ = load_window(config, cutoff)
         loaded = Loaded(specs, skipped, probabilities)
     trader = StrategyActor(config.trader)
-    result = run(loaded.specs, loaded.probabilities, trader, bankroll=config.bankroll, book=config.book)
+    with _replay_bar(len(loaded.specs), progress) as on_day:
+        result = run(
+            loaded.specs,
+            loaded.probabilities,
+            trader,
+            bankroll=config.bankroll,
+            book=config.book,
+            on_day=on_day,
+        )
     result.model = loaded.probabilities.version
     if trader.stopped is not None:
         result.stopped = (trader.stopped.day, f"{trader.stopped.state.value}: {trader.stopped.reason}")

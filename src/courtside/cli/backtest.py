@@ -12,11 +12,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from courtside.app.home import match_history
 from courtside.backtest.actor import ReplaySettings
 from courtside.backtest.books import BookSpec, MarketSource
 from courtside.backtest.honesty import lookahead_check
 from courtside.backtest.output import FEE_NOTE, buckets, write_json, write_report
 from courtside.backtest.run import BacktestConfig, coverage_warning, replay
+from courtside.cli import globals as cli_globals
+from courtside.cli.common import ConfigOpt, fail, setting, settings_or_exit
+from courtside.cli.errors import warn
 from courtside.domain.errors import CourtsideError
 from courtside.domain.tennis import Tour
 from courtside.reports.tables import bucket_table, summary_table
@@ -28,25 +32,32 @@ class Market(StrEnum):
     AVERAGE = "average"
 
 
-def _day(text: str) -> date:
+class Refit(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+def _day(text: str, flag: str) -> date:
     try:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError as e:
-        raise typer.BadParameter(f"{text!r} is not YYYY-MM-DD") from e
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=f"'{flag}'") from e
 
 
-def _dec(text: str) -> Decimal:
+def _dec(text: str, flag: str, *, positive: bool = False) -> Decimal:
+    """A number ≥ 0 (> 0 when positive), or one line naming the flag."""
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation as e:
-        raise typer.BadParameter(f"{text!r} is not a number") from e
+        raise typer.BadParameter(f"{text!r} is not a number", param_hint=f"'{flag}'") from e
+    if not value.is_finite() or value < 0 or (positive and value == 0):
+        raise typer.BadParameter(f"{text} must be {'> 0' if positive else '≥ 0'}", param_hint=f"'{flag}'")
+    return value
 
 
 def _trader(config_file: Path | None, flags: dict[str, Any]) -> ReplaySettings:
     """The trader's own settings (app.settings), from the same flags and --config file."""
-    from courtside.app.settings import load_settings
-
-    settings = load_settings(config_file, **flags)
+    settings = settings_or_exit(config_file, **flags)
     return ReplaySettings(strategy=settings.strategy(), limits=settings.risk())
 
 
@@ -54,45 +65,58 @@ def register(app: typer.Typer) -> None:
     app.command("backtest")(backtest)
 
 
+def _out(out: Path | None, report: Path | None) -> Path:
+    if report is not None:
+        warn("--report is deprecated: use --out")
+    return out or report or cli_globals.home().var / "backtest"
+
+
 def backtest(
-    data: Annotated[Path, typer.Option("--data", envvar="COURTSIDE_DATA", help="data folder")],
-    start: Annotated[str, typer.Option("--from", help="first match day, YYYY-MM-DD")],
-    end: Annotated[str, typer.Option("--to", help="last match day, YYYY-MM-DD")],
-    report: Annotated[Path, typer.Option("--report", help="folder for trades.csv, summary.json, plots")],
+    start: Annotated[str, typer.Option("--from", metavar="DATE", help="first match day, YYYY-MM-DD")],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help="last match day, YYYY-MM-DD")],
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="match-history folder  [default: $COURTSIDE_DATA, else the data cache]"),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="folder for trades.csv, summary.json, plots  [default: <home>/var/backtest]"
+        ),
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", hidden=True)] = None,
     market: Annotated[Market, typer.Option(help="closing odds the books are built from")] = Market.PINNACLE,
-    half_spread: Annotated[str, typer.Option(help="dollars either side of fair")] = "0.01",
-    levels: Annotated[int, typer.Option(help="price levels per side")] = 3,
-    depth: Annotated[str, typer.Option(help="contracts per level")] = "100",
-    bankroll: Annotated[str, typer.Option(help="starting bankroll ($)")] = "1000",
-    tour: Annotated[list[Tour] | None, typer.Option(help="atp / wta (repeat); both by default")] = None,
+    half_spread: Annotated[
+        str, typer.Option(metavar="NUMBER", help="dollars either side of fair; ≥ 0")
+    ] = "0.01",
+    levels: Annotated[int, typer.Option(min=1, help="price levels per side")] = 3,
+    depth: Annotated[str, typer.Option(metavar="NUMBER", help="contracts per level; > 0")] = "100",
+    bankroll: Annotated[str, typer.Option(metavar="NUMBER", help="starting bankroll ($); > 0")] = "1000",
+    tour: Annotated[list[Tour] | None, typer.Option(help="atp / wta (repeat)  [default: both]")] = None,
     control: Annotated[bool, typer.Option(help="replace the model by the market price")] = False,
     lookahead: Annotated[
-        str | None, typer.Option(help="also rerun on data truncated at this day and compare decisions")
+        str | None,
+        typer.Option(metavar="DATE", help="also rerun on data truncated at this day and compare decisions"),
     ] = None,
     order_style: Annotated[OrderStyle, typer.Option(help="trader flag; makers never fill here")] = (
         OrderStyle.TAKER
     ),
-    min_value: Annotated[str | None, typer.Option(help="trader flag")] = None,
-    min_ev: Annotated[str | None, typer.Option(help="trader flag")] = None,
-    max_size: Annotated[str | None, typer.Option(help="trader flag")] = None,
-    kelly_fraction: Annotated[str | None, typer.Option(help="trader flag")] = None,
-    model_weight: Annotated[
-        float | None, typer.Option(help="trader flag: weight of the model in the blend with the book's mid")
-    ] = None,
-    max_match_fraction: Annotated[str | None, typer.Option(help="trader flag")] = None,
-    max_exposure: Annotated[str | None, typer.Option(help="trader flag")] = None,
-    max_drawdown: Annotated[
-        str | None,
-        typer.Option(
-            help="trader flag: stop opening positions this fraction below the peak bankroll; 0 = off"
-        ),
-    ] = None,
-    max_edge: Annotated[str | None, typer.Option(help="trader flag")] = None,
-    max_spread: Annotated[str | None, typer.Option(help="trader flag")] = None,
-    config: Annotated[Path | None, typer.Option(help="trader TOML config")] = None,
-    seed: Annotated[int, typer.Option(help="bootstrap seed")] = 7,
-    refit: Annotated[str, typer.Option(help="learner refit schedule: monthly | quarterly")] = "quarterly",
-    history_years: Annotated[int, typer.Option(help="seasons of history the model walks before --from")] = 14,
+    min_value: Annotated[str | None, setting("min_value")] = None,
+    min_ev: Annotated[str | None, setting("min_ev")] = None,
+    max_size: Annotated[str | None, setting("max_size")] = None,
+    kelly_fraction: Annotated[str | None, setting("kelly_fraction")] = None,
+    model_weight: Annotated[str | None, setting("model_weight")] = None,
+    max_match_fraction: Annotated[str | None, setting("max_match_fraction")] = None,
+    max_exposure: Annotated[str | None, setting("max_exposure")] = None,
+    max_drawdown: Annotated[str | None, setting("max_drawdown")] = None,
+    max_edge: Annotated[str | None, setting("max_edge")] = None,
+    max_spread: Annotated[str | None, setting("max_spread")] = None,
+    config: ConfigOpt = None,
+    seed: Annotated[int, typer.Option(min=0, help="bootstrap seed")] = 7,
+    refit: Annotated[Refit, typer.Option(help="learner refit schedule")] = Refit.QUARTERLY,
+    history_years: Annotated[
+        int, typer.Option(min=1, help="seasons of history the model walks before --from")
+    ] = 14,
     as_json: Annotated[bool, typer.Option("--json", help="print summary.json")] = False,
     cache: Annotated[
         Path | None,
@@ -104,27 +128,31 @@ def backtest(
     ] = None,
 ) -> None:
     """Replay matches with closing odds through the trader's strategy, risk and paper fill."""
-    console = Console(stderr=as_json)
+    console = Console(stderr=as_json, soft_wrap=True)
+    first, last = _day(start, "--from"), _day(end, "--to")
+    cutoff = None if lookahead is None else _day(lookahead, "--lookahead")
+    if last < first:
+        raise typer.BadParameter(f"{end} is before --from {start}", param_hint="'--to'")
     flags = {
         "order_style": order_style, "min_value": min_value, "min_ev": min_ev, "max_size": max_size,
         "kelly_fraction": kelly_fraction, "max_match_fraction": max_match_fraction,
         "max_exposure": max_exposure, "max_edge": max_edge, "max_spread": max_spread,
+        "model_weight": model_weight, "max_drawdown": max_drawdown,
     }  # fmt: skip
-    dec_flags: dict[str, Any] = {
-        k: _dec(v) if isinstance(v, str) and k != "order_style" else v for k, v in flags.items()
-    }
+    book = BookSpec(half_spread=_dec(half_spread, "--half-spread"), levels=levels,
+                    depth=_dec(depth, "--depth", positive=True))  # fmt: skip
+    start_cash = _dec(bankroll, "--bankroll", positive=True)
+    trader = _trader(config, flags)
     try:
         cfg = BacktestConfig(
-            data_dir=data, start=_day(start), end=_day(end), market=MarketSource(market.value),
-            book=BookSpec(half_spread=_dec(half_spread), levels=levels, depth=_dec(depth)),
-            trader=_trader(config, {**dec_flags, "model_weight": model_weight, "max_drawdown": max_drawdown}),
-            bankroll=_dec(bankroll), tours=tuple(tour or (Tour.ATP, Tour.WTA)), control=control, seed=seed,
-            history_years=history_years, refit=refit, cache=cache,
+            data_dir=match_history(cli_globals.home(), data), start=first, end=last,
+            market=MarketSource(market.value), book=book, trader=trader, bankroll=start_cash,
+            tours=tuple(tour or (Tour.ATP, Tour.WTA)), control=control, seed=seed,
+            history_years=history_years, refit=refit.value, cache=cache,
         )  # fmt: skip
-        summary = _run(cfg, report, None if lookahead is None else _day(lookahead), console)
+        summary = _run(cfg, _out(out, report), cutoff, console, progress=not as_json)
     except CourtsideError as e:
-        console.print(f"[bold red]backtest failed:[/] {e}")
-        raise typer.Exit(2) from e
+        raise fail(e) from e
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     if summary["matches"] and not summary["matches_priced"]:
@@ -134,10 +162,11 @@ def backtest(
         raise typer.Exit(1)
 
 
-def _run(cfg: BacktestConfig, folder: Path, cutoff: date | None, console: Console) -> dict[str, Any]:
+def _run(
+    cfg: BacktestConfig, folder: Path, cutoff: date | None, console: Console, *, progress: bool
+) -> dict[str, Any]:
     """Replay, write the report folder, print the tables; the look-ahead check when asked."""
-    with console.status("replaying matches through the trader ..."):
-        result, skipped = replay(cfg)
+    result, skipped = replay(cfg, progress=progress)
     title = f"{cfg.market.value} {cfg.start}..{cfg.end}{' CONTROL' if cfg.control else ''}"
     summary, figures = write_report(folder, result, cfg.as_dict(), title=title, seed=cfg.seed)
     summary["odds_rows_skipped"] = dict(skipped)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -12,18 +12,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from courtside.app.home import match_history
+from courtside.cli import globals as cli_globals
+from courtside.cli.errors import say, warn
 from courtside.data.sources import ATTRIBUTION
-from courtside.domain.errors import CourtsideError
+from courtside.domain.errors import ConfigError, CourtsideError
 from courtside.domain.tennis import Tour
-from courtside.store.history import DEFAULT_HISTORY
+from courtside.kalshi.env import resolve_env
 
 data_app = typer.Typer(
     help="Match history (Sackmann, tennis-data.co.uk, Kalshi results): ingest, sync, resolve player names.",
     no_args_is_help=True,
 )
-FromOpt = Annotated[
-    Path | None, typer.Option("--from", help="data folder (default: $COURTSIDE_DATA)", show_default=False)
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="match-history folder  [default: $COURTSIDE_DATA, else the data cache]"),
 ]
+OldFromOpt = Annotated[Path | None, typer.Option("--from", hidden=True)]  # before --data: one release
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 
 
@@ -31,19 +36,27 @@ def register(app: typer.Typer) -> None:
     app.add_typer(data_app, name="data")
 
 
+def _folder(data: Path | None, old: Path | None) -> Path | None:
+    if old is not None:
+        warn("--from is deprecated for the data folder: use --data")
+    return data or old
+
+
 def _data_dir(given: Path | None) -> Path:
-    """The folder to read: --from, else $COURTSIDE_DATA; a clear message and exit 2 when neither works."""
-    env = os.environ.get("COURTSIDE_DATA")
-    path = given if given is not None else (Path(env) if env else None)
-    if path is None:
-        _fail("no data folder: pass --from DIR or set COURTSIDE_DATA (or run `courtside data sync`)", 2)
-    if not path.is_dir():
-        _fail(f"data folder {path} does not exist (run `courtside data sync` or fix --from)", 2)
-    return path
+    """The folder to read: --data, else $COURTSIDE_DATA, else the home's data cache; one line and exit 2
+    when none holds the history."""
+    try:
+        return match_history(cli_globals.home(), given)
+    except ConfigError as e:
+        _fail(str(e), 2)
+
+
+def _history(given: Path | None) -> Path:
+    return given or cli_globals.home().history
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}")
+    say(message)
     raise typer.Exit(code)
 
 
@@ -51,14 +64,18 @@ FullOpt = Annotated[
     bool, typer.Option("--full", help="read every file, even those unchanged since the last ingest")
 ]
 HistoryOpt = Annotated[
-    Path, typer.Option("--history", envvar="COURTSIDE_HISTORY", help="history store folder")
+    Path | None,
+    typer.Option(
+        "--history", envvar="COURTSIDE_HISTORY", help="history store folder  [default: <home>/var/history]"
+    ),
 ]
 
 
 @data_app.command("ingest")
 def ingest_cmd(
-    from_dir: FromOpt = None,
-    history: HistoryOpt = DEFAULT_HISTORY,
+    data: DataOpt = None,
+    from_dir: OldFromOpt = None,
+    history: HistoryOpt = None,
     full: FullOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -67,9 +84,9 @@ def ingest_cmd(
     from courtside.data.ingest import ingest
     from courtside.store.history import HistoryStore
 
-    folder = _data_dir(from_dir)
+    folder = _data_dir(_folder(data, from_dir))
     try:
-        result = ingest(folder, HistoryStore(history), full=full)
+        result = ingest(folder, HistoryStore(_history(history)), full=full)
     except CourtsideError as e:
         _fail(str(e))
     if as_json:
@@ -111,24 +128,47 @@ def _print_files(console: Console, files: dict[str, str]) -> None:
         console.print(f"{skipped} files unchanged, skipped (--full reads them again)")
 
 
-SOURCES = ("sackmann", "tennis-data", "kalshi", "all")
+class Source(StrEnum):
+    SACKMANN = "sackmann"
+    TENNIS_DATA = "tennis-data"
+    KALSHI = "kalshi"
+    ALL = "all"
+
+
+def _exchange(env: str) -> str:
+    try:
+        resolve_env(env)
+    except ConfigError as e:
+        raise typer.BadParameter(str(e), param_hint="'--env'") from e
+    return env
 
 
 @data_app.command("sync")
 def sync_cmd(
-    source: Annotated[str, typer.Option("--source", help="sackmann, tennis-data, kalshi or all")] = "all",
+    source: Annotated[Source, typer.Option("--source", help="which source")] = Source.ALL,
     env: Annotated[
-        str, typer.Option("--env", help="Kalshi venue for --source kalshi: prod, demo or a base URL")
+        str,
+        typer.Option(
+            "--env",
+            "--exchange",
+            help="Kalshi venue for --source kalshi: prod, demo or a base URL",
+            callback=_exchange,
+        ),
     ] = "prod",
     since: Annotated[
-        str | None, typer.Option("--since", help="Kalshi: re-read markets settled since YYYY-MM-DD")
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Kalshi: re-read markets settled since this day"),
     ] = None,
-    dest: Annotated[Path | None, typer.Option("--dest", help="cache folder for the downloaded files")] = None,
-    history: HistoryOpt = DEFAULT_HISTORY,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="folder the files are downloaded into  [default: <home>/var/cache/data]"),
+    ] = None,
+    dest: Annotated[Path | None, typer.Option("--dest", hidden=True)] = None,
+    history: HistoryOpt = None,
     sackmann_base: Annotated[str, typer.Option(help="base URL of the Sackmann repositories")] = "",
     odds_base: Annotated[str, typer.Option(help="base URL of tennis-data.co.uk")] = "",
     until_year: Annotated[
-        int | None, typer.Option("--until-year", help="last season to fetch [this year]")
+        int | None, typer.Option("--until-year", min=1990, help="last season to fetch  [default: this year]")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -138,14 +178,23 @@ def sync_cmd(
     Each source is all or nothing: one that cannot be reached is named and changes nothing."""
     from courtside.cli.data_sync import run_sync
 
-    if source not in SOURCES:
-        _fail(f"--source must be one of {', '.join(SOURCES)}, got {source!r}", 2)
     try:
-        day = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
-    except ValueError:
-        _fail(f"--since must be YYYY-MM-DD, got {since!r}", 2)
+        day = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=UTC) if since else None
+    except ValueError as e:
+        raise typer.BadParameter(f"{since!r} is not a date YYYY-MM-DD", param_hint="'--since'") from e
+    if dest is not None:
+        warn("--dest is deprecated: use --data")
+    cache = data or dest or cli_globals.home().data_cache
     report = run_sync(
-        source, env, day, dest, history, sackmann_base, odds_base, until_year, progress=not as_json
+        source.value,
+        env,
+        day,
+        cache,
+        _history(history),
+        sackmann_base,
+        odds_base,
+        until_year,
+        progress=not as_json,
     )
     if as_json:
         typer.echo(json.dumps({**report.as_dict(), "attribution": ATTRIBUTION}, indent=2, default=str))
@@ -159,21 +208,24 @@ def sync_cmd(
 def resolve_cmd(
     name: Annotated[str, typer.Argument(help="a player's name in any common form")],
     tour: Annotated[Tour | None, typer.Option("--tour", help="atp or wta")] = None,
-    on: Annotated[str | None, typer.Option("--on", help="prefer players active on YYYY-MM-DD")] = None,
-    from_dir: FromOpt = None,
-    history: HistoryOpt = DEFAULT_HISTORY,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="prefer players active on this day")
+    ] = None,
+    data: DataOpt = None,
+    from_dir: OldFromOpt = None,
+    history: HistoryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Which player a name means (newcomers from tennis-data and Kalshi too): from the history store if
     there is one, else the data folder."""
     try:
-        registry = _registry(history, from_dir)
+        day = datetime.strptime(on, "%Y-%m-%d").date() if on else None
+    except ValueError as e:
+        raise typer.BadParameter(f"{on!r} is not a date YYYY-MM-DD", param_hint="'--on'") from e
+    try:
+        registry = _registry(_history(history), _folder(data, from_dir))
     except CourtsideError as e:
         _fail(str(e))
-    try:
-        day = date.fromisoformat(on) if on else None
-    except ValueError:
-        _fail(f"--on must be YYYY-MM-DD, got {on!r}", 2)
     res = registry.resolve(name, tour, active_on=day)
     if as_json:
         typer.echo(json.dumps({**res.as_dict(), "attribution": ATTRIBUTION}, indent=2))

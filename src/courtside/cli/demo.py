@@ -11,12 +11,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from courtside.domain.errors import CourtsideError
+from courtside.app.home import match_history
+from courtside.cli import globals as cli_globals
+from courtside.cli.errors import say, warn
+from courtside.domain.errors import ConfigError, CourtsideError
 
-console = Console()
+console = Console(soft_wrap=True)
 DEMO_SEASONS = 5
 
-NO_DATA = """[bold red]The demo needs the tennis match history to build its model.[/]
+NO_DATA = """error: the demo needs the tennis match history to build its model ({why}).
 Point COURTSIDE_DATA at a folder holding tennis_atp/ and tennis_wta/ (Jeff Sackmann's layout;
 see the README), for example:
 
@@ -28,6 +31,11 @@ The demo model is built once (well under a minute) and cached under {model}."""
 
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
+
+
+def fail(e: CourtsideError) -> typer.Exit:
+    say(f"demo failed: {e}")
+    return typer.Exit(2)
 
 
 def recent_history(data: Path, into: Path, seasons: int = DEMO_SEASONS) -> Path:
@@ -64,46 +72,55 @@ def _model(model: Path, data: Path | None, var: Path) -> Path:
     for candidate in (model, demo_model):
         if _usable(candidate):
             return candidate
-    from courtside.data.sync import DEFAULT_CACHE
-
-    data = data or (DEFAULT_CACHE if (DEFAULT_CACHE / "tennis_atp").is_dir() else None)
-    if data is None or not (data / "tennis_atp").is_dir():
-        console.print(NO_DATA.format(model=demo_model))
-        raise typer.Exit(1)
+    try:
+        history = match_history(cli_globals.home(), data)
+    except ConfigError as e:
+        console.print(NO_DATA.format(model=demo_model, why=e), markup=False, highlight=False)
+        raise typer.Exit(1) from e
     from courtside.model.training import train_artifact
 
     console.print(
-        f"building a demo model from the last {DEMO_SEASONS} seasons in {data} (cached in {demo_model})..."
+        f"building a demo model from the last {DEMO_SEASONS} seasons in {history} (cached in {demo_model})..."
     )
     t0 = time.perf_counter()
-    train_artifact(recent_history(data, var / "history"), demo_model, progress=True)
+    train_artifact(recent_history(history, var / "history"), demo_model, progress=True)
     console.print(f"model built in {time.perf_counter() - t0:.0f} s")
     return demo_model
 
 
 def demo(
-    data: Annotated[Path | None, typer.Option(envvar="COURTSIDE_DATA", help="match history folder")] = None,
-    model: Annotated[Path, typer.Option(help="model artifact folder (built here if missing)")] = Path(
-        "var/model"
-    ),
-    var: Annotated[Path, typer.Option(help="where the demo's journal, key and logs go")] = Path("var/demo"),
-    seed: Annotated[int, typer.Option(help="seed of the slate, the mispricings and the results")] = 7,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="match-history folder  [default: $COURTSIDE_DATA, else the data cache]"),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(help="model artifact folder (built here if missing)  [default: <home>/var/model]"),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="where the demo's journal, key and logs go  [default: <home>/var/demo]"),
+    ] = None,
+    var: Annotated[Path | None, typer.Option("--var", hidden=True)] = None,
+    seed: Annotated[int, typer.Option(min=0, help="seed of the slate, the mispricings and the results")] = 7,
 ) -> None:
     """Simulated exchange on loopback, a day of matches between real players, a few mispricings;
     the AutoTrader in dry-run and then live (confirmed by flag), settlement and a P&L summary."""
-    from courtside.app.logs import setup_logging
+    from courtside.app.logs import logging_to
     from courtside.app.wiring import load_model
     from courtside.demo.run import run_demo
 
+    home = cli_globals.home()
+    if var is not None:
+        warn("--var is deprecated: use --out")
+    folder = out or var or home.demo
     t0 = time.perf_counter()
     try:
-        chosen = _model(model, data, var)
-        setup_logging(var / "demo.log", console=False)
-        predictor, registry = load_model(chosen)
-        asyncio.run(run_demo(predictor, registry, var, console, seed=seed))
+        chosen = _model(model or home.model, data, folder)
+        with logging_to(folder / "demo.log", console=False):
+            predictor, registry = load_model(chosen)
+            asyncio.run(run_demo(predictor, registry, folder, console, seed=seed))
     except CourtsideError as e:
-        console.print(f"[bold red]demo failed:[/] {e}")
-        raise typer.Exit(2) from e
-    console.print(
-        f"demo done in {time.perf_counter() - t0:.1f} s; journal {var / 'demo.db'}, log {var / 'demo.log'}"
-    )
+        raise fail(e) from e
+    took = time.perf_counter() - t0
+    console.print(f"demo done in {took:.1f} s; journal {folder / 'demo.db'}, log {folder / 'demo.log'}")

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from courtside.app.settings import load_settings
+from courtside.app.config import load_settings
 from courtside.domain.clock import SystemClock
 from courtside.domain.errors import ConfigError
 from courtside.domain.orders import order_collateral

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +13,11 @@ import pandas as pd
 import typer
 from rich.console import Console
 
+from courtside.app.home import match_history
+from courtside.cli import globals as cli_globals
+from courtside.cli.errors import say, warn
 from courtside.domain.errors import CourtsideError
-from courtside.model.walkforward import REFIT_FREQ, TrainConfig
-from courtside.store.history import DEFAULT_HISTORY
+from courtside.model.walkforward import TrainConfig
 
 model_app = typer.Typer(help="Train, update and evaluate the win-probability model.", no_args_is_help=True)
 DATA_HELP = "folder with tennis_atp/, tennis_wta/ (and tennis_odds/)"
@@ -25,127 +27,184 @@ def register(app: typer.Typer) -> None:
     app.add_typer(model_app, name="model")
 
 
+class Learner(StrEnum):
+    LOGISTIC = "logistic"
+    GBM = "gbm"
+
+
+class Calibrator(StrEnum):
+    TEMPERATURE = "temperature"
+    ISOTONIC = "isotonic"
+    NONE = "none"
+
+
+class Refit(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    NONE = "none"
+
+
 def _date(value: str, flag: str) -> pd.Timestamp:
     try:
         return pd.Timestamp(datetime.strptime(value, "%Y-%m-%d"))
     except ValueError as e:
-        raise typer.BadParameter(f"{flag} must be YYYY-MM-DD, got {value!r}") from e
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=f"'{flag}'") from e
 
 
-def _config(learner: str, calibrator: str, refit: str, train_years: int) -> TrainConfig:
-    if refit not in REFIT_FREQ:
-        raise typer.BadParameter(f"--refit must be one of {sorted(REFIT_FREQ)}")
-    return TrainConfig(learner=learner, calibrator=calibrator, refit=refit, train_years=train_years)
+def _config(learner: Learner, calibrator: Calibrator, refit: Refit, train_years: int) -> TrainConfig:
+    return TrainConfig(
+        learner=learner.value, calibrator=calibrator.value, refit=refit.value, train_years=train_years
+    )
+
+
+def _window(train_until: str, test_from: str, test_to: str | None) -> tuple[pd.Timestamp, ...]:
+    """The training end and the test window, checked before any work: train < test, from <= to."""
+    start, first = _date(train_until, "--train-until"), _date(test_from, "--test-from")
+    last = _date(test_to, "--test-to") if test_to else None
+    if first <= start:
+        raise typer.BadParameter(
+            f"{test_from} is not after --train-until {train_until}", param_hint="'--test-from'"
+        )
+    if last is not None and last < first:
+        raise typer.BadParameter(f"{test_to} is before --test-from {test_from}", param_hint="'--test-to'")
+    return (start, first) if last is None else (start, first, last)
+
+
+def _fail(what: str, e: CourtsideError | str) -> typer.Exit:
+    say(f"{what} failed: {e}")
+    return typer.Exit(2)
+
+
+LearnerOpt = Annotated[Learner, typer.Option(help="the learner")]
+CalibratorOpt = Annotated[Calibrator, typer.Option(help="the calibration of its probabilities")]
+YearsOpt = Annotated[int, typer.Option(min=1, help="years of history the learner sees")]
+HistoryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--history", envvar="COURTSIDE_HISTORY", help="history store folder  [default: <home>/var/history]"
+    ),
+]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help=f"{DATA_HELP}  [default: $COURTSIDE_DATA, else the data cache]"),
+]
 
 
 @model_app.command("evaluate")
 def evaluate(
-    data: Annotated[Path, typer.Option("--data", envvar="COURTSIDE_DATA", help=DATA_HELP)],
-    train_until: Annotated[str, typer.Option("--train-until", help="last training date, YYYY-MM-DD")],
-    test_from: Annotated[str, typer.Option("--test-from", help="first test date, YYYY-MM-DD")],
-    predictions: Annotated[Path, typer.Option("--predictions", help="CSV of test predictions to write")],
-    report: Annotated[Path, typer.Option("--report", help="folder for report.json/.md and the plot")],
+    train_until: Annotated[str, typer.Option("--train-until", metavar="DATE", help="last training date")],
+    test_from: Annotated[str, typer.Option("--test-from", metavar="DATE", help="first test date")],
     test_to: Annotated[
-        str | None, typer.Option("--test-to", help="last test date (default: data end)")
+        str | None,
+        typer.Option("--test-to", metavar="DATE", help="last test date  [default: the data's end]"),
     ] = None,
-    learner: Annotated[str, typer.Option(help="logistic or gbm")] = "logistic",
-    calibrator: Annotated[str, typer.Option(help="temperature, isotonic or none")] = "temperature",
-    refit: Annotated[str, typer.Option(help="learner refit schedule: monthly, quarterly, none")] = "monthly",
-    train_years: Annotated[int, typer.Option(help="years of history the learner sees")] = 20,
+    data: DataOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="folder for report.json/.md and the plot  [default: <home>/var/evaluate]"),
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", hidden=True)] = None,
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            "--predictions", help="CSV of test predictions to write  [default: <out>/predictions.csv]"
+        ),
+    ] = None,
+    learner: LearnerOpt = Learner.LOGISTIC,
+    calibrator: CalibratorOpt = Calibrator.TEMPERATURE,
+    refit: Annotated[Refit, typer.Option(help="learner refit schedule")] = Refit.MONTHLY,
+    train_years: YearsOpt = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print report.json")] = False,
 ) -> None:
-    """Train up to --train-until, then predict every test match before learning its result."""
+    """Train up to --train-until, then predict every test match (--test-from to --test-to) before
+    learning its result."""
     from courtside.model.evaluate import run_evaluation, write_outputs
     from courtside.model.report import tables
 
-    console = Console(stderr=True)
+    window = _window(train_until, test_from, test_to)
     config = _config(learner, calibrator, refit, train_years)
-    start = _date(train_until, "--train-until")
-    first, last = _date(test_from, "--test-from"), _date(test_to, "--test-to") if test_to else None
+    if report is not None:
+        warn("--report is deprecated: use --out")
+    folder = out or report or cli_globals.home().var / "evaluate"
+    csv = predictions or folder / "predictions.csv"
+    last = window[2] if len(window) > 2 else None
     try:
-        pred, result = run_evaluation(data, start, first, last, config=config, progress=not as_json)
-        write_outputs(pred, result, predictions, report)
+        history = match_history(cli_globals.home(), data)
+        pred, result = run_evaluation(
+            history, window[0], window[1], last, config=config, progress=not as_json
+        )
+        write_outputs(pred, result, csv, folder)
     except CourtsideError as e:
-        console.print(f"[bold red]evaluate failed:[/] {e}")
-        raise typer.Exit(2) from e
+        raise _fail("evaluate", e) from e
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
         return
-    out = Console()
+    console = Console(soft_wrap=True)
     for table in tables(result):
-        out.print(table)
-    out.print(f"predictions: {predictions}  report: {report}")
-
-
-HistoryOpt = Annotated[
-    Path,
-    typer.Option("--history", envvar="COURTSIDE_HISTORY", help="history store folder (data ingest/sync)"),
-]
+        console.print(table)
+    console.print(f"predictions: {csv}  report: {folder}")
 
 
 @model_app.command("train")
 def train(
     data: Annotated[
         Path | None,
-        typer.Option("--data", help=f"{DATA_HELP}; default: the history store, else $COURTSIDE_DATA"),
+        typer.Option(
+            "--data",
+            help=f"{DATA_HELP}  [default: the history store, else $COURTSIDE_DATA, else the data cache]",
+        ),
     ] = None,
-    history: HistoryOpt = DEFAULT_HISTORY,
-    out: Annotated[Path, typer.Option("--out", help="artifact folder to write")] = Path("var/model"),
-    until: Annotated[str | None, typer.Option("--until", help="last match date used (default: all)")] = None,
-    learner: Annotated[str, typer.Option(help="logistic or gbm")] = "logistic",
-    calibrator: Annotated[str, typer.Option(help="temperature, isotonic or none")] = "temperature",
-    train_years: Annotated[int, typer.Option(help="years of history the learner sees")] = 20,
+    history: HistoryOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="artifact folder to write  [default: <home>/var/model]")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="last match date used  [default: all]")
+    ] = None,
+    learner: LearnerOpt = Learner.LOGISTIC,
+    calibrator: CalibratorOpt = Calibrator.TEMPERATURE,
+    train_years: YearsOpt = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print meta.json")] = False,
 ) -> None:
     """Build ratings and features over the whole history and fit the learner: a model artifact.
 
     Reads the history store (every source: Sackmann, tennis-data, Kalshi results) when it has been
-    ingested, unless --data names a folder; without a store, the folder in $COURTSIDE_DATA."""
+    ingested, unless --data names a folder; without a store, $COURTSIDE_DATA or the data cache."""
     from courtside.model.training import train_artifact, train_from_store
     from courtside.store.history import HistoryStore
 
-    console = Console(stderr=True)
-    config = _config(learner, calibrator, "none", train_years)
+    config = _config(learner, calibrator, Refit.NONE, train_years)
     cutoff = _date(until, "--until") if until else None
-    store = HistoryStore(history)
-    folder = data if data is not None else (None if store.exists() else _env_data())
+    home = cli_globals.home()
+    store = HistoryStore(history or home.history)
+    target = out or home.model
     t0 = time.perf_counter()
     try:
+        folder = data if data is not None else (None if store.exists() else match_history(home, None))
         if folder is None:
-            art = train_from_store(store, out, cutoff, config, progress=not as_json)
+            art = train_from_store(store, target, cutoff, config, progress=not as_json)
         else:
-            art = train_artifact(folder, out, cutoff, config, progress=not as_json)
+            art = train_artifact(folder, target, cutoff, config, progress=not as_json)
     except CourtsideError as e:
-        console.print(f"[bold red]train failed:[/] {e}")
-        raise typer.Exit(2) from e
+        raise _fail("train", e) from e
     if as_json:
         typer.echo(json.dumps(art.meta, indent=2, default=str))
         return
-    console.print(
+    Console(stderr=True, soft_wrap=True).print(
         f"model {art.version}: {art.meta['n_matches']} matches "
         f"{art.meta['data_from']}..{art.meta['data_to']}, results through {art.meta['results_through']}, "
-        f"{len(art.players)} players, from {folder or history}, written to {out} "
+        f"{len(art.players)} players, from {folder or store.root}, written to {target} "
         f"in {time.perf_counter() - t0:.1f}s"
     )
 
 
-def _env_data() -> Path:
-    env = os.environ.get("COURTSIDE_DATA")
-    if not env:
-        Console(stderr=True).print(
-            "[bold red]train failed:[/] no history store and no data folder: run `courtside data ingest` "
-            "(or `data sync`), or pass --data DIR"
-        )
-        raise typer.Exit(2)
-    return Path(env)
-
-
 @model_app.command("update")
 def update(
-    model: Annotated[Path, typer.Option("--model", help="artifact folder to roll forward")] = Path(
-        "var/model"
-    ),
-    history: HistoryOpt = DEFAULT_HISTORY,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="artifact folder to roll forward  [default: <home>/var/model]"),
+    ] = None,
+    history: HistoryOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="write the new version here (default: in place)")
     ] = None,
@@ -158,17 +217,14 @@ def update(
     from courtside.model.update import update_model
     from courtside.store.history import HistoryStore
 
-    store = HistoryStore(history)
+    home = cli_globals.home()
+    store = HistoryStore(history or home.history)
     if not store.exists():
-        Console(stderr=True).print(
-            f"[bold red]update failed:[/] no history store at {history}: run `courtside data ingest`"
-        )
-        raise typer.Exit(2)
+        raise _fail("update", f"no history store at {store.root}: run `courtside data ingest`")
     try:
-        result = update_model(model, store, out)
+        result = update_model(model or home.model, store, out)
     except CourtsideError as e:
-        Console(stderr=True).print(f"[bold red]update failed:[/] {e}")
-        raise typer.Exit(2) from e
+        raise _fail("update", e) from e
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return

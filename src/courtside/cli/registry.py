@@ -19,10 +19,12 @@ OWNERS = {
     "scan": "trade",
     "unmatched": "trade",
     "kill": "trade",
+    "cancel-all": "trade",
     "resume": "trade",
     "status": "trade",
     "fund": "trade",
     "model": "model",
+    "config": "config",
 }  # a module with a single command is not listed: alone it would become the root command
 
 
@@ -31,15 +33,38 @@ OWNERS = {
 HEAVY = {"backtest": "command", "report": "command", "data": "group", "model": "group"}
 
 
+GLOBAL_VALUE_OPTIONS = ("--home", "--log-level")  # root options that take a value
+
+
+def command_name(argv: Sequence[str]) -> str | None:
+    """The first word of argv that is not a root option or its value: the command named."""
+    words = iter(argv)
+    for word in words:
+        if word in GLOBAL_VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def register_for(app: typer.Typer, argv: Sequence[str]) -> None:
     """Register only the group that owns the command in argv; every group otherwise (a listing
     only, without the heavy modules, when no command is named at all)."""
-    first = next((a for a in argv if not a.startswith("-")), None)
+    first = command_name(argv)
     owner = OWNERS.get(first) if first is not None else None
     if owner is not None:
         importlib.import_module(f"courtside.cli.{owner}").register(app)
     else:
         register(app, listing_only=first is None)
+    plain_help(app)
+
+
+def plain_help(app: typer.Typer) -> None:
+    """Every group's help in click's plain format, like the root's: full option names, defaults in
+    brackets, wrapped to the terminal (typer's rich panels cut names and eat [brackets])."""
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            group.typer_instance.rich_markup_mode = None
 
 
 def _typer_help(node: ast.stmt, name: str) -> str | None:
@@ -75,7 +100,7 @@ def _listed(app: typer.Typer, name: str) -> None:
     """A stand-in that only shows in the help listing (the real module is loaded to run it)."""
     help_text = _summary(name, name)
     if HEAVY[name] == "group":
-        app.add_typer(typer.Typer(help=help_text), name=name)
+        app.add_typer(typer.Typer(help=help_text, rich_markup_mode=None), name=name)
         return
 
     def stand_in() -> None:  # never runs: a named command registers the real module
@@ -86,6 +111,7 @@ def _listed(app: typer.Typer, name: str) -> None:
 
 def register(app: typer.Typer, *, listing_only: bool = False) -> None:
     """Add the sub-commands of every group that exists."""
+    from courtside.cli import config as config_cli
     from courtside.cli import demo as demo_cli
     from courtside.cli import doctor
     from courtside.cli import sim as sim_cli
@@ -100,6 +126,7 @@ def register(app: typer.Typer, *, listing_only: bool = False) -> None:
         trade_cli.register(app)
         _listed(app, "model")
         demo_cli.register(app)
+        config_cli.register(app)
         return
     from courtside.cli import backtest, report
     from courtside.cli import data as data_cli
@@ -113,3 +140,4 @@ def register(app: typer.Typer, *, listing_only: bool = False) -> None:
     trade_cli.register(app)
     model_cli.register(app)
     demo_cli.register(app)
+    config_cli.register(app)

@@ -10,21 +10,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from courtside.cli.common import ConfigOpt, DbOpt, EnvOpt, fail, journal_or_exit, settings_or_exit
+from courtside.cli.status import ModeOpt
 from courtside.domain.errors import CourtsideError
 from courtside.domain.mode import Mode
 from courtside.reports.metrics import summarise
 from courtside.reports.performance import bets_of, journal_fills, write_journal_report
 from courtside.reports.tables import summary_table
-from courtside.store.db import DEFAULT_URL, make_engine
-from courtside.store.journal import Journal
-
-
-def _missing_sqlite_file(url: str) -> Path | None:
-    """The SQLite file a URL names when it does not exist (opening it would create an empty journal)."""
-    if not url.startswith("sqlite:///") or url.startswith("sqlite:///:memory:"):
-        return None
-    path = Path(url.removeprefix("sqlite:///"))
-    return None if path.exists() else path
 
 
 def register(app: typer.Typer) -> None:
@@ -32,32 +24,37 @@ def register(app: typer.Typer) -> None:
 
 
 def report(
-    out: Annotated[Path, typer.Option("--out", help="folder for summary.json and the plots")] = Path(
-        "var/report"
-    ),
-    db: Annotated[str, typer.Option(envvar="COURTSIDE_DB", help="journal database URL")] = DEFAULT_URL,
-    mode: Annotated[Mode, typer.Option(help="paper (dry-run) or live journal")] = Mode.PAPER,
-    bankroll: Annotated[str, typer.Option(help="starting bankroll for drawdown and Sharpe ($)")] = "1000",
-    seed: Annotated[int, typer.Option(help="bootstrap seed")] = 7,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="folder for summary.json and the plots  [default: <home>/var/report]"),
+    ] = None,
+    mode: ModeOpt = Mode.PAPER,
+    env: EnvOpt = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    bankroll: Annotated[
+        str, typer.Option(metavar="NUMBER", help="starting bankroll for drawdown and Sharpe ($); > 0")
+    ] = "1000",
+    seed: Annotated[int, typer.Option(min=0, help="bootstrap seed")] = 7,
     as_json: Annotated[bool, typer.Option("--json", help="print summary.json")] = False,
 ) -> None:
-    """Score the journal: P&L, CLV against the price at the match start, calibration, exposure."""
-    console = Console(stderr=as_json)
+    """Score the journal: P&L, CLV against the price at the match start, calibration, exposure.
+    Reads only: a missing journal is an error."""
+    console = Console(stderr=as_json, soft_wrap=True)
     try:
         start = Decimal(bankroll)
     except InvalidOperation as e:
-        raise typer.BadParameter(f"{bankroll!r} is not a number") from e
-    missing = _missing_sqlite_file(db)
-    if missing is not None:
-        console.print(f"[bold red]report failed:[/] no journal at {missing}: pass --db (or COURTSIDE_DB)")
-        raise typer.Exit(2)
+        raise typer.BadParameter(f"{bankroll!r} is not a number", param_hint="'--bankroll'") from e
+    if not start.is_finite() or start <= 0:
+        raise typer.BadParameter(f"{bankroll} must be > 0", param_hint="'--bankroll'")
+    s = settings_or_exit(config, db=db, env=env)
+    journal = journal_or_exit(s, mode, read_only=True)
+    folder = out or s.paths.report
     try:
-        journal = Journal(make_engine(db), mode)
-        summary = write_journal_report(journal, out, start, seed=seed)
+        summary = write_journal_report(journal, folder, start, seed=seed)
         figures = summarise(bets_of(journal_fills(journal)), start, seed=seed)
     except CourtsideError as e:
-        console.print(f"[bold red]report failed:[/] {e}")
-        raise typer.Exit(2) from e
+        raise fail(e) from e
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
         return
@@ -66,4 +63,4 @@ def report(
         "open cost ($)": str(summary["open_cost"]),
     }
     console.print(summary_table(figures, title=f"journal ({mode.value})", extra=extra))
-    console.print(f"report written to {out}")
+    console.print(f"report written to {folder}")

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from rich.console import Console
 from rich.progress import Progress
 
+from courtside.cli.errors import say
 from courtside.domain.errors import CourtsideError
 from courtside.kalshi.auth import load_private_key
 from courtside.sim import catalog, generator
@@ -67,12 +68,22 @@ def _list_matches(server: SimServer, matches: int, seed: int) -> int:
     return len(ex.markets)
 
 
+def _balance(text: str) -> Decimal:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as e:
+        raise typer.BadParameter(f"{text!r} is not a number", param_hint="'--balance'") from e
+    if not amount.is_finite() or amount < 0:
+        raise typer.BadParameter(f"{text} must be ≥ 0", param_hint="'--balance'")
+    return amount
+
+
 @sim_app.command("serve")
 def serve(
-    port: Annotated[int, typer.Option(help="TCP port (0 = any free port)")] = 8765,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port)")] = 8765,
     host: Annotated[str, typer.Option(help="loopback address to bind")] = "127.0.0.1",
-    seed: Annotated[int, typer.Option(help="seed for ids, the slate and liquidity")] = 0,
-    matches: Annotated[int, typer.Option(help="random tennis matches to list at start")] = 24,
+    seed: Annotated[int, typer.Option(min=0, help="seed for ids, the slate and liquidity")] = 0,
+    matches: Annotated[int, typer.Option(min=0, help="random tennis matches to list at start")] = 24,
     key_file: Annotated[
         Path | None,
         typer.Option(
@@ -83,21 +94,23 @@ def serve(
         str | None,
         typer.Option(help="API key id for --key-file", envvar="KALSHI_API_KEY_ID", show_envvar=True),
     ] = None,
-    balance: Annotated[str, typer.Option(help="trader balance per shard (0 and 3), dollars")] = "1000",
+    balance: Annotated[
+        str, typer.Option(metavar="NUMBER", help="trader balance per shard (0 and 3), dollars; ≥ 0")
+    ] = "1000",
     as_json: Annotated[bool, typer.Option("--json", help="print the endpoints as JSON")] = False,
 ) -> None:
     """Serve the simulator until Ctrl-C; prints the base URL and how to register a key."""
+    amount = _balance(balance)
     try:
         require_loopback(host)
-        amount = Decimal(balance)
         if key_file is not None and key_id is None:
             raise typer.BadParameter("--key-file needs --key-id (or KALSHI_API_KEY_ID)")
         server = SimServer(host=host, port=port, seed=seed, log_level="warning")
         user = _register_key(server, key_file, key_id, amount) if key_file and key_id else None
         listed = _list_matches(server, matches, seed) if matches > 0 else 0
         server.start()
-    except (CourtsideError, InvalidOperation, OSError) as e:
-        console.print(f"[red]cannot start the simulator:[/red] {e}")
+    except (CourtsideError, OSError) as e:
+        say(f"cannot start the simulator: {e}")
         raise typer.Exit(2) from e
     info = {
         "base_url": server.base_url,

@@ -5,55 +5,39 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from courtside.app.logs import setup_logging
+from courtside.app.logs import logging_to
 from courtside.cli.common import (
+    STATE,
     ConfigOpt,
     DbOpt,
     EnvOpt,
     Opt,
     console,
-    err_console,
     fail,
     journal_or_exit,
-    new_table,
+    setting,
     settings_or_exit,
 )
-from courtside.cli.state import kill, resume, status
+from courtside.cli.output import show_table
+from courtside.cli.state import cancel_all, kill, resume
+from courtside.cli.status import status
 from courtside.domain.errors import CourtsideError
 from courtside.domain.orders import TENNIS_SHARD
 
 if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only by trade and scan
-    from courtside.app.run import Overrides
+    from courtside.app.scan_result import MatchVerdict
     from courtside.app.settings import TraderSettings
     from courtside.kalshi.results import TransferResult
 
-WEIGHT_HELP = (
-    "weight w of the model in p = sigmoid(w logit(p_model) + (1-w) logit(p_market)), p_market the "
-    "de-vigged mid of both books; 1 = the model alone [1.0]"
-)
-DRAWDOWN_HELP = (
-    "stop opening positions (state REDUCING) once equity (cash + positions and resting orders at cost) "
-    "is this fraction below its high-water mark; dry-run and live each have their own mark and stop; "
-    "0 or none = off; `courtside resume --reset-peak` clears it [0.25]"
-)
 
-
-@dataclass
-class CliContext:
-    """What a test may inject into the commands (predictor, registry, auth, clock)."""
-
-    overrides: Overrides | None = None
-
-
-STATE = CliContext()
+log = logging.getLogger("courtside.trader")
 
 
 def register(app: typer.Typer) -> None:
@@ -61,6 +45,7 @@ def register(app: typer.Typer) -> None:
     app.command("scan")(scan)
     app.command("unmatched")(unmatched)
     app.command("kill")(kill)
+    app.command("cancel-all")(cancel_all)
     app.command("resume")(resume)
     app.command("status")(status)
     app.command("fund")(fund)
@@ -68,131 +53,130 @@ def register(app: typer.Typer) -> None:
 
 def trade(
     live: Annotated[
-        bool | None, Opt("--live/--dry-run", help="real orders, or paper fills (default)")
+        bool | None, Opt("--live/--dry-run", help="real orders, or paper fills  [default: dry-run]")
     ] = None,
-    confirm_live: Annotated[bool | None, Opt("--confirm-live", help="skip the typed confirmation")] = None,
-    once: Annotated[bool | None, Opt("--once", help="one scan, then exit")] = None,
-    min_value: Annotated[str | None, Opt(help="minimum value edge p - price [0.02]")] = None,
-    min_ev: Annotated[str | None, Opt(help="minimum EV per dollar after fees [0.05]")] = None,
-    max_size: Annotated[str | None, Opt(help="maximum contracts per order [10]")] = None,
-    scan_interval: Annotated[float | None, Opt(help="seconds between scans [60]")] = None,
-    max_hours: Annotated[float | None, Opt(help="only matches starting within this many hours [48]")] = None,
-    min_volume: Annotated[str | None, Opt(help="minimum contracts traded in the market [100]")] = None,
+    confirm_live: Annotated[bool | None, setting("confirm_live")] = None,
+    once: Annotated[bool | None, setting("once")] = None,
+    stream: Annotated[bool | None, setting("stream")] = None,
     env: EnvOpt = None,
-    order_style: Annotated[str | None, Opt(help="maker | taker | auto [maker]")] = None,
-    kelly_fraction: Annotated[str | None, Opt(help="fraction of full Kelly [0.25]")] = None,
-    model_weight: Annotated[float | None, Opt(help=WEIGHT_HELP)] = None,
-    max_drawdown: Annotated[str | None, Opt(help=DRAWDOWN_HELP)] = None,
+    min_value: Annotated[str | None, setting("min_value")] = None,
+    min_ev: Annotated[str | None, setting("min_ev")] = None,
+    max_size: Annotated[str | None, setting("max_size")] = None,
+    scan_interval: Annotated[str | None, setting("scan_interval")] = None,
+    max_hours: Annotated[str | None, setting("max_hours")] = None,
+    min_minutes: Annotated[str | None, setting("min_minutes")] = None,
+    min_volume: Annotated[str | None, setting("min_volume")] = None,
+    order_style: Annotated[str | None, setting("order_style")] = None,
+    kelly_fraction: Annotated[str | None, setting("kelly_fraction")] = None,
+    model_weight: Annotated[str | None, setting("model_weight")] = None,
+    max_exposure: Annotated[str | None, setting("max_exposure")] = None,
+    daily_loss_limit: Annotated[str | None, setting("daily_loss_limit")] = None,
+    max_drawdown: Annotated[str | None, setting("max_drawdown")] = None,
+    max_orders_per_scan: Annotated[str | None, setting("max_orders_per_scan")] = None,
+    max_failed_scans: Annotated[str | None, setting("max_failed_scans")] = None,
+    paper_cash: Annotated[str | None, setting("paper_cash")] = None,
+    log_format: Annotated[str | None, setting("log_format")] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
-    model: Annotated[Path | None, Opt(help="model artifact folder [var/model]")] = None,
-    stream: Annotated[bool | None, Opt("--stream", help="react to WebSocket book changes")] = None,
-    update_every: Annotated[
-        float | None, Opt(help="hours between results syncs + model update, 0: on start only [6]")
-    ] = None,
-    max_model_age: Annotated[
-        int | None, Opt(help="days: live refuses a model whose newest result is older [7]")
-    ] = None,
+    model: Annotated[str | None, setting("model")] = None,
+    update_every: Annotated[str | None, setting("update_every")] = None,
+    max_model_age: Annotated[str | None, setting("max_model_age")] = None,
 ) -> None:
     """Run the AutoTrader: scan, price, decide, check risk and place limit orders (dry-run by default)."""
+    flags = {k: v for k, v in locals().items() if k != "config"}
+    s = settings_or_exit(config, **flags)  # every value checked before anything is written
     from courtside.app.run import confirm_live as require_confirmation
-    from courtside.app.run import run_trade, stdin_is_tty
+    from courtside.app.run import stdin_is_tty, trade_until_stopped
+    from courtside.app.signals import Stopped
 
-    s = settings_or_exit(
-        config,
-        live=live,
-        confirm_live=confirm_live,
-        once=once,
-        min_value=min_value,
-        min_ev=min_ev,
-        max_size=max_size,
-        scan_interval=scan_interval,
-        max_hours=max_hours,
-        min_volume=min_volume,
-        env=env,
-        order_style=order_style,
-        kelly_fraction=kelly_fraction,
-        model_weight=model_weight,
-        max_drawdown=max_drawdown,
-        db=db,
-        model=model,
-        stream=stream,
-        update_every=update_every,
-        max_model_age=max_model_age,
-    )
-    setup_logging(s.log_file)
-    try:
-        require_confirmation(s, lambda text: typer.prompt(text), stdin_is_tty())
-        asyncio.run(run_trade(s, STATE.overrides))
-    except CourtsideError as e:
-        raise fail(e) from e
-    except KeyboardInterrupt:
-        console.print("stopped")
+    with logging_to(s.log_file, level=s.log_level, fmt=s.log_format):
+        try:
+            require_confirmation(s, lambda text: typer.prompt(text), stdin_is_tty())
+            trade_until_stopped(s, STATE.overrides)
+        except CourtsideError as e:
+            raise fail(e) from e
+        except Stopped as e:  # SIGINT or SIGTERM: a clean stop, exit 0
+            console.print(f"stopped ({e.signal})")
+        except KeyboardInterrupt:
+            console.print("stopped")
+        except Exception as e:  # a bug: its traceback goes to the log file too, then one line
+            log.critical("trader crashed: %s: %s", type(e).__name__, e, exc_info=True)
+            raise fail(f"unexpected {type(e).__name__}: {e} (traceback in {s.log_file})") from e
 
 
 def scan(
     json_out: Annotated[bool, Opt("--json", help="one JSON line per priced match")] = False,
-    min_value: Annotated[str | None, Opt(help="minimum value edge [0.02]")] = None,
-    min_ev: Annotated[str | None, Opt(help="minimum EV per dollar [0.05]")] = None,
-    max_size: Annotated[str | None, Opt(help="maximum contracts [10]")] = None,
-    max_hours: Annotated[float | None, Opt(help="hours to start [48]")] = None,
-    min_volume: Annotated[str | None, Opt(help="minimum contracts traded [100]")] = None,
     env: EnvOpt = None,
-    model_weight: Annotated[float | None, Opt(help=WEIGHT_HELP)] = None,
+    min_value: Annotated[str | None, setting("min_value")] = None,
+    min_ev: Annotated[str | None, setting("min_ev")] = None,
+    max_size: Annotated[str | None, setting("max_size")] = None,
+    max_hours: Annotated[str | None, setting("max_hours")] = None,
+    min_minutes: Annotated[str | None, setting("min_minutes")] = None,
+    min_volume: Annotated[str | None, setting("min_volume")] = None,
+    order_style: Annotated[str | None, setting("order_style")] = None,
+    kelly_fraction: Annotated[str | None, setting("kelly_fraction")] = None,
+    model_weight: Annotated[str | None, setting("model_weight")] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
-    model: Annotated[Path | None, Opt(help="predictor artifact")] = None,
+    model: Annotated[str | None, setting("model")] = None,
 ) -> None:
     """Price every open match once and show the decision; never places an order."""
+    flags = {k: v for k, v in locals().items() if k not in ("config", "json_out")}
+    s = settings_or_exit(config, live=False, **flags)
     from courtside.app.run import run_scan
 
-    s = settings_or_exit(
-        config,
-        live=False,
-        min_value=min_value,
-        min_ev=min_ev,
-        max_size=max_size,
-        max_hours=max_hours,
-        min_volume=min_volume,
-        env=env,
-        model_weight=model_weight,
-        db=db,
-        model=model,
-    )
-    setup_logging(s.log_file, console=not json_out)
-    try:
-        items = asyncio.run(run_scan(s, STATE.overrides))
-    except CourtsideError as e:
-        raise fail(e) from e
+    with logging_to(s.log_file, console=not json_out, level=s.log_level, fmt=s.log_format):
+        try:
+            items = asyncio.run(run_scan(s, STATE.overrides))
+        except CourtsideError as e:
+            raise fail(e) from e
+        except Exception as e:
+            log.critical("scan crashed: %s: %s", type(e).__name__, e, exc_info=True)
+            raise fail(f"unexpected {type(e).__name__}: {e} (traceback in {s.log_file})") from e
     if json_out:
         for item in items:
             typer.echo(json.dumps(item.as_json()))
         return
-    table = new_table(
-        "match", "p model", "p mkt", "p blend", "route", "price", "fee", "edge", "EV", "size", "decision",
-        "reasons",
-    )  # fmt: skip
-    for i in items:
-        table.add_row(
-            " vs ".join(i.players),
-            *(f"{p:.3f}" if p is not None else "-" for p in (i.p_model, i.p_market, i.p_blend)),
-            i.route.split("@")[0] + (f" {i.style}" if i.style else ""),
-            f"{i.price.normalize()}" if i.price is not None else "-",
-            f"{i.fee.normalize()}" if i.fee is not None else "-",
-            f"{i.edge:.3f}" if i.edge is not None else "-",
-            f"{i.ev:.3f}" if i.ev is not None else "-",
-            str(i.size or "-"),
-            i.decision,
-            "; ".join(i.reasons),
-        )
-    console.print(table)
+    show_table(console, SCAN_HEADERS, [_scan_row(i) for i in items], title=SCAN_TITLE)
+
+
+SCAN_TITLE = (
+    "P(A): the probability that A, the first player named, wins; price, fee, edge and EV are per "
+    "contract of the buy shown, which pays if the player it backs wins"
+)
+SCAN_HEADERS = (
+    "A vs B", "P(A) model", "P(A) market", "P(A) used", "buy", "backs", "price", "fee", "edge", "EV",
+    "size", "decision", "reasons",
+)  # fmt: skip
+
+
+def _scan_row(i: MatchVerdict) -> list[str]:
+    def num(x: Decimal | None, fmt: str = "") -> str:
+        return "-" if x is None else (format(x, fmt) if fmt else str(x.normalize()))
+
+    buy = i.route.split("@")[0] + (f" {i.style}" if i.style else "")
+    return [
+        " vs ".join(i.players),
+        *(f"{p:.3f}" if p is not None else "-" for p in (i.p_model, i.p_market, i.p_blend)),
+        buy or "-",
+        i.backed_player or "-",
+        num(i.price),
+        num(i.fee),
+        num(i.edge, ".3f"),
+        num(i.ev, ".3f"),
+        num(i.size),
+        i.decision,
+        "; ".join(i.reasons),
+    ]
 
 
 def unmatched(
-    json_out: Annotated[bool, Opt("--json")] = False, db: DbOpt = None, config: ConfigOpt = None
+    json_out: Annotated[bool, Opt("--json", help="one JSON line per player")] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Players Kalshi lists that the registry could not identify (add aliases for them)."""
-    rows = journal_or_exit(db, config).unmatched()
+    rows = journal_or_exit(settings_or_exit(config, db=db), read_only=True).unmatched()
     if json_out:
         for r in rows:
             typer.echo(
@@ -209,10 +193,10 @@ def unmatched(
                 )
             )
         return
-    table = new_table("name", "tour", "status", "seen", "last event", "detail")
-    for r in rows:
-        table.add_row(r.name, r.tour, r.status, str(r.times), r.event_ticker, r.detail)
-    console.print(table)
+    headers = ("name", "tour", "status", "seen", "last event", "detail")
+    show_table(
+        console, headers, [(r.name, r.tour, r.status, str(r.times), r.event_ticker, r.detail) for r in rows]
+    )
 
 
 def _dollars(text: str) -> Decimal:
@@ -241,22 +225,23 @@ async def _transfer(
 
 def fund(
     amount: Annotated[str, Opt("--amount", help="dollars to move, e.g. 250 or 12.50")],
-    from_shard: Annotated[int, Opt("--from-shard", help="exchange shard to take cash from")] = 0,
-    to_shard: Annotated[int, Opt("--to-shard", help="exchange shard to fund (tennis: 3)")] = TENNIS_SHARD,
+    from_shard: Annotated[int, Opt("--from-shard", min=0, help="exchange shard to take cash from")] = 0,
+    to_shard: Annotated[
+        int, Opt("--to-shard", min=0, help="exchange shard to fund (tennis: 3)")
+    ] = TENNIS_SHARD,
     env: EnvOpt = None,
     yes: Annotated[bool, Opt("--yes", help="skip the confirmation (required without a terminal)")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Move collateral between exchange shards: tennis orders need cash on shard 3 (exchange sharding)."""
     dollars = _dollars(amount)
-    if from_shard == to_shard or min(from_shard, to_shard) < 0:
+    if from_shard == to_shard:
         raise typer.BadParameter("--from-shard and --to-shard must be two different shards")
     s = settings_or_exit(config, env=env)
     question = f"Move ${dollars} from shard {from_shard} to shard {to_shard} on {s.env}?"
     if not yes:
         if not sys.stdin.isatty():
-            err_console.print("[red]error:[/red] refusing to move money without a terminal: pass --yes")
-            raise typer.Exit(2)
+            raise fail("refusing to move money without a terminal: pass --yes")
         if not typer.confirm(question):
             console.print("nothing moved")
             raise typer.Exit(1)

@@ -130,7 +130,7 @@ def _fetch(http: httpx.Client, remote: RemoteFile, target: Path) -> bool:
     except httpx.HTTPError as e:
         raise DownloadError(
             f"could not reach {remote.url} ({type(e).__name__}: {e}); "
-            "check the network or point --from/COURTSIDE_DATA at a local copy. The cache was not changed."
+            "check the network or point --data/COURTSIDE_DATA at a local copy. The cache was not changed."
         ) from e
     if response.status_code == 404 and remote.optional:
         return False

@@ -132,7 +132,7 @@ def bundle_for(demo: DemoPlan, maker_user_id: str, now: datetime, seed: int = 7)
 def demo_settings(base_url: str, var: Path, *, live: bool) -> TraderSettings:
     """The demo's settings: the simulator, its own journal, auto order style, no volume floor
     (freshly listed simulated markets have traded nothing yet)."""
-    from courtside.app.settings import load_settings
+    from courtside.app.config import load_settings
 
     return load_settings(
         None,

@@ -18,6 +18,7 @@ from courtside.demo.plan import DemoPlan, bundle_for, demo_settings, plan
 from courtside.domain.mode import Mode
 from courtside.domain.orders import Outcome, outcome_price_for
 from courtside.kalshi.auth import KalshiAuth
+from courtside.kalshi.env import exchange_id
 from courtside.sim.server import SimServer
 from courtside.sim.testing import SimSession, new_rsa_key, prepare_session, write_private_pem
 from courtside.store.journal import Journal
@@ -166,9 +167,10 @@ async def run_demo(
     from courtside.store.db import make_engine
 
     engine = make_engine(engine_url)
-    results = [summarise(Journal(engine, mode)) for mode in Mode]
+    exchange = exchange_id(session.base_url)
+    results = [summarise(Journal(engine, mode, exchange=exchange)) for mode in Mode]
     _print(console, results, winners)
-    found, seeded = mispricings_traded(demo, bundle, Journal(engine, Mode.LIVE))
+    found, seeded = mispricings_traded(demo, bundle, Journal(engine, Mode.LIVE, exchange=exchange))
     console.print(f"seeded mispricings traded: {found} of {seeded}")
     return results
 

@@ -54,6 +54,15 @@ class Series:
 
 
 @dataclass(frozen=True, slots=True)
+class MalformedSeries:
+    """A listed series that could not be parsed (a negative fee multiplier, an unknown fee type): kept
+    with the reason so every match of it is reported as skipped, instead of the series vanishing."""
+
+    ticker: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Market:
     """One binary market: YES pays $1 if `yes_sub_title`'s player wins."""
 
@@ -116,6 +125,15 @@ class MalformedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class MalformedBook:
+    """A market's order book that could not be used (a level that is not [price, size], a price outside
+    (0, 1), a negative size, a crossed top): the reason skips that market's match, not the batch."""
+
+    ticker: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Level:
     """One aggregated price level: `size` contracts bid at `price`."""
 
@@ -163,6 +181,23 @@ class OrderBook:
     def best_no_ask(self) -> Level | None:
         asks = self.no_asks
         return asks[0] if asks else None
+
+    def crossed(self) -> bool:
+        """Best YES bid + best NO bid above $1: a YES bid above the implied YES ask, which no exchange
+        leaves standing (kalshi-api.md §2.6). Equal to $1 (a locked book) is possible."""
+        yes, no = self.best_yes_bid, self.best_no_bid
+        return yes is not None and no is not None and yes.price + no.price > ONE
+
+    def off_grid(self, grid: TickGrid) -> str | None:
+        """The first level whose YES-leg price is not on the market's tick grid, or None. A NO bid at q
+        is a YES ask at 1 - q, so 1 - q must be a valid YES price."""
+        for level in self.yes_bids:
+            if not grid.is_valid(level.price):
+                return f"YES bid {level.price} is off the tick grid"
+        for level in self.no_bids:
+            if not grid.is_valid(ONE - level.price):
+                return f"NO bid {level.price} is off the tick grid"
+        return None
 
     def spread(self) -> Decimal | None:
         bid, ask = self.best_yes_bid, self.best_yes_ask

@@ -86,6 +86,13 @@ class TickGrid:
             return False
         return any(b.start <= price <= b.end and (price - b.start) % b.step == 0 for b in self.bands)
 
+    def on_grid(self, price: Decimal) -> bool:
+        """True when price is a grid point in [0, 1], the ends included (a quote of $0 or $1 is
+        Kalshi's sentinel for an empty side, kalshi-api.md §2.5)."""
+        if not ZERO <= price <= ONE:
+            return False
+        return any(b.start <= price <= b.end and (price - b.start) % b.step == 0 for b in self.bands)
+
     def round_down(self, price: Decimal) -> Decimal | None:
         """The highest valid price <= price, or None."""
         band = self._band(price)

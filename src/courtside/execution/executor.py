@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from courtside.domain.clock import Clock
 from courtside.domain.errors import (
+    DataError,
     DuplicateOrderError,
     ExchangeError,
     OrderRejectedError,
@@ -30,6 +31,8 @@ log = logging.getLogger("courtside.trader")
 # an unresolved order is re-sent (same client_order_id) only this soon after its decision
 RESEND_MAX_AGE = timedelta(minutes=10)
 PENDING = ("intent", "unknown")
+# what the exchange has said of an attempt that is gone: refused, cancelled, or not there at all
+GONE = ("rejected", "canceled", "not_placed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +98,31 @@ class Executor:
     async def place(self, intent: OrderIntent, decision_id: int | None = None) -> Placed:
         """Journal the intent, send it, journal the answer. Never raises for a venue refusal.
 
-        While an earlier order of this match is not confirmed gone (intent or unknown), no new
-        attempt id is minted: that order is re-sent under its own client_order_id instead."""
+        While an earlier order of this match is not confirmed gone, no new attempt id is minted: one
+        of unknown outcome is re-sent under its own client_order_id instead, any other (resting,
+        filled) makes this a duplicate-skip."""
         pending = self.journal.orders(statuses=PENDING, event_ticker=intent.event_ticker)
         if pending:
             return await self.retry(pending[-1])
+        earlier = self._earlier_not_gone(intent.event_ticker)
+        if earlier is not None:  # e.g. resting: a second attempt id would be a second order
+            log.warning(
+                "no new attempt on %s: %s is %s", intent.event_ticker, earlier.client_order_id, earlier.status
+            )
+            coid, detail = earlier.client_order_id, f"earlier attempt is {earlier.status}"
+            return Placed(coid, "duplicate-skip", earlier.order_id, earlier.fill_count, detail)
         row = self.journal.record_intent(self._new_order(intent, decision_id), self.clock.now())
         if row.status != "intent":
             return Placed(row.client_order_id, "duplicate-skip", row.order_id, row.fill_count)
         return await self._send(row, request_of(row))
+
+    def _earlier_not_gone(self, event_ticker: str) -> OrderRow | None:
+        """An earlier attempt on this match that the exchange has not confirmed gone (resting, filled,
+        or of any status but refused, cancelled or not there), if any: no new attempt id while it is."""
+        for row in self.journal.orders(event_ticker=event_ticker):
+            if row.status not in GONE or row.fill_count > 0:
+                return row
+        return None
 
     async def retry(self, row: OrderRow) -> Placed:
         """Send a journalled order again with the SAME client_order_id: the venue resolves it to the
@@ -168,7 +187,7 @@ class Executor:
         settled (found, or unseen and too old or expired to rest: not placed)."""
         try:
             found = await self.venue.find_order(row.client_order_id, ticker=row.ticker)
-        except ExchangeError as e:
+        except (ExchangeError, DataError) as e:  # unreadable is not unseen: it stays pending
             log.warning("cannot resolve %s yet: %s", row.client_order_id, e)
             return False
         if found is not None:

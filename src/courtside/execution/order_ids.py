@@ -8,16 +8,22 @@ import re
 from datetime import date
 
 MAX_LEN = 64
+PREFIX = "cs-"  # every client_order_id the bot makes starts so: how `kill` tells the bot's orders
 VALID = re.compile(r"^[-\w:+=/]{1,64}$", re.ASCII)
 
 
 def client_order_id(event_ticker: str, route: str, day: date, attempt: int = 0) -> str:
     """'cs-<event>-<route>-<yymmdd>[-r<n>]'; hashed when longer than 64 characters."""
-    base = f"cs-{event_ticker}-{route}-{day:%y%m%d}"
+    base = f"{PREFIX}{event_ticker}-{route}-{day:%y%m%d}"
     coid = base if attempt == 0 else f"{base}-r{attempt}"
     coid = re.sub(r"[^-\w:+=/]", "_", coid, flags=re.ASCII)
     if len(coid) > MAX_LEN:
         digest = hashlib.sha256(coid.encode()).hexdigest()[:40]
-        coid = f"cs-{digest}-{day:%y%m%d}-r{attempt}"
+        coid = f"{PREFIX}{digest}-{day:%y%m%d}-r{attempt}"
     assert VALID.match(coid), coid
     return coid
+
+
+def is_ours(client_order_id: str | None) -> bool:
+    """Whether an order on the exchange was placed by the bot (by its client_order_id)."""
+    return client_order_id is not None and client_order_id.startswith(PREFIX)

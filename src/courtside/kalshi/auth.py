@@ -9,6 +9,9 @@ kalshi-api.md §1.2). The key id and key never appear in reprs, logs or errors.
 from __future__ import annotations
 
 import base64
+import os
+import re
+import stat
 import time
 from collections.abc import Callable, Generator
 from pathlib import Path
@@ -30,6 +33,12 @@ NowMs = Callable[[], int]
 HEADER_KEY = "KALSHI-ACCESS-KEY"
 HEADER_TS = "KALSHI-ACCESS-TIMESTAMP"
 HEADER_SIG = "KALSHI-ACCESS-SIGNATURE"
+# A key file is a PEM of a few kB (RSA-4096 PKCS#8 is about 3.3 kB); anything much larger is not one.
+MAX_KEY_FILE = 64 * 1024
+MIN_RSA_BITS = 2048  # Kalshi issues 2048-bit RSA keys (kalshi-api.md §1.2); below that, PSS-SHA256 breaks
+# The key id goes out as a header value: visible ASCII only (Kalshi's are UUIDs), so a stray newline or
+# space from a .env file is a setting to fix, not a network error to retry.
+KEY_ID = re.compile(r"[!-~]{1,128}", re.ASCII)
 
 
 def system_now_ms() -> int:
@@ -63,22 +72,51 @@ def auth_headers(key_id: str, private_key: PrivateKey, method: str, url: str, ts
     }
 
 
-def load_private_key(path: Path | str) -> PrivateKey:
-    """Load a PKCS#1 or PKCS#8 PEM (RSA or Ed25519); errors name the path, never the content."""
-    file = Path(path).expanduser()
+def _read_key_file(file: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_KEY_FILE bytes. Opened without blocking and checked
+    on the open descriptor, so a FIFO, a device or a folder is refused instead of hanging the start."""
     try:
-        data = file.read_bytes()
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
-        raise ConfigError(f"cannot read the Kalshi private key file {file}: {e.strerror}") from e
+        raise ConfigError(f"cannot read the Kalshi private key file {file}: {e.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ConfigError(f"the Kalshi private key path {file} is not a regular file")
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_KEY_FILE + 1)
+    if len(data) > MAX_KEY_FILE:
+        raise ConfigError(f"{file} is larger than {MAX_KEY_FILE} bytes: not a private key PEM")
+    return data
+
+
+def load_private_key(path: Path | str) -> PrivateKey:
+    """Load a PKCS#1 or PKCS#8 PEM (RSA of at least 2048 bits, or Ed25519) from a regular file of sane
+    size; errors are one line naming the path, never the content."""
+    file = Path(path).expanduser()
+    data = _read_key_file(file)
     try:
         key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as e:
+    except (ValueError, TypeError, UnsupportedAlgorithm):
         raise ConfigError(
             f"{file} is not an unencrypted PEM private key (PKCS#1 or PKCS#8, RSA or Ed25519)"
-        ) from e
+        ) from None
     if not isinstance(key, rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey):
         raise ConfigError(f"{file} holds a {type(key).__name__}; Kalshi keys are RSA or Ed25519")
+    if isinstance(key, rsa.RSAPrivateKey) and key.key_size < MIN_RSA_BITS:
+        raise ConfigError(
+            f"{file} holds a {key.key_size}-bit RSA key; Kalshi keys are at least {MIN_RSA_BITS} bits"
+        )
     return key
+
+
+def check_key_id(key_id: str) -> str:
+    """The API key id as it will be sent (a header value), or a ConfigError that does not repeat it."""
+    if not KEY_ID.fullmatch(key_id):
+        raise ConfigError(
+            "KALSHI_API_KEY_ID is not a valid key id: it must be 1-128 visible ASCII characters, "
+            "with no space, tab or newline"
+        )
+    return key_id
 
 
 class Credentials(BaseSettings):
@@ -111,7 +149,7 @@ class KalshiAuth(httpx.Auth):
     """Signs every attempt with a fresh timestamp (a retried request is re-signed)."""
 
     def __init__(self, key_id: str, private_key: PrivateKey, *, now_ms: NowMs = system_now_ms) -> None:
-        self._key_id = key_id
+        self._key_id = check_key_id(key_id)
         self._key = private_key
         self._now_ms = now_ms
 

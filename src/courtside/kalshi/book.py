@@ -71,7 +71,7 @@ class LocalBook:
         else:
             levels[price] = size
         self.updated_at = now
-        self.ts = w.opt_time("ts_ms") or self.ts
+        self.ts = w.opt_moment("ts_ms") or self.ts
 
     def to_orderbook(self) -> OrderBook:
         """The domain book (bids only, best first; implied asks from the other leg)."""

@@ -24,8 +24,9 @@ class Endpoints:
 
     @property
     def exchange_id(self) -> str:
-        """The exchange's name in the journal: prod, demo, or the REST base URL of any other host."""
-        return self.name if self.name in ("prod", "demo") else self.rest_base
+        """The exchange's name in the journal: prod, demo, or the normalised REST base URL of any
+        other host (exchange_id below)."""
+        return exchange_id(self)
 
     @property
     def rest_path_prefix(self) -> str:
@@ -63,3 +64,18 @@ def resolve_env(env: str) -> Endpoints:
     rest = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
     ws = urlunsplit((ws_scheme, parts.netloc, root + WS_PATH, "", ""))
     return Endpoints(parts.netloc, rest, ws)
+
+
+def exchange_id(env: str | Endpoints) -> str:
+    """The canonical name of an exchange, as the journal records it: `prod`, `demo`, or the REST base
+    URL normalised (scheme and host lower-case, default port dropped, no trailing slash), so that
+    http://LOCALHOST:80/trade-api/v2/ and http://localhost/trade-api/v2 are one exchange."""
+    endpoints = env if isinstance(env, Endpoints) else resolve_env(env)
+    if endpoints.rest_base in (PROD.rest_base, DEMO.rest_base):
+        return "prod" if endpoints.rest_base == PROD.rest_base else "demo"
+    parts = urlsplit(endpoints.rest_base)
+    host = (parts.hostname or "").lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    port = "" if parts.port in (None, default) else f":{parts.port}"
+    netloc = f"[{host}]{port}" if ":" in host else f"{host}{port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path.rstrip("/"), "", ""))

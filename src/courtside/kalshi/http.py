@@ -6,11 +6,17 @@ not execute (429, or a connection that never opened), within a count and a time 
 that may have executed is never re-sent here (see writes.py). Every attempt, retries included,
 first takes tokens from a client-side read or write bucket: Basic-tier sizes until the first
 signed request, which reads GET /account/limits once and resizes them.
+
+Every request is bounded (`Bounds`): its whole answer within a deadline (httpx's timeouts are per
+read, so a server trickling a byte every few seconds would otherwise hold it for ever), its body
+streamed and refused past a size, a GET and its retries within a time budget. Jitter comes from
+the operating system's random source, so two traders never retry in lockstep.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
@@ -23,6 +29,8 @@ from typing import Any, Literal, Self, TypedDict, TypeVar
 import httpx
 
 from courtside.domain.errors import (
+    ConfigError,
+    CourtsideError,
     DataError,
     ExchangeError,
     NetworkError,
@@ -63,6 +71,17 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class Bounds:
+    """The most one request may cost: the whole answer within `deadline` seconds, at most `max_body`
+    bytes of it (decoded; the largest real answer, a page of 1,000 markets, is about 4 MB), and a GET
+    with all its retries within `read_budget` seconds."""
+
+    deadline: float = 30.0
+    max_body: int = 16 * 2**20
+    read_budget: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
 class Timing:
     """Where the client's time comes from: injected, so tests never really sleep."""
 
@@ -79,7 +98,8 @@ class HttpOptions(TypedDict, total=False):
     retry: RetryPolicy | None
     pacing: Pacing
     timing: Timing | None
-    rng: random.Random | None  # jitter; unseeded (OS entropy) unless a test seeds it
+    rng: random.Random | None  # jitter; the OS's random source unless a test seeds it
+    bounds: Bounds | None
 
 
 # Pacing: "account" = Basic-tier buckets, resized from GET /account/limits before the first signed
@@ -103,10 +123,12 @@ class KalshiHttp:
         pacing: Pacing = "account",
         timing: Timing | None = None,
         rng: random.Random | None = None,
+        bounds: Bounds | None = None,
     ) -> None:
         self.endpoints = env if isinstance(env, Endpoints) else resolve_env(env)
         self.auth = auth
         self.retry = retry or RetryPolicy()
+        self.bounds = bounds or Bounds()
         self.timing = timing or Timing()
         self.limiter: RateLimiter | None = (
             None
@@ -116,8 +138,8 @@ class KalshiHttp:
             else pacing
         )
         self._size_from_account = pacing == "account"
-        # jitter from the OS's entropy unless a test seeds it: instances must not retry in lockstep
-        self._rng = rng or random.Random()
+        # jitter from the OS's random source unless a test seeds it: instances never retry in lockstep
+        self._rng = rng or random.SystemRandom()
         self.requests_sent = 0
         self.last_server_date: datetime | None = None
         self._http = httpx.AsyncClient(
@@ -145,9 +167,17 @@ class KalshiHttp:
         return ceiling * (0.5 + 0.5 * self._rng.random())
 
     async def send(
-        self, method: str, path: str, *, params: Params | None = None, body: Any = None, orders: int = 1
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        body: Any = None,
+        orders: int = 1,
+        deadline: float | None = None,
     ) -> Any:
-        """One attempt: rate-limit, sign, send, map errors; returns the decoded JSON body.
+        """One attempt: rate-limit, sign, send, map errors; returns the decoded JSON body, the whole of
+        it within `deadline` seconds (Bounds.deadline by default).
 
         Raises NetworkError if the request never left, OutcomeUnknownError if it may have executed.
         """
@@ -158,29 +188,64 @@ class KalshiHttp:
             await self.limiter.acquire(method, "/" + rel.split("?")[0], orders=orders)
         clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         self.requests_sent += 1
+        limit = self.bounds.deadline if deadline is None else deadline
         try:
-            resp = await self._http.request(
-                method, rel, params=clean, json=body, auth=self.auth or httpx.USE_CLIENT_DEFAULT
-            )
-        except NOT_SENT as e:
-            raise NetworkError(f"{method} /{rel}: could not connect ({type(e).__name__})") from e
-        except httpx.TransportError as e:
-            if method.upper() == "GET":
-                raise NetworkError(f"{method} /{rel}: {type(e).__name__}") from e
-            raise OutcomeUnknownError(f"{method} /{rel}: sent, no answer ({type(e).__name__})") from e
+            async with asyncio.timeout(limit):
+                resp, content = await self._exchange(method, rel, clean, body)
+        except TimeoutError as e:
+            raise _lost(method, rel, f"no full answer within {limit:g} s") from e
         self._note_date(resp)
         if resp.status_code >= 400:
-            signed = self.endpoints.rest_path_prefix + "/" + rel.split("?")[0]
-            if resp.status_code == 401:  # what was signed, to debug auth (never the key or signature)
-                ts = resp.request.headers.get("KALSHI-ACCESS-TIMESTAMP")
-                log.warning("401 on %s %s (signed ts=%s)", method, signed, ts)
-            raise error_for(resp.status_code, resp.content, method=method, path=signed)
-        if not resp.content:
+            raise self._refusal(resp, content, method, rel)
+        if not content:
             return {}
         try:
-            return resp.json()
-        except ValueError as e:
+            return json.loads(content)
+        except (ValueError, RecursionError) as e:
             raise ParseError(f"{method} /{rel}", "response body is not JSON") from e
+
+    def _refusal(self, resp: httpx.Response, content: bytes, method: str, rel: str) -> ExchangeError:
+        signed = self.endpoints.rest_path_prefix + "/" + rel.split("?")[0]
+        if resp.status_code == 401:  # what was signed, to debug auth (never the key or signature)
+            ts = resp.request.headers.get("KALSHI-ACCESS-TIMESTAMP")
+            log.warning("401 on %s %s (signed ts=%s)", method, signed, ts)
+        return error_for(resp.status_code, content, method=method, path=signed)
+
+    async def _exchange(
+        self, method: str, rel: str, params: Mapping[str, str | int], body: Any
+    ) -> tuple[httpx.Response, bytes]:
+        """Send and read the answer, streamed and refused past Bounds.max_body bytes."""
+        request = self._http.build_request(method, rel, params=params, json=body)
+        try:
+            resp = await self._http.send(request, auth=self.auth or httpx.USE_CLIENT_DEFAULT, stream=True)
+        except NOT_SENT as e:
+            raise NetworkError(f"{method} /{rel}: could not connect ({type(e).__name__})") from e
+        except httpx.LocalProtocolError:  # our own request cannot be written; its text may hold a header
+            raise ConfigError(
+                f"{method} /{rel}: the request could not be sent (a header value is not valid HTTP)"
+            ) from None
+        except httpx.TransportError as e:
+            raise _lost(method, rel, type(e).__name__) from e
+        try:
+            return resp, await self._read_capped(resp, method, rel)
+        except httpx.TransportError as e:
+            raise _lost(method, rel, type(e).__name__) from e
+        finally:
+            await resp.aclose()
+
+    async def _read_capped(self, resp: httpx.Response, method: str, rel: str) -> bytes:
+        limit = self.bounds.max_body
+        declared = resp.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(method, rel, limit)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(method, rel, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def _size_buckets(self) -> AccountLimits | None:
         """Once, before the first signed request: size the buckets from GET /account/limits.
@@ -209,8 +274,11 @@ class KalshiHttp:
                 log.debug("unparseable Date header %r", date)
 
     async def get(self, path: str, params: Params | None = None) -> Any:
-        """A GET, retried on 429, 5xx and network failures with jittered backoff."""
-        return await self._retrying("GET", path, params, None, 1, lambda e: e.retryable, None)
+        """A GET, retried on 429, 5xx and network failures with jittered backoff, all of it within
+        Bounds.read_budget seconds."""
+        return await self._retrying(
+            "GET", path, params, None, 1, lambda e: e.retryable, self.bounds.read_budget
+        )
 
     async def write(
         self, method: str, path: str, *, params: Params | None = None, body: Any = None, orders: int = 1
@@ -228,25 +296,36 @@ class KalshiHttp:
         body: Any,
         orders: int,
         retry: Callable[[ExchangeError], bool],
-        budget: float | None,
+        budget: float,
     ) -> Any:
-        """`send` with jittered exponential backoff while `retry(error)`; bounded by attempts and,
-        when given, by `budget` seconds from the first send (each attempt pays its own tokens)."""
+        """`send` with jittered exponential backoff while `retry(error)`; bounded by attempts and by
+        `budget` seconds from the first send (each attempt pays its own tokens). A GET's attempt gets
+        no longer than the budget has left; a write's gets its full deadline (cut short, it may have
+        executed with its answer lost)."""
         now, started, attempt = self.timing.now, self.timing.now(), 1
         while True:
+            left = budget - (now() - started)
+            cut = min(self.bounds.deadline, max(left, 1.0)) if method.upper() == "GET" else None
             try:
-                return await self.send(method, path, params=params, body=body, orders=orders)
+                return await self.send(method, path, params=params, body=body, orders=orders, deadline=cut)
             except ExchangeError as e:
                 if not retry(e) or attempt >= self.retry.max_attempts:
                     raise
                 delay = self.backoff(attempt)
-                if budget is not None and now() - started + delay > budget:
+                if now() - started + delay > budget:
                     log.warning(
                         "%s %s: %s; retry budget of %.1fs spent", method, path, type(e).__name__, budget
                     )
                     raise
-                log.info(
-                    "%s %s failed (%s); retry %d in %.2fs", method, path, type(e).__name__, attempt, delay
+                level = logging.INFO if attempt == 1 else logging.WARNING  # a second retry: a storm begins
+                log.log(
+                    level,
+                    "%s %s failed (%s); retry %d in %.2fs",
+                    method,
+                    path,
+                    type(e).__name__,
+                    attempt,
+                    delay,
                 )
                 await self.timing.sleep(delay)
                 attempt += 1
@@ -270,14 +349,34 @@ class KalshiHttp:
                 raise DataError(f"GET {path}: cursor repeated, the listing would loop")
             seen.add(cursor)
 
-    async def each(self, path: str, params: Params, key: str, parse: Callable[[Any], T]) -> AsyncIterator[T]:
-        """Every parsed item of every page; an item that fails to parse is logged and skipped."""
+    async def each(
+        self, path: str, params: Params, key: str, parse: Callable[[Any], T], *, strict: bool = False
+    ) -> AsyncIterator[T]:
+        """Every parsed item of every page; an item that fails to parse is logged and skipped, or with
+        `strict` raised (a listing whose every item matters, such as our own orders when one is looked
+        for: one skipped could be the one sought)."""
         async for items in self.pages(path, params, key):
             for raw in items:
                 try:
                     yield parse(raw)
                 except ParseError as e:
+                    if strict:
+                        raise
                     log.warning("skipping %s from GET %s: %s", key, path, e)
+
+
+def _lost(method: str, rel: str, why: str) -> NetworkError:
+    """A request whose answer did not (fully) come: a GET may simply be asked again; a write may have
+    executed, so its outcome is unknown until it is looked up by client_order_id."""
+    if method.upper() == "GET":
+        return NetworkError(f"{method} /{rel}: {why}")
+    return OutcomeUnknownError(f"{method} /{rel}: sent, no answer ({why})")
+
+
+def _too_large(method: str, rel: str, limit: int) -> CourtsideError:
+    """An answer past the size cap is refused unread: garbage for a GET; for a write, an answer lost."""
+    why = f"answer larger than {limit} bytes, refused"
+    return ParseError(f"{method} /{rel}", why) if method.upper() == "GET" else _lost(method, rel, why)
 
 
 def _param(value: str | int | bool) -> str | int:

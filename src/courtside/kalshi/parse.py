@@ -1,8 +1,10 @@
 """Wire -> domain for market data: series, events, markets, order books, trades, exchange status.
 
 Tolerant of added fields, strict on the ones we use (kalshi-api.md §2, §0.1): Decimals come from
-`*_dollars` / `*_fp` strings; a missing or malformed field we rely on raises ParseError naming
-the object and the field. Old (June 2026) and new (Aug 2026+) shapes both parse.
+`*_dollars` / `*_fp` fixed-point strings; a missing or malformed field we rely on raises ParseError
+naming the object and the field. Each series, event and book of a listing is parsed on its own, so
+one broken object is reported with its reason and the rest of the listing is used. Old (June 2026)
+and new (Aug 2026+) shapes both parse.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from courtside.domain.market import (
     FeeType,
     HistoricalCutoff,
     Level,
+    MalformedBook,
     MalformedEvent,
+    MalformedSeries,
     Market,
     MarketStatus,
     OrderBook,
@@ -33,6 +37,12 @@ from courtside.kalshi.ratelimit import AccountLimits, BucketLimits
 
 log = logging.getLogger(__name__)
 OUTCOME_TO_BOOK = {"yes": "bid", "no": "ask"}
+# Kalshi's published multipliers lie in [0, 1] (tennis 1, MLB 0.5, several series 0; kalshi-api.md
+# §4.1). At 10 the taker fee at P = 0.5 is $0.175 a contract, 35% of its price: a schedule no venue
+# publishes. A larger value is a garbled field (cents for dollars, an overflow), not a fee to price
+# with; a negative one would make fees a rebate and inflate every edge.
+MAX_FEE_MULTIPLIER = Decimal(10)
+FINEST_TICK = Decimal("0.0001")  # the finest step of any price structure (kalshi-api.md §2.5)
 
 
 def _fee_type(w: Wire, key: str) -> FeeType:
@@ -43,6 +53,13 @@ def _fee_type(w: Wire, key: str) -> FeeType:
         raise w.fail(key, f"has unknown value {raw!r}") from e
 
 
+def _multiplier(w: Wire, key: str) -> Decimal:
+    value = w.number(key)
+    if not ZERO <= value <= MAX_FEE_MULTIPLIER:
+        raise w.fail(key, f"is {value}, outside [0, {MAX_FEE_MULTIPLIER}]")
+    return value
+
+
 def parse_series(data: Any) -> Series:
     """One Series object (`GET /series/{t}` -> ["series"], or an element of the list)."""
     w = Wire(data, "series").named("ticker")
@@ -51,9 +68,22 @@ def parse_series(data: Any) -> Series:
         title=w.text("title"),
         category=w.text("category"),
         tags=tuple(str(t) for t in w.opt_array("tags")),
-        fees=FeeSchedule(_fee_type(w, "fee_type"), w.dec("fee_multiplier")),
+        fees=FeeSchedule(_fee_type(w, "fee_type"), _multiplier(w, "fee_multiplier")),
         exchange_index=w.opt_integer("exchange_index"),
     )
+
+
+def parse_listed_series(raw: Any) -> Series | MalformedSeries | None:
+    """One series of a listing, parsed on its own: a broken one comes back as MalformedSeries with the
+    reason (its matches are then reported as skipped); one without a ticker cannot be named: None."""
+    try:
+        return parse_series(raw)
+    except ParseError as e:
+        ticker = raw.get("ticker") if isinstance(raw, dict) else None
+        if not isinstance(ticker, str) or not ticker:
+            log.warning("skipping a series without a ticker: %s", e)
+            return None
+        return MalformedSeries(ticker, f"malformed series: {e}")
 
 
 def parse_tick_grid(w: Wire) -> TickGrid:
@@ -62,12 +92,16 @@ def parse_tick_grid(w: Wire) -> TickGrid:
     for i, raw in enumerate(w.array("price_ranges")):
         band = Wire(raw, f"{w.what} price_ranges[{i}]")
         start, end, step = band.dec("start"), band.dec("end"), band.dec("step")
-        if step <= 0 or end <= start:
-            raise w.fail("price_ranges", f"has an invalid band {raw!r}")
+        if not (ZERO <= start < end <= ONE and step >= FINEST_TICK and (end - start) % step == 0):
+            raise w.fail("price_ranges", f"has an invalid band {start}-{end} step {step}")
         bands.append(PriceBand(start, end, step))
     if not bands:
         raise w.fail("price_ranges", "is empty")
-    return TickGrid.of(bands)
+    grid = TickGrid.of(bands)
+    for before, after in zip(grid.bands, grid.bands[1:], strict=False):
+        if after.start < before.end:
+            raise w.fail("price_ranges", f"has overlapping bands at {after.start}")
+    return grid
 
 
 def _status(w: Wire) -> MarketStatus:
@@ -78,15 +112,28 @@ def _status(w: Wire) -> MarketStatus:
         raise w.fail("status", f"has unknown value {raw!r}") from e
 
 
-def _quote(w: Wire, price_key: str, size_key: str) -> tuple[Decimal | None, Decimal]:
+def _price(w: Wire, key: str, grid: TickGrid) -> Decimal:
+    """A market-level price: in [0, 1] and on the market's tick grid ($0 and $1 are sentinels)."""
+    price = w.dec(key)
+    if not grid.on_grid(price):
+        raise w.fail(key, f"is {price}, not a price on the tick grid in [0, 1]")
+    return price
+
+
+def _count(w: Wire, key: str) -> Decimal:
+    value = w.dec(key)
+    if value < 0:
+        raise w.fail(key, f"is negative: {value}")
+    return value
+
+
+def _quote(w: Wire, price_key: str, size_key: str, grid: TickGrid) -> tuple[Decimal | None, Decimal]:
     """A best price and its size; an empty side is decided from the size (sentinels vary).
 
     Real responses sometimes carry a negative top-of-book size (recorded/markets__high_temp.json):
     that side is treated as empty, with a warning, since the order book is the authority on depth.
     """
-    price, size = w.dec(price_key), w.dec(size_key)
-    if not ZERO <= price <= ONE:
-        raise w.fail(price_key, f"is out of range: {price}")
+    price, size = _price(w, price_key, grid), w.dec(size_key)
     if size < 0:
         log.warning("%s: %s is negative (%s); treating that side as empty", w.what, size_key, size)
         size = ZERO
@@ -104,10 +151,14 @@ def _competitor(w: Wire) -> str | None:
 def parse_market(data: Any) -> Market:
     """One Market object; occurrence_time = occurrence_datetime, else expected_expiration_time."""
     w = Wire(data, "market").named("ticker")
-    yes_bid, bid_size = _quote(w, "yes_bid_dollars", "yes_bid_size_fp")
-    yes_ask, ask_size = _quote(w, "yes_ask_dollars", "yes_ask_size_fp")
-    volume = w.dec("volume_fp")
+    grid = parse_tick_grid(w)
+    yes_bid, bid_size = _quote(w, "yes_bid_dollars", "yes_bid_size_fp", grid)
+    yes_ask, ask_size = _quote(w, "yes_ask_dollars", "yes_ask_size_fp", grid)
+    volume = _count(w, "volume_fp")
     occurrence = w.opt_time("occurrence_datetime") or w.opt_time("expected_expiration_time")
+    settlement = w.opt_dec("settlement_value_dollars")
+    if settlement is not None and not ZERO <= settlement <= ONE:
+        raise w.fail("settlement_value_dollars", f"is {settlement}, outside [0, 1]")
     return Market(
         ticker=w.string("ticker"),
         event_ticker=w.string("event_ticker"),
@@ -120,16 +171,16 @@ def parse_market(data: Any) -> Market:
         yes_ask=yes_ask,
         yes_bid_size=bid_size,
         yes_ask_size=ask_size,
-        last_price=w.dec("last_price_dollars") if volume > 0 else None,
+        last_price=_price(w, "last_price_dollars", grid) if volume > 0 else None,
         volume=volume,
-        volume_24h=w.dec("volume_24h_fp"),
-        open_interest=w.dec("open_interest_fp"),
-        tick_grid=parse_tick_grid(w),
+        volume_24h=_count(w, "volume_24h_fp"),
+        open_interest=_count(w, "open_interest_fp"),
+        tick_grid=grid,
         open_time=w.time("open_time"),
         close_time=w.time("close_time"),
         occurrence_time=occurrence,
         result=w.text("result"),
-        settlement_value=w.opt_dec("settlement_value_dollars"),
+        settlement_value=settlement,
         competitor_id=_competitor(w),
         exchange_index=w.opt_integer("exchange_index"),
         fee_waiver_until=w.opt_time("fee_waiver_expiration_time"),
@@ -141,24 +192,38 @@ def _fees_override(w: Wire) -> FeeSchedule | None:
     if not w.has("fee_type_override") and not w.has("fee_multiplier_override"):
         return None
     fee_type = _fee_type(w, "fee_type_override") if w.has("fee_type_override") else FeeSchedule().fee_type
-    multiplier = w.dec("fee_multiplier_override") if w.has("fee_multiplier_override") else ONE
+    multiplier = _multiplier(w, "fee_multiplier_override") if w.has("fee_multiplier_override") else ONE
     return FeeSchedule(fee_type, multiplier)
 
 
+def _event_markets(w: Wire, event_ticker: str, raw_markets: list[Any]) -> tuple[Market, ...]:
+    """The event's markets, each of which must name this event (a market listed under another event
+    would be priced, and ordered, as part of the wrong match)."""
+    markets = tuple(parse_market(m) for m in raw_markets)
+    for market in markets:
+        if market.event_ticker != event_ticker:
+            raise w.fail("markets", f"hold {market.ticker} of event {market.event_ticker!r}")
+    return markets
+
+
 def parse_event(data: Any, extra_markets: list[Any] | None = None) -> Event:
-    """One EventData; nested `markets` (with_nested_markets) or the deprecated top-level list."""
+    """One EventData; nested `markets` (with_nested_markets) or the deprecated top-level list. The event
+    ticker must extend its series ticker (SERIES-..., kalshi-api.md §5.2) and every market name it."""
     w = Wire(data, "event").named("event_ticker")
     raw_markets = w.opt_array("markets") or (extra_markets or [])
     meta = w.data.get("product_metadata")
     competition = meta.get("competition") if isinstance(meta, dict) else None
+    event_ticker, series_ticker = w.string("event_ticker"), w.string("series_ticker")
+    if not event_ticker.startswith(series_ticker + "-"):
+        raise w.fail("event_ticker", f"{event_ticker!r} is not under its series {series_ticker!r}")
     return Event(
-        event_ticker=w.string("event_ticker"),
-        series_ticker=w.string("series_ticker"),
+        event_ticker=event_ticker,
+        series_ticker=series_ticker,
         title=w.text("title"),
         sub_title=w.text("sub_title"),
         competition=competition if isinstance(competition, str) and competition else None,
-        mutually_exclusive=w.opt_flag("mutually_exclusive", False),
-        markets=tuple(parse_market(m) for m in raw_markets),
+        mutually_exclusive=w.flag("mutually_exclusive"),
+        markets=_event_markets(w, event_ticker, raw_markets),
         fees_override=_fees_override(w),
         exchange_index=w.opt_integer("exchange_index"),
     )
@@ -176,22 +241,26 @@ def parse_listed_event(raw: Any) -> Event | MalformedEvent:
 
 
 def _levels(w: Wire, key: str) -> tuple[Level, ...]:
-    """Aggregated bids of one leg, best (highest) first; zero-size levels dropped."""
+    """Aggregated bids of one leg, best (highest) first; zero-size levels dropped. Each level is a
+    [price, size] pair of fixed-point strings, the price inside (0, 1), the size not negative."""
     levels: dict[Decimal, Decimal] = {}
     for i, raw in enumerate(w.opt_array(key)):
         if not isinstance(raw, list) or len(raw) != 2:
-            raise w.fail(key, f"level {i} is not [price, size]: {raw!r}")
+            raise w.fail(key, f"level {i} is not [price, size]")
         lvl = Wire({"price": raw[0], "size": raw[1]}, f"{w.what}.{key}[{i}]")
         price, size = lvl.dec("price"), lvl.dec("size")
-        if not ZERO < price < ONE or size < 0:
-            raise w.fail(key, f"level {i} is out of range: {raw!r}")
+        if not ZERO < price < ONE:
+            raise w.fail(key, f"level {i} has price {price}, outside (0, 1)")
+        if size < 0:
+            raise w.fail(key, f"level {i} has a negative size {size}")
         if size > 0:
             levels[price] = levels.get(price, ZERO) + size
     return tuple(Level(p, s) for p, s in sorted(levels.items(), reverse=True))
 
 
 def parse_orderbook(ticker: str, data: Any) -> OrderBook:
-    """`GET /markets/{t}/orderbook`: bids only, `orderbook_fp` {yes_dollars, no_dollars}."""
+    """`GET /markets/{t}/orderbook`: bids only, `orderbook_fp` {yes_dollars, no_dollars}; a crossed
+    top (best YES bid + best NO bid > 1) is refused."""
     top = Wire(data, f"orderbook {ticker}")
     if top.has("orderbook_fp"):
         book = top.obj("orderbook_fp")
@@ -199,17 +268,34 @@ def parse_orderbook(ticker: str, data: Any) -> OrderBook:
         return OrderBook(ticker, (), ())
     else:
         raise top.fail("orderbook_fp", "is missing")
-    return OrderBook(ticker, _levels(book, "yes_dollars"), _levels(book, "no_dollars"))
+    parsed = OrderBook(ticker, _levels(book, "yes_dollars"), _levels(book, "no_dollars"))
+    if parsed.crossed():
+        yes, no = parsed.best_yes_bid, parsed.best_no_bid
+        assert yes is not None
+        assert no is not None
+        raise ParseError(top.what, f"is crossed: best YES bid {yes.price} + best NO bid {no.price} > 1")
+    return parsed
 
 
-def parse_orderbooks(data: Any) -> dict[str, OrderBook]:
-    """`GET /markets/orderbooks?tickers=`: {"orderbooks":[{ticker, orderbook_fp}]}."""
+def parse_orderbooks(data: Any) -> dict[str, OrderBook | MalformedBook]:
+    """`GET /markets/orderbooks?tickers=`: {"orderbooks":[{ticker, orderbook_fp}]}. Each book is parsed
+    on its own: a broken one is a MalformedBook with its reason, the others are kept; an entry without
+    a ticker is logged and left out (the market then has no book)."""
     top = Wire(data, "orderbooks")
-    books: dict[str, OrderBook] = {}
-    for raw in top.array("orderbooks"):
-        item = Wire(raw, "orderbooks[]")
-        ticker = item.string("ticker")
-        books[ticker] = parse_orderbook(ticker, raw)
+    books: dict[str, OrderBook | MalformedBook] = {}
+    for i, raw in enumerate(top.array("orderbooks")):
+        try:
+            ticker = Wire(raw, f"orderbooks[{i}]").string("ticker")
+        except ParseError as e:
+            log.warning("skipping an order book without a ticker: %s", e)
+            continue
+        if ticker in books:
+            books[ticker] = MalformedBook(ticker, "the exchange sent two order books for it")
+            continue
+        try:
+            books[ticker] = parse_orderbook(ticker, raw)
+        except ParseError as e:
+            books[ticker] = MalformedBook(ticker, f"malformed order book: {e}")
     return books
 
 
@@ -253,9 +339,9 @@ def parse_historical_cutoff(data: Any) -> HistoricalCutoff:
     """`GET /historical/cutoff`: the settlement time before which markets moved to /historical/markets."""
     w = Wire(data, "historical cutoff")
     return HistoricalCutoff(
-        market_settled=w.time("market_settled_ts"),
-        trades_created=w.opt_time("trades_created_ts"),
-        orders_updated=w.opt_time("orders_updated_ts"),
+        market_settled=w.moment("market_settled_ts"),
+        trades_created=w.opt_moment("trades_created_ts"),
+        orders_updated=w.opt_moment("orders_updated_ts"),
     )
 
 

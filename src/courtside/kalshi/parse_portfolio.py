@@ -197,7 +197,6 @@ def parse_position(data: Any) -> Position:
 def parse_settlement(data: Any) -> Settlement:
     """A Settlement; `revenue` and `value` are integer cents on the wire, dollars here."""
     w = Wire(data, "settlement").named("ticker")
-    value = w.opt_dec("value")
     return Settlement(
         ticker=w.string("ticker"),
         event_ticker=w.string("event_ticker"),
@@ -206,10 +205,10 @@ def parse_settlement(data: Any) -> Settlement:
         no_count=w.dec("no_count_fp"),
         yes_total_cost=w.dec("yes_total_cost_dollars"),
         no_total_cost=w.dec("no_total_cost_dollars"),
-        revenue=w.dec("revenue") * CENT,
+        revenue=w.cents("revenue"),
         fee_cost=_money(w, "fee_cost"),
         settled_time=w.time("settled_time"),
-        value=None if value is None else value * CENT,
+        value=w.opt_cents("value"),
     )
 
 

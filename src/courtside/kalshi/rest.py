@@ -21,7 +21,9 @@ from courtside.domain.market import (
     Event,
     ExchangeStatus,
     HistoricalCutoff,
+    MalformedBook,
     MalformedEvent,
+    MalformedSeries,
     Market,
     OrderBook,
     Series,
@@ -48,6 +50,7 @@ from courtside.kalshi.parse import (
     parse_exchange_status,
     parse_historical_cutoff,
     parse_listed_event,
+    parse_listed_series,
     parse_market,
     parse_orderbook,
     parse_orderbooks,
@@ -127,6 +130,17 @@ class KalshiClient:
                 "series", {"category": category, "tags": _csv(tags)}, "series", parse_series
             )
         ]
+
+    async def get_series_listing(
+        self, category: str | None = None, tags: Sequence[str] | None = None
+    ) -> list[Series | MalformedSeries]:
+        """GET /series, every page, each series parsed on its own: a malformed one is kept as
+        MalformedSeries with its reason (the trader reports its matches) instead of being dropped."""
+        params: Params = {"category": category, "tags": _csv(tags)}
+        out: list[Series | MalformedSeries] = []
+        async for items in self.http.pages("series", params, "series"):
+            out.extend(s for s in map(parse_listed_series, items) if s is not None)
+        return out
 
     async def get_series(self, series_ticker: str) -> Series:
         data = await self.http.get(f"series/{series_ticker}")
@@ -245,9 +259,10 @@ class KalshiClient:
         """Bids on both legs, best first; implied asks come from OrderBook."""
         return parse_orderbook(ticker, await self.http.get(f"markets/{ticker}/orderbook", {"depth": depth}))
 
-    async def get_orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
-        """GET /markets/orderbooks?tickers=..., in batches of 100 tickers."""
-        books: dict[str, OrderBook] = {}
+    async def get_orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook | MalformedBook]:
+        """GET /markets/orderbooks?tickers=..., in batches of 100 tickers; each book parsed on its own
+        (a broken one is a MalformedBook with its reason)."""
+        books: dict[str, OrderBook | MalformedBook] = {}
         for i in range(0, len(tickers), ORDERBOOK_BATCH):
             chunk = tickers[i : i + ORDERBOOK_BATCH]
             books.update(
@@ -312,8 +327,9 @@ class KalshiClient:
         max_ts: int | None = None,
         subaccount: int | None = None,
         limit: int = MAX_PORTFOLIO_PAGE,
+        strict: bool = False,
     ) -> AsyncIterator[Order]:
-        """Our orders, newest first."""
+        """Our orders, newest first; `strict`: an order that cannot be parsed is a ParseError, not skipped."""
         params: Params = {
             "ticker": ticker,
             "event_ticker": event_ticker,
@@ -323,7 +339,7 @@ class KalshiClient:
             "subaccount": subaccount,
             "limit": min(limit, MAX_PORTFOLIO_PAGE),
         }
-        return self.http.each("portfolio/orders", params, "orders", parse_order)
+        return self.http.each("portfolio/orders", params, "orders", parse_order, strict=strict)
 
     async def get_orders(self, **filters: Unpack[OrderFilters]) -> list[Order]:
         return [o async for o in self.iter_orders(**filters)]

@@ -15,12 +15,22 @@ from datetime import datetime
 from decimal import Decimal
 
 from courtside.domain.errors import (
+    DataError,
     DuplicateOrderError,
     ExchangeError,
     ExchangeUnavailableError,
     OutcomeUnknownError,
 )
-from courtside.domain.market import Event, ExchangeStatus, MalformedEvent, Market, OrderBook, Series
+from courtside.domain.market import (
+    Event,
+    ExchangeStatus,
+    MalformedBook,
+    MalformedEvent,
+    MalformedSeries,
+    Market,
+    OrderBook,
+    Series,
+)
 from courtside.domain.orders import (
     TENNIS_SHARD,
     CancelResult,
@@ -63,8 +73,8 @@ class KalshiVenue:
     async def status(self) -> ExchangeStatus:
         return await self.client.get_exchange_status()
 
-    async def tennis_series(self) -> list[Series]:
-        return await self.client.get_series_list(category="Sports", tags=["Tennis"])
+    async def tennis_series(self) -> list[Series | MalformedSeries]:
+        return await self.client.get_series_listing(category="Sports", tags=["Tennis"])
 
     async def series(self, series_ticker: str) -> Series:
         return await self.client.get_series(series_ticker)
@@ -72,7 +82,7 @@ class KalshiVenue:
     def open_events(self, series_ticker: str) -> AsyncIterator[Event | MalformedEvent]:
         return self.client.iter_event_listing(series_ticker=series_ticker, status="open")
 
-    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
+    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook | MalformedBook]:
         return await self.client.get_orderbooks(tickers)
 
     async def market(self, ticker: str) -> Market:
@@ -98,9 +108,11 @@ class KalshiVenue:
         return 0  # the exchange keeps its own state
 
     async def find_order(self, client_order_id: str, *, ticker: str | None = None) -> Order | None:
-        """GET /portfolio/orders (newest first) until the order carrying this client_order_id."""
+        """GET /portfolio/orders (newest first) until the order carrying this client_order_id. An order
+        of ours the exchange sends malformed is a ParseError, never passed over: it may be this one,
+        and an order wrongly taken for gone would be placed a second time."""
         seen = 0
-        async for order in self.client.iter_orders(ticker=ticker, limit=LOOKUP_PAGE):
+        async for order in self.client.iter_orders(ticker=ticker, limit=LOOKUP_PAGE, strict=True):
             if order.client_order_id == client_order_id:
                 return order
             seen += 1
@@ -143,7 +155,7 @@ class KalshiVenue:
     async def _lookup(self, req: OrderRequest) -> Order | None:
         try:
             return await self.find_order(req.client_order_id or "", ticker=req.ticker)
-        except ExchangeError as e:
+        except (ExchangeError, DataError) as e:
             log.warning("lookup of client_order_id %s failed: %s", req.client_order_id, e)
             return None
 

@@ -103,7 +103,7 @@ class KalshiWebSocket:
         self.use_yes_price = use_yes_price
         self._now = now
         self._sleep = sleep
-        self._rng = rng or random.Random(0)
+        self._rng = rng or random.SystemRandom()  # reconnects of two traders never in lockstep
         self._reply_timeout = reply_timeout
         self._max_backoff = max_backoff
         self._ids = itertools.count(1)
@@ -186,6 +186,7 @@ class KalshiWebSocket:
                 log.warning("websocket reconnect %d failed: %s", attempt, e)
                 continue
             self.reconnects += 1
+            log.warning("websocket reconnected (reconnect %d, after %d attempt(s))", self.reconnects, attempt)
             self._ready.set()
             self._emit(Connected(reconnect=True))
             self._spawn(self._resubscribe())
@@ -236,8 +237,8 @@ class KalshiWebSocket:
         self._queue.put_nowait(event)
 
     def events(self) -> EventStream:
-        """Every event in arrival order, until the socket is closed. Safe to wrap each `anext` in
-        asyncio.wait_for: a timeout loses nothing (an async generator would be closed by it)."""
+        """Every event in arrival order, until the socket is closed. Safe to wrap each `anext` in a
+        timeout: a timeout loses nothing (an async generator would be closed by it)."""
         return EventStream(self)
 
     def book(self, ticker: str) -> OrderBook:
@@ -253,8 +254,9 @@ class KalshiWebSocket:
         self, cmd: str, params: dict[str, Any] | None, replies: int = 1
     ) -> list[dict[str, Any]]:
         """Send one command and wait for `replies` answers carrying its id (or an error); 0 = don't wait."""
-        try:
-            await asyncio.wait_for(self._ready.wait(), self._reply_timeout)
+        try:  # asyncio.timeout, not wait_for, which in 3.11 can drop a cancellation (app/signals.py)
+            async with asyncio.timeout(self._reply_timeout):
+                await self._ready.wait()
         except TimeoutError as e:
             raise NetworkError(f"websocket {cmd}: not connected") from e
         conn = self._conn
@@ -271,7 +273,8 @@ class KalshiWebSocket:
             await conn.send(json.dumps(payload))
             if replies == 0:
                 return []
-            return await asyncio.wait_for(fut, self._reply_timeout)
+            async with asyncio.timeout(self._reply_timeout):
+                return await fut
         except TimeoutError as e:
             raise NetworkError(f"websocket {cmd} (id {cid}) got no reply") from e
         except ConnectionClosed as e:

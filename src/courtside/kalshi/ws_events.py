@@ -124,7 +124,7 @@ def _book_side(w: Wire) -> BookSide:
 def _ts(w: Wire, *keys: str) -> datetime | None:
     for key in keys:
         if w.has(key):
-            return w.opt_time(key)
+            return w.opt_moment(key)
     return None
 
 
@@ -199,12 +199,11 @@ def parse_user_order(msg: Any) -> OrderUpdate:
 
 def parse_lifecycle(msg: Any) -> LifecycleEvent:
     w = Wire(msg, "market_lifecycle_v2 message").named("market_ticker")
-    value = w.data.get("settlement_value")
     return LifecycleEvent(
         ticker=w.string("market_ticker"),
         event_type=w.string("event_type"),
         result=w.opt_string("result") or None,
-        settlement_value=w.opt_dec("settlement_value") if value is not None else None,
+        settlement_value=w.opt_number("settlement_value"),
         ts=_ts(w, "settled_ts", "determination_ts", "open_ts"),
         fields=dict(w.data),
     )

@@ -257,7 +257,12 @@ def parse_match(event: Event, series: Series, resolver: TournamentResolver | Non
     not_active = [m.ticker for m in event.markets if m.status is not MarketStatus.ACTIVE]
     if SERIES_TOUR.get(series.ticker) is not None and not_active:
         raise Skip(f"{event.event_ticker}: markets not active: {', '.join(not_active)}")
-    return describe_match(event, series, resolver)
+    match = describe_match(event, series, resolver)
+    for market in (match.a.market, match.b.market):  # an open market closes after its match starts
+        if market.close_time is None or market.close_time <= match.start:
+            when = f"close_time {market.close_time} is not after the start {match.start}"
+            raise Skip(f"{market.ticker}: {when}")
+    return match
 
 
 def describe_match(event: Event, series: Series, resolver: TournamentResolver | None = None) -> TennisMatch:
@@ -267,6 +272,8 @@ def describe_match(event: Event, series: Series, resolver: TournamentResolver | 
     tour = SERIES_TOUR.get(series.ticker)
     if tour is None:
         raise Skip(f"{series.ticker} is not a singles match-winner series")
+    if not event.mutually_exclusive:  # two markets that could both pay are not one match's two players
+        raise Skip(f"{event.event_ticker}: the event is not mutually exclusive")
     side_a, side_b = match_sides(event)
     name, round_ = _competition(event)
     start = _start(event)

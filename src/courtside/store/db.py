@@ -1,7 +1,8 @@
-"""The database: one SQLAlchemy declarative base, engine and session factory for every table.
+"""The database: one SQLAlchemy declarative base, engine and session factory for the trader's journal.
 
-SQLite by default (a file under var/), any SQLAlchemy URL otherwise. The trader's journal lives in
-store/journal_tables.py and registers on `Base`; the match history is a Parquet store (store/history.py).
+SQLite by default (<home>/var/courtside.db), any SQLAlchemy URL otherwise. The journal's tables live in
+store/journal_tables.py and register on `Base`; their schema is Alembic's (store/migrations). The match
+history is a Parquet store of its own (store/history.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -29,38 +30,45 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
     cursor.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def missing_journal(url: str) -> Path | None:
+    """The SQLite file a URL names when it does not exist yet (opening it would create it)."""
+    path = sqlite_file(url)
+    return path if path is not None and not path.exists() else None
+
+
 def make_engine(url: str = DEFAULT_URL) -> Engine:
     """An engine for url; creates the SQLite file's folder and turns on WAL for crash safety."""
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
+JOURNAL_PREFIXES = ("trader_", "paper_")  # the journal's tables, migrated by Alembic (store/migrate.py)
+
+
+def is_journal_table(name: str) -> bool:
+    return name.startswith(JOURNAL_PREFIXES)
+
+
 def init_db(engine: Engine) -> None:
-    """Create every table that is not there yet (idempotent)."""
-    import courtside.store.journal_tables  # noqa: F401
+    """The journal's tables at their current schema, through its Alembic migrations (idempotent)."""
+    import courtside.store.journal_tables
+    import courtside.store.operator_tables  # noqa: F401
+    from courtside.store.migrate import upgrade
 
-    Base.metadata.create_all(engine)
-    _add_new_columns(engine)
-
-
-def _add_new_columns(engine: Engine) -> None:
-    """A journal made by an older version lacks the nullable columns added since (create_all leaves
-    existing tables alone): add them, so an upgrade keeps its history instead of failing on insert."""
-    names = inspect(engine).get_table_names()
-    with engine.begin() as conn:
-        for table in Base.metadata.sorted_tables:
-            if table.name not in names:
-                continue
-            have = {c["name"] for c in inspect(conn).get_columns(table.name)}
-            for column in table.columns:
-                if column.name in have or not column.nullable or column.primary_key:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+    upgrade(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

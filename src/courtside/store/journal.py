@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import ColumnElement, Engine, Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -25,12 +25,14 @@ from courtside.store.journal_tables import (
     SettlementRow,
     ShardCashRow,
     StartPriceRow,
+    StopRow,
     TradedEventRow,
     TradingStateRow,
     UnmatchedRow,
 )
 
 ZERO = Decimal(0)
+Booked = ScanRow | DecisionRow | OrderRow | FillRow | PositionRow | SettlementRow | TradedEventRow | StopRow
 OPEN_STATUSES = ("intent", "unknown", "resting")
 
 
@@ -51,21 +53,40 @@ class NewOrder:
 
 
 class Journal:
-    """Read/write access to the trader tables for one mode ('live' or 'paper')."""
+    """Read/write access to the trader tables for one book: an exchange (prod, demo or a base URL, as
+    kalshi.env.exchange_id names it) and a mode (live or paper). The kill switch's trading state and
+    the unmatched players are global."""
 
-    def __init__(self, engine: Engine, mode: Mode | str) -> None:
+    def __init__(self, engine: Engine, mode: Mode | str, *, exchange: str) -> None:
         try:
             init_db(engine)
         except SQLAlchemyError as e:
             raise StoreError(f"cannot open the journal database: {e}") from e
         self.engine = engine
         self.mode = Mode(mode)
+        self.exchange = exchange
         self._factory = session_factory(engine)
+
+    def _mine(self, row: type[Booked]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+        """The conditions that keep a query to this journal's exchange and mode."""
+        return row.exchange == self.exchange, row.mode == self.mode
+
+    def book(self, mode: Mode) -> Journal:
+        """The journal of another mode on the same exchange and database."""
+        return Journal(self.engine, mode, exchange=self.exchange)
+
+    def exchanges(self) -> list[str]:
+        """Every exchange this database holds rows of (orders, scans or equity marks), sorted."""
+        with self._factory() as s:
+            found: set[str] = set()
+            for row in (OrderRow, ScanRow, EquityRow):
+                found |= set(s.scalars(select(row.exchange).distinct()))
+            return sorted(found)
 
     # ---- scans and decisions ---------------------------------------------------------
     def start_scan(self, now: datetime) -> int:
         with transaction(self._factory) as s:
-            row = ScanRow(mode=self.mode, started_at=now)
+            row = ScanRow(exchange=self.exchange, mode=self.mode, started_at=now)
             s.add(row)
             s.flush()
             return row.id
@@ -80,7 +101,7 @@ class Journal:
                 setattr(row, key, value)
 
     def record_decision(self, row: DecisionRow) -> int:
-        row.mode = self.mode
+        row.exchange, row.mode = self.exchange, self.mode
         with transaction(self._factory) as s:
             s.add(row)
             s.flush()
@@ -88,14 +109,14 @@ class Journal:
 
     def decisions(self, scan_id: int | None = None) -> list[DecisionRow]:
         with self._factory() as s:
-            q = select(DecisionRow).where(DecisionRow.mode == self.mode)
+            q = select(DecisionRow).where(*self._mine(DecisionRow))
             if scan_id is not None:
                 q = q.where(DecisionRow.scan_id == scan_id)
             return list(s.scalars(q.order_by(DecisionRow.id)))
 
     def scans(self) -> list[ScanRow]:
         with self._factory() as s:
-            return list(s.scalars(select(ScanRow).where(ScanRow.mode == self.mode).order_by(ScanRow.id)))
+            return list(s.scalars(select(ScanRow).where(*self._mine(ScanRow)).order_by(ScanRow.id)))
 
     # ---- orders: intent before send ------------------------------------------------
     def record_intent(self, order: NewOrder, now: datetime) -> OrderRow:
@@ -105,6 +126,7 @@ class Journal:
             if found is not None:
                 return found
             row = OrderRow(
+                exchange=self.exchange,
                 mode=self.mode,
                 status="intent",
                 created_at=now,
@@ -120,7 +142,7 @@ class Journal:
             return row
 
     def _by_coid(self, client_order_id: str) -> Select[OrderRow]:
-        return select(OrderRow).where(OrderRow.mode == self.mode, OrderRow.client_order_id == client_order_id)
+        return select(OrderRow).where(*self._mine(OrderRow), OrderRow.client_order_id == client_order_id)
 
     def update_order(self, client_order_id: str, now: datetime, **fields: object) -> OrderRow:
         with transaction(self._factory) as s:
@@ -136,7 +158,7 @@ class Journal:
         self, statuses: Sequence[str] | None = None, event_ticker: str | None = None
     ) -> list[OrderRow]:
         with self._factory() as s:
-            q = select(OrderRow).where(OrderRow.mode == self.mode)
+            q = select(OrderRow).where(*self._mine(OrderRow))
             if statuses:
                 q = q.where(OrderRow.status.in_(statuses))
             if event_ticker:
@@ -146,7 +168,7 @@ class Journal:
     def next_attempt(self, event_ticker: str) -> int:
         with self._factory() as s:
             q = select(func.max(OrderRow.attempt)).where(
-                OrderRow.mode == self.mode, OrderRow.event_ticker == event_ticker
+                *self._mine(OrderRow), OrderRow.event_ticker == event_ticker
             )
             last = s.scalar(q)
             return 0 if last is None else int(last) + 1
@@ -154,10 +176,14 @@ class Journal:
     # ---- one position per match --------------------------------------------------
     def _mark(self, s: Session, event_ticker: str, now: datetime, source: str) -> None:
         q = select(TradedEventRow).where(
-            TradedEventRow.mode == self.mode, TradedEventRow.event_ticker == event_ticker
+            *self._mine(TradedEventRow), TradedEventRow.event_ticker == event_ticker
         )
         if s.scalars(q).first() is None:
-            s.add(TradedEventRow(mode=self.mode, event_ticker=event_ticker, ts=now, source=source))
+            s.add(
+                TradedEventRow(
+                    exchange=self.exchange, mode=self.mode, event_ticker=event_ticker, ts=now, source=source
+                )
+            )
 
     def mark_traded(self, event_ticker: str, now: datetime, source: str) -> None:
         with transaction(self._factory) as s:
@@ -167,14 +193,14 @@ class Journal:
         """Free a match again (its only order was refused or cancelled unfilled)."""
         with transaction(self._factory) as s:
             q = select(TradedEventRow).where(
-                TradedEventRow.mode == self.mode, TradedEventRow.event_ticker == event_ticker
+                *self._mine(TradedEventRow), TradedEventRow.event_ticker == event_ticker
             )
             for row in s.scalars(q):
                 s.delete(row)
 
     def traded_events(self) -> set[str]:
         with self._factory() as s:
-            q = select(TradedEventRow.event_ticker).where(TradedEventRow.mode == self.mode)
+            q = select(TradedEventRow.event_ticker).where(*self._mine(TradedEventRow))
             return set(s.scalars(q))
 
     # ---- what the exchange says ----------------------------------------------------
@@ -182,13 +208,14 @@ class Journal:
         """Insert fills not seen before; returns how many were new."""
         new = 0
         with transaction(self._factory) as s:
-            seen = set(s.scalars(select(FillRow.fill_id).where(FillRow.mode == self.mode)))
+            seen = set(s.scalars(select(FillRow.fill_id).where(*self._mine(FillRow))))
             for f in fills:
                 if f.fill_id in seen:
                     continue
                 seen.add(f.fill_id)
                 s.add(
                     FillRow(
+                        exchange=self.exchange,
                         mode=self.mode,
                         fill_id=f.fill_id,
                         order_id=f.order_id,
@@ -207,11 +234,11 @@ class Journal:
 
     def fills(self) -> list[FillRow]:
         with self._factory() as s:
-            return list(s.scalars(select(FillRow).where(FillRow.mode == self.mode).order_by(FillRow.ts)))
+            return list(s.scalars(select(FillRow).where(*self._mine(FillRow)).order_by(FillRow.ts)))
 
     def replace_positions(self, positions: Iterable[Position], now: datetime) -> None:
         with transaction(self._factory) as s:
-            for row in s.scalars(select(PositionRow).where(PositionRow.mode == self.mode)):
+            for row in s.scalars(select(PositionRow).where(*self._mine(PositionRow))):
                 s.delete(row)
             s.flush()
             for p in positions:
@@ -219,6 +246,7 @@ class Journal:
                     continue
                 s.add(
                     PositionRow(
+                        exchange=self.exchange,
                         mode=self.mode,
                         ticker=p.ticker,
                         position=p.position,
@@ -231,18 +259,19 @@ class Journal:
 
     def positions(self) -> list[PositionRow]:
         with self._factory() as s:
-            return list(s.scalars(select(PositionRow).where(PositionRow.mode == self.mode)))
+            return list(s.scalars(select(PositionRow).where(*self._mine(PositionRow))))
 
     def add_settlements(self, settlements: Iterable[Settlement]) -> int:
         new = 0
         with transaction(self._factory) as s:
-            seen = set(s.scalars(select(SettlementRow.ticker).where(SettlementRow.mode == self.mode)))
+            seen = set(s.scalars(select(SettlementRow.ticker).where(*self._mine(SettlementRow))))
             for st in settlements:
                 if st.ticker in seen:
                     continue
                 seen.add(st.ticker)
                 s.add(
                     SettlementRow(
+                        exchange=self.exchange,
                         mode=self.mode,
                         ticker=st.ticker,
                         event_ticker=st.event_ticker,
@@ -260,17 +289,17 @@ class Journal:
 
     def settlements(self) -> list[SettlementRow]:
         with self._factory() as s:
-            return list(s.scalars(select(SettlementRow).where(SettlementRow.mode == self.mode)))
+            return list(s.scalars(select(SettlementRow).where(*self._mine(SettlementRow))))
 
     def realized_since(self, since: datetime) -> Decimal:
         """Settled P&L since a time: revenue - cost - trading fees of the settled markets."""
         with self._factory() as s:
-            mine = SettlementRow.mode == self.mode
-            rows = s.scalars(select(SettlementRow).where(mine, SettlementRow.settled_time >= since))
+            mine = self._mine(SettlementRow)
+            rows = s.scalars(select(SettlementRow).where(*mine, SettlementRow.settled_time >= since))
             settled = list(rows)
             tickers = [r.ticker for r in settled]
             fill_fees = s.scalars(
-                select(FillRow.fee).where(FillRow.mode == self.mode, FillRow.ticker.in_(tickers))
+                select(FillRow.fee).where(*self._mine(FillRow), FillRow.ticker.in_(tickers))
             )
             fees = sum(fill_fees, ZERO)
         gross = sum((r.revenue - r.cost for r in settled), ZERO)
@@ -319,9 +348,14 @@ class Journal:
         self, ticker: str, event_ticker: str, bid: Decimal | None, ask: Decimal | None, now: datetime
     ) -> None:
         with transaction(self._factory) as s:
-            row = s.scalars(select(StartPriceRow).where(StartPriceRow.ticker == ticker)).first()
+            q = select(StartPriceRow).where(
+                StartPriceRow.exchange == self.exchange, StartPriceRow.ticker == ticker
+            )
+            row = s.scalars(q).first()
             if row is None:
-                row = StartPriceRow(ticker=ticker, event_ticker=event_ticker, yes_bid=bid, yes_ask=ask)
+                row = StartPriceRow(
+                    exchange=self.exchange, ticker=ticker, event_ticker=event_ticker, yes_bid=bid, yes_ask=ask
+                )
                 row.ts = now
                 s.add(row)
             else:
@@ -329,7 +363,8 @@ class Journal:
 
     def start_prices(self) -> dict[str, StartPriceRow]:
         with self._factory() as s:
-            return {r.ticker: r for r in s.scalars(select(StartPriceRow))}
+            q = select(StartPriceRow).where(StartPriceRow.exchange == self.exchange)
+            return {r.ticker: r for r in s.scalars(q)}
 
     # ---- trading state -----------------------------------------------------------------
     def state(self) -> tuple[str, str]:
@@ -340,18 +375,29 @@ class Journal:
 
     def record_shard_cash(self, shard: int, cash: Decimal, needed: Decimal, now: datetime) -> None:
         with transaction(self._factory) as s:
-            row = s.get(ShardCashRow, self.mode)
+            row = s.get(ShardCashRow, (self.exchange, self.mode))
             if row is None:
-                s.add(ShardCashRow(mode=self.mode, shard=shard, cash=cash, needed=needed, ts=now))
+                s.add(
+                    ShardCashRow(
+                        exchange=self.exchange, mode=self.mode, shard=shard, cash=cash, needed=needed, ts=now
+                    )
+                )
             else:
                 row.shard, row.cash, row.needed, row.ts = shard, cash, needed, now
 
     def record_equity(self, equity: Decimal, now: datetime) -> Decimal:
         """Store the equity just measured, raise the high-water mark if it is higher; the mark."""
         with transaction(self._factory) as s:
-            row = s.get(EquityRow, self.mode)
+            row = s.get(EquityRow, (self.exchange, self.mode))
             if row is None:
-                row = EquityRow(mode=self.mode, peak=equity, peak_at=now, equity=equity, measured_at=now)
+                row = EquityRow(
+                    exchange=self.exchange,
+                    mode=self.mode,
+                    peak=equity,
+                    peak_at=now,
+                    equity=equity,
+                    measured_at=now,
+                )
                 s.add(row)
             elif equity > row.peak:
                 row.peak, row.peak_at = equity, now
@@ -360,7 +406,7 @@ class Journal:
 
     def equity_mark(self) -> EquityRow | None:
         with self._factory() as s:
-            return s.get(EquityRow, self.mode)
+            return s.get(EquityRow, (self.exchange, self.mode))
 
     def drawdown_trip(self) -> tuple[str, datetime] | None:
         """This mode's max-drawdown stop (reason, since when), or None when it is not tripped."""
@@ -373,7 +419,7 @@ class Journal:
         """Stop this mode (only) for a drawdown; kept until `clear_drawdown_trip` or `reset_peak`.
         False when there is no mark to stop on (reset since it was measured) or it is tripped already."""
         with transaction(self._factory) as s:
-            row = s.get(EquityRow, self.mode)
+            row = s.get(EquityRow, (self.exchange, self.mode))
             if row is None or row.tripped_reason is not None:
                 return False
             row.tripped_reason, row.tripped_at = reason, now
@@ -382,7 +428,7 @@ class Journal:
     def clear_drawdown_trip(self) -> str | None:
         """Lift this mode's drawdown stop, keeping the mark; the reason it had, or None if none."""
         with transaction(self._factory) as s:
-            row = s.get(EquityRow, self.mode)
+            row = s.get(EquityRow, (self.exchange, self.mode))
             if row is None or row.tripped_reason is None:
                 return None
             reason = row.tripped_reason
@@ -393,14 +439,39 @@ class Journal:
         """Forget the high-water mark and the drawdown stop with it: the next equity measured starts
         the mark afresh. True if one was kept."""
         with transaction(self._factory) as s:
-            row = s.get(EquityRow, self.mode)
+            row = s.get(EquityRow, (self.exchange, self.mode))
             if row is not None:
                 s.delete(row)
             return row is not None
 
     def shard_cash(self) -> ShardCashRow | None:
         with self._factory() as s:
-            return s.get(ShardCashRow, self.mode)
+            return s.get(ShardCashRow, (self.exchange, self.mode))
+
+    # ---- stops of this exchange and mode other than the drawdown's ----------------------------------
+    def stop(self, kind: str) -> StopRow | None:
+        with self._factory() as s:
+            return s.get(StopRow, (self.exchange, self.mode, kind))
+
+    def stops(self) -> list[StopRow]:
+        with self._factory() as s:
+            return list(s.scalars(select(StopRow).where(*self._mine(StopRow))))
+
+    def set_stop(self, kind: str, reason: str, now: datetime) -> bool:
+        """Stop this exchange and mode (REDUCING) for `kind`; False when it is stopped for it already."""
+        with transaction(self._factory) as s:
+            if s.get(StopRow, (self.exchange, self.mode, kind)) is not None:
+                return False
+            s.add(StopRow(exchange=self.exchange, mode=self.mode, kind=kind, reason=reason, since=now))
+            return True
+
+    def clear_stops(self) -> list[str]:
+        """Lift every stop of this exchange and mode; the reasons they had."""
+        with transaction(self._factory) as s:
+            rows = list(s.scalars(select(StopRow).where(*self._mine(StopRow))))
+            for row in rows:
+                s.delete(row)
+            return [r.reason for r in rows]
 
     def set_state(self, state: str, reason: str, now: datetime) -> None:
         """The global state (every mode): the kill switch, `courtside kill --reducing`, resume."""

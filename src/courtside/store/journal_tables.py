@@ -1,6 +1,8 @@
 """The trader's journal tables: scans, decisions, orders, fills, positions, settlements, traded
-events, unmatched players, start prices (for CLV), the trading state (global: kill and resume), equity
-and its drawdown stop (per mode), and the paper exchange's ledger.
+events, start prices (for CLV), equity marks with their drawdown stop, other stops, and the paper
+ledger, every row under its exchange (prod, demo or a base URL) and mode; the trading state (the kill
+switch) and the unmatched players are global. The schema is Alembic's (store/migrations): a change
+here is a new revision there, and a test compares the two.
 
 Money and counts are stored as Numeric strings of Decimal; times are aware UTC. An order row is
 written (status 'intent') before it is sent, so a crash can always be reconciled by client_order_id.
@@ -11,12 +13,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Float, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import DateTime, Float, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courtside.domain.orders import Outcome, outcome_price_for
 from courtside.store.db import Base
+
+EXCHANGE_LENGTH = 200  # prod, demo or a base URL (kalshi.env.exchange_id)
 
 __all__ = [
     "Base",
@@ -32,6 +36,7 @@ __all__ = [
     "ScanRow",
     "SettlementRow",
     "StartPriceRow",
+    "StopRow",
     "TradedEventRow",
     "TradingStateRow",
     "UnmatchedRow",
@@ -79,7 +84,9 @@ def Money() -> DecimalText:
 
 class ScanRow(Base):
     __tablename__ = "trader_scans"
+    __table_args__ = (Index("ix_trader_scans_exchange_mode", "exchange", "mode"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
     mode: Mapped[str] = mapped_column(String(8))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -96,7 +103,9 @@ class DecisionRow(Base):
     """One priced (or skipped) match in one scan, taken or refused, with its numbers and reasons."""
 
     __tablename__ = "trader_decisions"
+    __table_args__ = (Index("ix_trader_decisions_exchange_mode", "exchange", "mode"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
     scan_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     mode: Mapped[str] = mapped_column(String(8))
     ts: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -125,10 +134,16 @@ class OrderRow(Base):
     """One order of ours; client_order_id is unique per mode (paper ids never reach the exchange)."""
 
     __tablename__ = "trader_orders"
-    __table_args__ = (UniqueConstraint("mode", "client_order_id"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "exchange", "mode", "client_order_id", name="uq_trader_orders_exchange_mode_client_order_id"
+        ),
+        Index("ix_trader_orders_exchange_mode", "exchange", "mode"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
     client_order_id: Mapped[str] = mapped_column(String(64))
-    mode: Mapped[str] = mapped_column(String(8), index=True)
+    mode: Mapped[str] = mapped_column(String(8))
     event_ticker: Mapped[str] = mapped_column(String(80), index=True)
     ticker: Mapped[str] = mapped_column(String(90))
     route: Mapped[str] = mapped_column(String(40))
@@ -157,8 +172,12 @@ class OrderRow(Base):
 
 class FillRow(Base):
     __tablename__ = "trader_fills"
-    __table_args__ = (UniqueConstraint("mode", "fill_id"),)
+    __table_args__ = (
+        UniqueConstraint("exchange", "mode", "fill_id", name="uq_trader_fills_exchange_mode_fill_id"),
+        Index("ix_trader_fills_exchange_mode", "exchange", "mode"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
     mode: Mapped[str] = mapped_column(String(8))
     fill_id: Mapped[str] = mapped_column(String(64))
     order_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -176,8 +195,12 @@ class PositionRow(Base):
     """The exchange's view of a position, as of the last reconciliation."""
 
     __tablename__ = "trader_positions"
-    __table_args__ = (UniqueConstraint("mode", "ticker"),)
+    __table_args__ = (
+        UniqueConstraint("exchange", "mode", "ticker", name="uq_trader_positions_exchange_mode_ticker"),
+        Index("ix_trader_positions_exchange_mode", "exchange", "mode"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
     mode: Mapped[str] = mapped_column(String(8))
     ticker: Mapped[str] = mapped_column(String(90))
     position: Mapped[Decimal] = mapped_column(Money())
@@ -189,8 +212,12 @@ class PositionRow(Base):
 
 class SettlementRow(Base):
     __tablename__ = "trader_settlements"
-    __table_args__ = (UniqueConstraint("mode", "ticker"),)
+    __table_args__ = (
+        UniqueConstraint("exchange", "mode", "ticker", name="uq_trader_settlements_exchange_mode_ticker"),
+        Index("ix_trader_settlements_exchange_mode", "exchange", "mode"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
     mode: Mapped[str] = mapped_column(String(8))
     ticker: Mapped[str] = mapped_column(String(90))
     event_ticker: Mapped[str] = mapped_column(String(80))
@@ -207,8 +234,14 @@ class TradedEventRow(Base):
     """One position per match: an event is marked before its first order is sent."""
 
     __tablename__ = "trader_traded_events"
-    __table_args__ = (UniqueConstraint("mode", "event_ticker"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "exchange", "mode", "event_ticker", name="uq_trader_traded_events_exchange_mode_event_ticker"
+        ),
+        Index("ix_trader_traded_events_exchange_mode", "exchange", "mode"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
     mode: Mapped[str] = mapped_column(String(8))
     event_ticker: Mapped[str] = mapped_column(String(80))
     ts: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -234,8 +267,13 @@ class StartPriceRow(Base):
     """The last book seen before a match started: the closing price for CLV."""
 
     __tablename__ = "trader_start_prices"
+    __table_args__ = (
+        UniqueConstraint("exchange", "ticker", name="uq_trader_start_prices_exchange_ticker"),
+        Index("ix_trader_start_prices_exchange", "exchange"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ticker: Mapped[str] = mapped_column(String(90), unique=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
+    ticker: Mapped[str] = mapped_column(String(90))
     event_ticker: Mapped[str] = mapped_column(String(80))
     yes_bid: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     yes_ask: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
@@ -256,6 +294,7 @@ class EquityRow(Base):
     `courtside resume` clears the stop (tripped_*), `courtside resume --reset-peak` deletes the row."""
 
     __tablename__ = "trader_equity"
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH), primary_key=True)
     mode: Mapped[str] = mapped_column(String(8), primary_key=True)
     peak: Mapped[Decimal] = mapped_column(Money())
     peak_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -270,6 +309,7 @@ class ShardCashRow(Base):
     """The cash last seen on the tennis shard and what one order needs (shown by `courtside status`)."""
 
     __tablename__ = "trader_shard_cash"
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH), primary_key=True)
     mode: Mapped[str] = mapped_column(String(8), primary_key=True)
     shard: Mapped[int] = mapped_column(Integer)
     cash: Mapped[Decimal] = mapped_column(Money())
@@ -281,8 +321,14 @@ class PaperOrderRow(Base):
     """The paper exchange's own book of our orders (dry-run)."""
 
     __tablename__ = "paper_orders"
-    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    client_order_id: Mapped[str] = mapped_column(String(64), unique=True)
+    __table_args__ = (
+        UniqueConstraint("exchange", "client_order_id", name="uq_paper_orders_exchange_client_order_id"),
+        Index("ix_paper_orders_exchange_mode", "exchange", "mode"),
+    )
+    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # unique across exchanges
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
+    mode: Mapped[str] = mapped_column(String(8))  # always paper: the ledger of dry-run
+    client_order_id: Mapped[str] = mapped_column(String(64))
     ticker: Mapped[str] = mapped_column(String(90), index=True)
     side: Mapped[str] = mapped_column(String(4))
     yes_price: Mapped[Decimal] = mapped_column(Money())
@@ -303,7 +349,10 @@ class PaperOrderRow(Base):
 
 class PaperFillRow(Base):
     __tablename__ = "paper_fills"
+    __table_args__ = (Index("ix_paper_fills_exchange_mode", "exchange", "mode"),)
     fill_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
+    mode: Mapped[str] = mapped_column(String(8))  # always paper: the ledger of dry-run
     order_id: Mapped[str] = mapped_column(String(64), index=True)
     ticker: Mapped[str] = mapped_column(String(90), index=True)
     side: Mapped[str] = mapped_column(String(4))
@@ -316,7 +365,9 @@ class PaperFillRow(Base):
 
 class PaperSettlementRow(Base):
     __tablename__ = "paper_settlements"
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH), primary_key=True)
     ticker: Mapped[str] = mapped_column(String(90), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))  # always paper: the ledger of dry-run
     event_ticker: Mapped[str] = mapped_column(String(80))
     result: Mapped[str] = mapped_column(String(8))
     value: Mapped[Decimal] = mapped_column(Money())  # payout of one YES contract
@@ -330,8 +381,22 @@ class PaperSettlementRow(Base):
 
 
 class PaperCashRow(Base):
-    """The paper account's starting cash (one row)."""
+    """The paper account's starting cash (one row per exchange)."""
 
     __tablename__ = "paper_cash"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))  # always paper: the ledger of dry-run
     starting: Mapped[Decimal] = mapped_column(Money())
+
+
+class StopRow(Base):
+    """A stop of one (exchange, mode) other than the drawdown's (kept with its equity mark): `kind`
+    failed_scans after --max-failed-scans scans in a row failed. REDUCING for that book alone until
+    `courtside resume`."""
+
+    __tablename__ = "trader_stops"
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)

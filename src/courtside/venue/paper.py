@@ -16,17 +16,20 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from courtside.domain.clock import Clock
-from courtside.domain.errors import NotFoundError
+from courtside.domain.errors import DataError, NotFoundError, OrderRejectedError
 from courtside.domain.market import (
     Event,
     ExchangeStatus,
     FeeSchedule,
+    MalformedBook,
     MalformedEvent,
+    MalformedSeries,
     Market,
     MarketStatus,
     OrderBook,
     Series,
 )
+from courtside.domain.mode import Mode
 from courtside.domain.money import ONE, ZERO
 from courtside.domain.orders import (
     TENNIS_SHARD,
@@ -74,7 +77,7 @@ class PaperVenue:
         self.engine = engine
         self.clock = clock
         self._exchange = exchange
-        self.ledger = PaperLedger(engine, starting_cash)
+        self.ledger = PaperLedger(engine, starting_cash, exchange=exchange)
         self._series_fees: dict[str, FeeSchedule] = {}
         self._fees: dict[str, FeeSchedule] = {}  # by market ticker
 
@@ -89,9 +92,9 @@ class PaperVenue:
     async def status(self) -> ExchangeStatus:
         return await self.market_data.status()
 
-    async def tennis_series(self) -> list[Series]:
+    async def tennis_series(self) -> list[Series | MalformedSeries]:
         listed = await self.market_data.tennis_series()
-        self._series_fees.update({s.ticker: s.fees for s in listed})
+        self._series_fees.update({s.ticker: s.fees for s in listed if isinstance(s, Series)})
         return listed
 
     async def series(self, series_ticker: str) -> Series:
@@ -105,8 +108,17 @@ class PaperVenue:
                 self._fees.update({m.ticker: event.fees_override for m in event.markets})
             yield event
 
-    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
+    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook | MalformedBook]:
         return await self.market_data.orderbooks(tickers)
+
+    async def _book(self, ticker: str) -> OrderBook:
+        """The real book an order is filled against now; none, or a broken one, refuses the order."""
+        book = (await self.market_data.orderbooks([ticker])).get(ticker)
+        if book is None:
+            raise NotFoundError(f"paper: no book for {ticker}", status=404, code="not_found")
+        if isinstance(book, MalformedBook):
+            raise OrderRejectedError(f"paper: {book.reason}", status=400, code="malformed_book")
+        return book
 
     async def market(self, ticker: str) -> Market:
         return await self.market_data.market(ticker)
@@ -132,15 +144,13 @@ class PaperVenue:
         existing = self.ledger.by_coid(req.client_order_id)
         if existing is not None:
             return _ack(existing)
-        books = await self.market_data.orderbooks([req.ticker])
-        if req.ticker not in books:
-            raise NotFoundError(f"paper: no book for {req.ticker}", status=404, code="not_found")
+        book = await self._book(req.ticker)
         fees, now = await self._fee_schedule(req.ticker), self.clock.now()
         with transaction(self.ledger.factory) as s:
-            row = _new_row(req, now)
+            row = _new_row(req, self._exchange, now)
             s.add(row)
-            row.crossed_seen = sum((lv.size for lv in crossing(books[req.ticker], req.side, req.price)), ZERO)
-            for level in take(books[req.ticker], req.side, req.price, req.count, req.time_in_force):
+            row.crossed_seen = sum((lv.size for lv in crossing(book, req.side, req.price)), ZERO)
+            for level in take(book, req.side, req.price, req.count, req.time_in_force):
                 add_fill(s, row, level.price, level.size, fees, taker=True, now=now)
             if row.remaining_count > 0 and req.time_in_force is not TimeInForce.GTC:
                 row.remaining_count, row.status = ZERO, OrderStatus.CANCELED.value
@@ -154,7 +164,7 @@ class PaperVenue:
 
     async def cancel(self, order_id: str, *, ticker: str | None = None) -> CancelResult:
         with transaction(self.ledger.factory) as s:
-            row = s.get(PaperOrderRow, order_id)
+            row = self.ledger.own(s, order_id)
             if row is None or row.status != OrderStatus.RESTING.value:
                 return CancelResult(order_id, ZERO, gone=True)
             reduced = row.remaining_count
@@ -167,9 +177,9 @@ class PaperVenue:
     async def amend(self, order: Order, *, yes_price: Decimal, count: Decimal) -> OrderAck:
         """A resting paper order moved to a new price and total count; it then waits for the book to
         cross its new price (what crossed before is counted from now on)."""
-        books = await self.market_data.orderbooks([order.ticker])
+        book = await self._book(order.ticker)
         with transaction(self.ledger.factory) as s:
-            row = s.get(PaperOrderRow, order.order_id)
+            row = self.ledger.own(s, order.order_id)
             if row is None or row.status != OrderStatus.RESTING.value:
                 raise NotFoundError(
                     f"paper: order {order.order_id} is not resting", status=404, code="not_found"
@@ -178,10 +188,7 @@ class PaperVenue:
                 raise ValueError(f"amend count {count} is not above the {row.fill_count} filled")
             row.yes_price, row.initial_count = yes_price, count
             row.remaining_count = count - row.fill_count
-            book = books.get(row.ticker)
-            row.crossed_seen = (
-                sum((lv.size for lv in crossing(book, BookSide(row.side), yes_price)), ZERO) if book else ZERO
-            )
+            row.crossed_seen = sum((lv.size for lv in crossing(book, BookSide(row.side), yes_price)), ZERO)
             return _ack(row)
 
     # ---- the paper matching step -------------------------------------------------------------
@@ -190,17 +197,34 @@ class PaperVenue:
         crossed before was used already), expire old ones, settle determined markets. Returns fills."""
         now = self.clock.now()
         resting = self.ledger.order_rows(status=OrderStatus.RESTING.value)
-        tickers = sorted({r.ticker for r in resting})
-        books = await self.market_data.orderbooks(tickers) if tickers else {}
-        fees = {t: await self._fee_schedule(t) for t in tickers}
+        books = await self._matchable({r.ticker for r in resting})
         fills = 0
         with transaction(self.ledger.factory) as s:
             for order in resting:
-                row = s.get(PaperOrderRow, order.order_id)
+                row = self.ledger.own(s, order.order_id)
                 assert row is not None
-                fills += _match_resting(s, row, books.get(row.ticker), fees[row.ticker], now)
+                book, fees = books.get(row.ticker, (None, None))
+                fills += _match_resting(s, row, book, fees, now)
         await self._settle()
         return fills
+
+    async def _matchable(self, tickers: set[str]) -> dict[str, tuple[OrderBook | None, FeeSchedule | None]]:
+        """Each resting order's real book and fee schedule; a broken book, or fees that cannot be read,
+        leave that order unmatched this time (logged), never the others."""
+        books = await self.market_data.orderbooks(sorted(tickers)) if tickers else {}
+        out: dict[str, tuple[OrderBook | None, FeeSchedule | None]] = {}
+        for ticker in sorted(tickers):
+            book = books.get(ticker)
+            try:
+                fees = await self._fee_schedule(ticker)
+            except DataError as e:
+                log.warning("paper: resting orders on %s not matched: fees unknown (%s)", ticker, e)
+                continue
+            if isinstance(book, MalformedBook):
+                log.warning("paper: resting orders on %s not matched: %s", ticker, book.reason)
+                continue
+            out[ticker] = (book, fees)
+        return out
 
     async def _settle(self) -> int:
         """Pay out positions in markets the exchange has determined (yes, no or a fair price)."""
@@ -245,10 +269,17 @@ class PaperVenue:
         return self.ledger.settlements()
 
 
-def _new_row(req: OrderRequest, now: datetime) -> PaperOrderRow:
+def paper_order_id(exchange: str, coid: str) -> str:
+    """The paper order id of a client_order_id on an exchange: unique across exchanges (the same
+    decision on two exchanges has one client_order_id)."""
+    return "paper-" + hashlib.sha256(f"{exchange}|{coid}".encode()).hexdigest()[:20]
+
+
+def _new_row(req: OrderRequest, exchange: str, now: datetime) -> PaperOrderRow:
     coid = req.client_order_id or ""
     return PaperOrderRow(
-        order_id="paper-" + hashlib.sha256(coid.encode()).hexdigest()[:20], client_order_id=coid,
+        order_id=paper_order_id(exchange, coid), exchange=exchange, mode=Mode.PAPER.value,
+        client_order_id=coid,
         ticker=req.ticker, side=req.side.value, yes_price=req.price, initial_count=req.count, fill_count=ZERO,
         remaining_count=req.count, status=OrderStatus.RESTING.value, time_in_force=req.time_in_force.value,
         expiration=req.expiration_time, taker_fees=ZERO, maker_fees=ZERO, taker_cost=ZERO, maker_cost=ZERO,
@@ -257,12 +288,15 @@ def _new_row(req: OrderRequest, now: datetime) -> PaperOrderRow:
 
 
 def _match_resting(
-    s: Session, row: PaperOrderRow, book: OrderBook | None, fees: FeeSchedule, now: datetime
+    s: Session, row: PaperOrderRow, book: OrderBook | None, fees: FeeSchedule | None, now: datetime
 ) -> int:
     """One resting order against the book now: expire it, or fill it at its own price (maker) for the
-    crossing size that is new since it was last looked at. Returns 1 if it filled."""
+    crossing size that is new since it was last looked at. Returns 1 if it filled. Without fees or a
+    usable book it only expires."""
     if row.expiration is not None and row.expiration <= now:
         row.remaining_count, row.status = ZERO, OrderStatus.CANCELED.value
+        return 0
+    if fees is None:
         return 0
     levels = crossing(book, BookSide(row.side), row.yes_price) if book else []
     available = sum((lv.size for lv in levels), ZERO)

@@ -27,6 +27,8 @@ from courtside.pricing.fees import kalshi_fee
 from courtside.store.db import init_db, session_factory, transaction
 from courtside.store.journal_tables import PaperCashRow, PaperFillRow, PaperOrderRow, PaperSettlementRow
 
+PAPER = "paper"  # the mode of every row of the ledger
+
 
 def outcome_of(side: str) -> Outcome:
     return Outcome.YES if side == BookSide.BID.value else Outcome.NO
@@ -90,6 +92,8 @@ def add_fill(
     s.add(
         PaperFillRow(
             fill_id=f"{row.order_id}-{n + 1}",
+            exchange=row.exchange,
+            mode=PAPER,
             order_id=row.order_id,
             ticker=row.ticker,
             side=row.side,
@@ -112,18 +116,24 @@ def add_fill(
 
 
 class PaperLedger:
-    """Reads and small writes of the paper tables, one short transaction each."""
+    """Reads and small writes of the paper tables of one exchange, one short transaction each."""
 
-    def __init__(self, engine: Engine, starting_cash: Decimal) -> None:
+    def __init__(self, engine: Engine, starting_cash: Decimal, *, exchange: str) -> None:
         init_db(engine)
+        self.exchange = exchange
         self.factory = session_factory(engine)
         with transaction(self.factory) as s:
-            if s.get(PaperCashRow, 1) is None:
-                s.add(PaperCashRow(id=1, starting=starting_cash))
+            if s.get(PaperCashRow, exchange) is None:
+                s.add(PaperCashRow(exchange=exchange, mode=PAPER, starting=starting_cash))
+
+    def own(self, s: Session, order_id: str) -> PaperOrderRow | None:
+        """The paper order with this id, if it is this exchange's."""
+        row = s.get(PaperOrderRow, order_id)
+        return row if row is not None and row.exchange == self.exchange else None
 
     def order_rows(self, *, status: str | None = None, ticker: str | None = None) -> list[PaperOrderRow]:
         with self.factory() as s:
-            q = select(PaperOrderRow)
+            q = select(PaperOrderRow).where(PaperOrderRow.exchange == self.exchange)
             if status:
                 q = q.where(PaperOrderRow.status == status)
             if ticker:
@@ -132,18 +142,22 @@ class PaperLedger:
 
     def fill_rows(self, *, ticker: str | None = None) -> list[PaperFillRow]:
         with self.factory() as s:
-            q = select(PaperFillRow)
+            q = select(PaperFillRow).where(PaperFillRow.exchange == self.exchange)
             if ticker:
                 q = q.where(PaperFillRow.ticker == ticker)
             return list(s.scalars(q.order_by(PaperFillRow.ts.desc())))
 
     def by_coid(self, coid: str) -> PaperOrderRow | None:
         with self.factory() as s:
-            return s.scalars(select(PaperOrderRow).where(PaperOrderRow.client_order_id == coid)).first()
+            q = select(PaperOrderRow).where(
+                PaperOrderRow.exchange == self.exchange, PaperOrderRow.client_order_id == coid
+            )
+            return s.scalars(q).first()
 
     def settled(self) -> dict[str, PaperSettlementRow]:
         with self.factory() as s:
-            return {r.ticker: r for r in s.scalars(select(PaperSettlementRow))}
+            q = select(PaperSettlementRow).where(PaperSettlementRow.exchange == self.exchange)
+            return {r.ticker: r for r in s.scalars(q)}
 
     def positions(self) -> list[Position]:
         """Unsettled positions only, as Kalshi returns by default."""
@@ -188,11 +202,12 @@ class PaperLedger:
         yes_n, no_n = sum((f.count for f in yes), ZERO), sum((f.count for f in no), ZERO)
         revenue = yes_n * value + no_n * outcome_price_for(Outcome.NO, value)
         with transaction(self.factory) as s:
-            if s.get(PaperSettlementRow, ticker) is not None:
+            if s.get(PaperSettlementRow, (self.exchange, ticker)) is not None:
                 return None
             s.add(
                 PaperSettlementRow(
-                    ticker=ticker, event_ticker=event_ticker, result=result or "scalar", value=value,
+                    exchange=self.exchange, mode=PAPER, ticker=ticker, event_ticker=event_ticker,
+                    result=result or "scalar", value=value,
                     yes_count=yes_n, no_count=no_n, yes_cost=sum((f.count * f.yes_price for f in yes), ZERO),
                     no_cost=sum((f.count * f.outcome_price for f in no), ZERO), revenue=revenue,
                     fee_cost=ZERO, settled_time=now,
@@ -204,7 +219,7 @@ class PaperLedger:
         """Starting cash + settlement revenue - fill costs - fees - collateral of resting orders; the
         paper ledger trades tennis only, so all of it sits on the tennis shard."""
         with self.factory() as s:
-            cash_row = s.get(PaperCashRow, 1)
+            cash_row = s.get(PaperCashRow, self.exchange)
             start = cash_row.starting if cash_row else ZERO
         fills = [to_fill(r) for r in self.fill_rows()]
         spent = sum((f.count * f.outcome_price + f.fee for f in fills), ZERO)

@@ -12,7 +12,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from courtside.domain.market import Event, ExchangeStatus, MalformedEvent, Market, OrderBook, Series
+from courtside.domain.market import (
+    Event,
+    ExchangeStatus,
+    MalformedBook,
+    MalformedEvent,
+    MalformedSeries,
+    Market,
+    OrderBook,
+    Series,
+)
 from courtside.domain.orders import (
     TENNIS_SHARD,
     CancelResult,
@@ -34,8 +43,9 @@ class MarketData(Protocol):
         """Whether the exchange, and each shard, is trading."""
         ...
 
-    async def tennis_series(self) -> list[Series]:
-        """The series tagged Tennis in category Sports, with their fee schedules."""
+    async def tennis_series(self) -> list[Series | MalformedSeries]:
+        """The series tagged Tennis in category Sports, with their fee schedules; a series that could
+        not be parsed comes back as MalformedSeries with the reason."""
         ...
 
     async def series(self, series_ticker: str) -> Series:
@@ -47,8 +57,9 @@ class MarketData(Protocol):
         back as MalformedEvent with the reason instead of failing the listing."""
         ...
 
-    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
-        """Both legs' bids of every market asked for (a market without a book is absent)."""
+    async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook | MalformedBook]:
+        """Both legs' bids of every market asked for, each parsed on its own: a broken book is a
+        MalformedBook with the reason; a market without a book is absent."""
         ...
 
     async def market(self, ticker: str) -> Market:

@@ -36,7 +36,7 @@ def test_backtest_writes_every_report_file(data_dir: Path, tmp_path: Path, walks
     out = tmp_path / "bt"
     summary = invoke(
         "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--market", "average",
-        "--half-spread", "0.01", "--history-years", "2", "--min-ev", "0.03", "--report", str(out),
+        "--half-spread", "0.01", "--history-years", "2", "--min-ev", "0.03", "--out", str(out),
         cache=walks,
     )  # fmt: skip
     for name in ("trades.csv", "summary.json", "equity.png", "calibration.png", "pnl_by_bucket.png"):
@@ -55,7 +55,7 @@ def test_backtest_writes_every_report_file(data_dir: Path, tmp_path: Path, walks
 def test_control_through_the_cli_trades_nothing(data_dir: Path, tmp_path: Path) -> None:
     summary = invoke(
         "--data", str(data_dir), "--from", "2022-06-01", "--to", "2022-08-31", "--control",
-        "--min-value", "0", "--min-ev", "0", "--report", str(tmp_path / "control"),
+        "--min-value", "0", "--min-ev", "0", "--out", str(tmp_path / "control"),
     )  # fmt: skip
     assert summary["trades"] == 0
     assert summary["matches_priced"] == summary["matches"]
@@ -66,7 +66,7 @@ def test_the_model_passes_the_lookahead_check(data_dir: Path, tmp_path: Path, wa
     day walks the model on that data alone."""
     register(app)
     args = ["--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--history-years", "2",
-            "--lookahead", "2023-03-06", "--report", str(tmp_path / "la"), "--cache", str(walks),
+            "--lookahead", "2023-03-06", "--out", str(tmp_path / "la"), "--cache", str(walks),
             "--json"]  # fmt: skip
     res = CliRunner().invoke(app, ["backtest", *args])
     summary = json.loads((tmp_path / "la" / "summary.json").read_text())
@@ -77,7 +77,7 @@ def test_the_model_passes_the_lookahead_check(data_dir: Path, tmp_path: Path, wa
 
 def test_a_window_beyond_the_data_fails_with_what_the_files_cover(data_dir: Path, tmp_path: Path) -> None:
     register(app)
-    args = ["--data", str(data_dir), "--from", "2031-01-01", "--to", "2031-03-31", "--report", str(tmp_path)]
+    args = ["--data", str(data_dir), "--from", "2031-01-01", "--to", "2031-03-31", "--out", str(tmp_path)]
     res = CliRunner().invoke(app, ["backtest", *args])
     assert res.exit_code == 2
     assert "no odds rows dated 2031-01-01..2031-03-31" in " ".join(res.output.split())
@@ -90,7 +90,7 @@ def test_model_weight_zero_trusts_the_market_and_trades_nothing(
     no route beats after the half-spread and the fee, however much the model disagrees."""
     summary = invoke(
         "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--history-years", "2",
-        "--min-value", "0", "--min-ev", "0", "--model-weight", "0", "--report", str(tmp_path / "w0"),
+        "--min-value", "0", "--min-ev", "0", "--model-weight", "0", "--out", str(tmp_path / "w0"),
         cache=walks,
     )  # fmt: skip
     assert summary["config"]["model_weight"] == 0.0
@@ -106,7 +106,7 @@ def test_max_drawdown_through_the_cli_stops_new_positions(
     out = tmp_path / "dd"
     summary = invoke(
         "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--market", "average",
-        "--history-years", "2", "--min-ev", "0.03", "--max-drawdown", "0.01", "--report", str(out),
+        "--history-years", "2", "--min-ev", "0.03", "--max-drawdown", "0.01", "--out", str(out),
         cache=walks,
     )  # fmt: skip
     assert summary["config"]["max_drawdown"] == "0.01"
@@ -128,9 +128,9 @@ def test_a_cached_walk_replays_exactly_as_a_fresh_one(data_dir: Path, tmp_path: 
         "--data", str(data_dir), "--from", "2023-02-01", "--to", "2023-03-15", "--market", "average",
         "--half-spread", "0.01", "--history-years", "2", "--min-ev", "0.03",
     ]  # fmt: skip
-    fresh = invoke(*args, "--report", str(first), cache=walks)
+    fresh = invoke(*args, "--out", str(first), cache=walks)
     cached = list(walks.glob("asof-*.csv"))
-    again = invoke(*args, "--report", str(tmp_path / "again"), cache=walks)
+    again = invoke(*args, "--out", str(tmp_path / "again"), cache=walks)
     assert list(walks.glob("asof-*.csv")) == cached  # read back, not walked and written again
     assert (tmp_path / "again" / "trades.csv").read_bytes() == (first / "trades.csv").read_bytes()
     assert {k: v for k, v in again.items() if k != "config"} == {

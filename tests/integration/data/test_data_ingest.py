@@ -245,7 +245,7 @@ def test_ingest_json_then_resolve_from_the_store(app: typer.Typer, tmp_path: Pat
     root = _write_tiny(tmp_path / "data")
     _add_season(root)
     history = str(tmp_path / "history")
-    res = CliRunner().invoke(app, ["data", "ingest", "--from", str(root), "--history", history, "--json"])
+    res = CliRunner().invoke(app, ["data", "ingest", "--data", str(root), "--history", history, "--json"])
     assert res.exit_code == 0, res.output
     payload = json.loads(res.stdout)
     assert payload["sources"]["tennis-data"]["new"] == 2
@@ -258,7 +258,7 @@ def test_ingest_json_then_resolve_from_the_store(app: typer.Typer, tmp_path: Pat
 def test_ingest_prints_the_sources_table_and_skipped_files(app: typer.Typer, tmp_path: Path) -> None:
     root = _write_tiny(tmp_path / "data")
     history = str(tmp_path / "history")
-    CliRunner().invoke(app, ["data", "ingest", "--from", str(root), "--history", history])
-    res = CliRunner().invoke(app, ["data", "ingest", "--from", str(root), "--history", history])
+    CliRunner().invoke(app, ["data", "ingest", "--data", str(root), "--history", history])
+    res = CliRunner().invoke(app, ["data", "ingest", "--data", str(root), "--history", history])
     assert res.exit_code == 0, res.output
     assert "3 files unchanged, skipped" in res.output

@@ -92,7 +92,7 @@ def test_cli_sync_fails_with_a_message_not_a_traceback(tmp_path: Path) -> None:
     cache, old = _cache_with_old_copy(tmp_path)
     app = typer.Typer()
     data_cli.register(app)
-    args = ["data", "sync", "--dest", str(cache), "--sackmann-base", UNREACHABLE, "--odds-base", UNREACHABLE]
+    args = ["data", "sync", "--data", str(cache), "--sackmann-base", UNREACHABLE, "--odds-base", UNREACHABLE]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
     assert "could not reach" in result.output

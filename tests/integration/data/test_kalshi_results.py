@@ -118,7 +118,7 @@ def test_settled_markets_in_both_tiers_become_results_and_their_players_are_pric
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COURTSIDE_DATA", raising=False)
     data, history, model = _data(tmp_path / "data"), str(tmp_path / "history"), str(tmp_path / "model")
-    _run("data", "ingest", "--from", str(data), "--history", history)
+    _run("data", "ingest", "--data", str(data), "--history", history)
     _run("model", "train", "--history", history, "--out", model, "--json")
     with SimServer(seed=2) as sim:
         now = pd.Timestamp(sim.exchange.now())

@@ -52,7 +52,7 @@ def test_evaluate_writes_exact_csv_and_a_report_beside_the_market(slice_dir: Pat
     pred, rep = tmp_path / "pred.csv", tmp_path / "report"
     out = _invoke(
         "evaluate", "--data", str(slice_dir), "--train-until", "2020-12-31", "--test-from", "2021-01-01",
-        "--test-to", "2021-03-31", "--predictions", str(pred), "--report", str(rep), "--json",
+        "--test-to", "2021-03-31", "--predictions", str(pred), "--out", str(rep), "--json",
         "--refit", "quarterly",
     )  # fmt: skip
     with pred.open() as fh:
@@ -105,7 +105,7 @@ def test_evaluate_without_odds_files_and_past_the_data_end(slice_dir: Path, tmp_
     pred, rep = tmp_path / "pred.csv", tmp_path / "report"
     out = _invoke(
         "evaluate", "--data", str(bare), "--train-until", "2021-06-30", "--test-from", "2021-07-01",
-        "--predictions", str(pred), "--report", str(rep), "--refit", "none", "--json",
+        "--predictions", str(pred), "--out", str(rep), "--refit", "none", "--json",
     )  # fmt: skip
     report = json.loads(out[out.index("{") :])
     assert report["market"] == []
@@ -113,7 +113,7 @@ def test_evaluate_without_odds_files_and_past_the_data_end(slice_dir: Path, tmp_
     late = tmp_path / "late.csv"
     out = _invoke(
         "evaluate", "--data", str(bare), "--train-until", "2021-06-30", "--test-from", "2030-01-01",
-        "--predictions", str(late), "--report", str(tmp_path / "late"), "--json",
+        "--predictions", str(late), "--out", str(tmp_path / "late"), "--json",
     )  # fmt: skip
     assert json.loads(out[out.index("{") :])["counts"]["test_matches"] == 0
     assert late.read_text().strip() == ",".join(PREDICTION_COLUMNS)

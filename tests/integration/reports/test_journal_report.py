@@ -41,7 +41,7 @@ def _settle(journal: Journal, ticker: str, result: str, yes: D, no: D, revenue: 
 
 
 def build(url: str) -> None:
-    journal = Journal(make_engine(url), "paper")
+    journal = Journal(make_engine(url), "paper", exchange="prod")
     t1 = _trade(journal, 1, p_a=0.6, ticker="AAA", outcome=Outcome.YES, yes_price=D("0.51"), count=D(10),
                 fee=D("0.1750"))  # fmt: skip
     _settle(journal, t1, "yes", D(10), D(0), D(10), 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from courtside.cli import trade as trade_cli
 from courtside.data.registry import PlayerRegistry
 from courtside.domain.clock import SystemClock
 from courtside.kalshi.doctor import Verdict, run_doctor
+from courtside.kalshi.env import exchange_id
 from courtside.kalshi.rest import KalshiClient
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
@@ -44,7 +46,7 @@ def cli(harness: Any) -> Any:
             "--config",
             str(config),
         ]
-        if args[0] in ("kill", "resume", "status", "unmatched"):
+        if args[0] == "unmatched":
             common = ["--db", f"sqlite:///{harness.tmp / 'j.db'}", "--config", str(config)]
         if args[0] == "fund":
             common = ["--env", harness.sim.base_url, "--config", str(config)]
@@ -76,7 +78,7 @@ def _move(h: Any, amount: str, source: int, dest: int) -> None:
 
 
 def _journal(h: Any, mode: str) -> Journal:
-    return Journal(make_engine(f"sqlite:///{h.tmp / 'j.db'}"), mode)
+    return Journal(make_engine(f"sqlite:///{h.tmp / 'j.db'}"), mode, exchange=exchange_id(h.sim.base_url))
 
 
 def test_once_live_with_max_size(cli: Any, harness: Any) -> None:
@@ -192,9 +194,9 @@ def test_a_thin_tennis_shard_is_reported_at_startup_in_status_and_doctor(cli: An
     log = (harness.tmp / "auto_trader.log").read_text()
     assert "tennis shard 3 holds $0.5" in log
     assert "courtside fund" in log
-    status = json.loads(cli("status", "--live", "--json").output)
+    status = json.loads(cli("status", "--mode", "live", "--json").output)
     assert (Decimal(status["tennis_shard_cash"]), status["tennis_shard_low"]) == (Decimal("0.5"), True)
-    assert "WARNING" in cli("status", "--live").output
+    assert "WARNING" in cli("status", "--mode", "live").output
 
     async def doctor() -> dict[str, Any]:
         async with KalshiClient(harness.sim.base_url, auth=harness.auth) as client:
@@ -206,7 +208,7 @@ def test_a_thin_tennis_shard_is_reported_at_startup_in_status_and_doctor(cli: An
     assert "courtside fund" in shard.fix
     _move(harness, "10", 0, 3)
     assert cli("trade", "--once", "--live", "--confirm-live", "--max-size", "3").exit_code == 0
-    assert json.loads(cli("status", "--live", "--json").output)["tennis_shard_low"] is False
+    assert json.loads(cli("status", "--mode", "live", "--json").output)["tennis_shard_low"] is False
 
 
 # ---- each seed flag changes what the trader does (dry-run journal; Zverev is the one edge) ---------
@@ -287,8 +289,8 @@ def test_status_never_cuts_a_ticker_or_order_id_short(cli: Any, harness: Any) ->
     result = cli("status")
     assert result.exit_code == 0, result.output
     assert "…" not in result.output
-    cells = "".join(line.split("│")[1].strip() for line in result.output.splitlines() if "│" in line)
-    assert order.client_order_id in cells
+    # piped (as under CliRunner): one record per line, every id whole
+    assert f"client_order_id={order.client_order_id} ticker={order.ticker} status=resting" in result.output
 
 
 def test_once_exits_non_zero_when_its_scan_fails(cli: Any, harness: Any) -> None:
@@ -327,3 +329,18 @@ def test_model_weight_blends_with_the_market_and_changes_the_decision(cli: Any, 
     (order,) = _journal(harness, "paper").orders()
     assert order.ticker == zverev["tickers"][0]
     assert _zverev(harness).p_blend == pytest.approx(0.70)
+
+
+def test_scan_piped_is_one_readable_record_per_match_naming_the_leg(cli: Any, harness: Any) -> None:
+    """`courtside scan > file`: no table squeezed into 80 columns, one key=value line per match; the
+    probabilities are of player A, the price of the buy shown and the player it backs."""
+    result = cli("scan")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("a_vs_b=")]
+    assert len(lines) == 2
+    zverev = next(line for line in lines if "Zverev vs" in line)
+    assert "p_a_model=0.700" in zverev
+    assert "decision=taken" in zverev
+    assert re.search(r'backs="?[^=]*Zverev"? price=0\.54 ', zverev), zverev
+    assert "# P(A): the probability that A, the first player named, wins" in result.output
+    assert all(len(line) > 80 for line in lines)  # never wrapped

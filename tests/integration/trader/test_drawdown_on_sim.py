@@ -6,6 +6,7 @@ again), `resume --reset-peak` trades again. The kill switch still stops both mod
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -17,9 +18,11 @@ import typer
 from trader_sim import FixedModel, Harness, registry, specs
 from typer.testing import CliRunner
 
+from courtside.app.run import Overrides
 from courtside.app.wiring import build
 from courtside.cli import trade as trade_cli
 from courtside.domain.tennis import Tour
+from courtside.kalshi.env import exchange_id
 from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
@@ -54,7 +57,8 @@ async def _scan(h: Harness, mode: dict[str, Any]) -> Any:
 
 
 def _journal(h: Harness, mode: str) -> Journal:
-    return Journal(make_engine(f"sqlite:///{h.tmp / 'journal.db'}"), mode)
+    url = f"sqlite:///{h.tmp / 'journal.db'}"
+    return Journal(make_engine(url), mode, exchange=exchange_id(h.sim.base_url))
 
 
 def _settle_no(h: Harness, ticker: str) -> None:
@@ -73,10 +77,14 @@ def _cli(h: Harness, *args: str) -> str:
     app = typer.Typer()
     trade_cli.register(app)
     config = h.tmp / "trader.toml"
-    config.write_text(f'kill_file = "{h.tmp / "KILL"}"\n')
-    result = CliRunner().invoke(
-        app, [*args, "--db", f"sqlite:///{h.tmp / 'journal.db'}", "--config", str(config)]
-    )
+    config.write_text(f'kill_file = "{h.tmp / "KILL"}"\nenv = "{h.sim.base_url}"\n')  # the exchange traded
+    trade_cli.STATE.overrides = Overrides(auth=h.auth)  # kill cancels live orders: the key
+    try:
+        result = CliRunner().invoke(
+            app, [*args, "--db", f"sqlite:///{h.tmp / 'journal.db'}", "--config", str(config)]
+        )
+    finally:
+        trade_cli.STATE.overrides = None
     assert result.exit_code == 0, result.output
     return " ".join(result.output.split())
 
@@ -118,7 +126,7 @@ async def test_a_paper_drawdown_stops_dry_run_only_and_live_still_trades(three: 
     assert D(status["modes"]["paper"]["equity_peak"]) == 1000
     assert D(status["modes"]["paper"]["drawdown"]) > D("0.004")
     assert (status["modes"]["live"]["state"], status["modes"]["live"]["drawdown_stop"]) == ("ACTIVE", False)
-    live_status = json.loads(_cli(three, "status", "--json", "--live"))
+    live_status = json.loads(_cli(three, "status", "--json", "--mode", "live"))
     assert (live_status["state"], live_status["drawdown_stop"]) == ("ACTIVE", False)
     text = _cli(three, "status")
     assert "dry-run (paper): REDUCING" in text
@@ -179,7 +187,7 @@ async def test_a_live_drawdown_stops_live_only_until_resume_reset_peak(three: Ha
 
 async def test_the_kill_switch_and_kill_reducing_still_stop_both_modes(three: Harness) -> None:
     for args, said in ((("kill", "--reason", "test"), "kill switch"), (("kill", "--reducing"), "REDUCING")):
-        _cli(three, *args)
+        await asyncio.to_thread(_cli, three, *args)  # kill cancels on the exchange: its own event loop
         for mode in (PAPER, LIVE):
             report = await _scan(three, mode)
             assert report.orders == 0

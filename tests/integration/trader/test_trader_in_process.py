@@ -11,7 +11,7 @@ import httpx
 import pytest
 from trader_sim import FixedModel, registry, specs
 
-from courtside.app.settings import load_settings
+from courtside.app.config import load_settings
 from courtside.app.wiring import build
 from courtside.domain.orders import OrderStatus
 from courtside.kalshi.auth import KalshiAuth

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from courtside.kalshi.env import exchange_id
 from courtside.store.journal import Journal
 
 D = Decimal
@@ -50,7 +51,7 @@ async def test_live_places_one_order_per_match_across_scans_and_restarts(harness
         assert zverev.decision == "holding"
     orders = await harness.exchange_orders()
     assert len(orders) == 1
-    (row,) = Journal(_engine(harness), "live").orders()
+    (row,) = Journal(_engine(harness), "live", exchange=exchange_id(harness.sim.base_url)).orders()
     assert (row.client_order_id, row.order_id, row.status) == (
         orders[0].client_order_id,
         orders[0].order_id,
@@ -120,5 +121,5 @@ async def test_resting_order_expires_at_the_match_start_and_is_not_placed_again(
         await w.aclose()
     assert report.orders == 0
     assert len(await harness.exchange_orders()) == 1
-    (row,) = Journal(_engine(harness), "live").orders()
+    (row,) = Journal(_engine(harness), "live", exchange=exchange_id(harness.sim.base_url)).orders()
     assert row.status != "resting"

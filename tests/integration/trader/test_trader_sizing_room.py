@@ -15,6 +15,7 @@ from trader_sim import Harness
 from courtside.app.wiring import build
 from courtside.data.registry import PlayerRegistry
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
+from courtside.kalshi.env import exchange_id
 from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
@@ -82,7 +83,9 @@ async def test_later_orders_of_a_scan_are_shrunk_to_the_exposure_room(four: Harn
     limit = D("9.86")
     flags = {**(LIVE if mode == "live" else {}), "max_exposure": str(limit)}
     report = await _scan(four, **flags)
-    journal = Journal(make_engine(f"sqlite:///{four.tmp / 'journal.db'}"), mode)
+    journal = Journal(
+        make_engine(f"sqlite:///{four.tmp / 'journal.db'}"), mode, exchange=exchange_id(four.sim.base_url)
+    )
     # Rublev: 10 x 0.69 + 0.0375 = 6.9375; 2.9225 left: Ruud 5 x 0.49 + 0.0219 = 2.4719; 0.4506 left:
     # Sinner 2 x 0.19 + 0.0054 = 0.3854; 0.0652 left: not one Fritz contract at 0.6938
     orders = journal.orders()

@@ -9,7 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from courtside.app.settings import TraderSettings, load_settings
+from courtside.app.config import load_settings
+from courtside.app.settings import TraderSettings
 from courtside.app.wiring import Wiring, build
 from courtside.data.registry import PlayerRegistry
 from courtside.domain.orders import Order

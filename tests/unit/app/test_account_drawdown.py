@@ -25,7 +25,7 @@ NOW = datetime(2026, 9, 8, 12, tzinfo=UTC)
 @pytest.fixture
 def journals(tmp_path: Path) -> tuple[Journal, Journal]:
     engine = make_engine(f"sqlite:///{tmp_path / 'journal.db'}")
-    return Journal(engine, "paper"), Journal(engine, "live")
+    return Journal(engine, "paper", exchange="test"), Journal(engine, "live", exchange="test")
 
 
 def _limits(tmp_path: Path) -> RiskLimits:

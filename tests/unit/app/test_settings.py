@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from courtside.app.config import load_settings
 from courtside.app.run import confirm_live
-from courtside.app.settings import load_settings
 from courtside.domain.errors import ConfigError
+from courtside.domain.mode import Mode
 from courtside.strategy.decide import OrderStyle
 
 
@@ -70,7 +71,7 @@ def test_model_weight_from_env_toml_and_flag_reaches_the_strategy(
     assert load_settings(config).strategy().model_weight == 0.3
     assert load_settings(config, model_weight=0.2).strategy().model_weight == 0.2
     for bad in (-0.1, 1.2):
-        with pytest.raises(ConfigError, match="model_weight"):
+        with pytest.raises(ConfigError, match="--model-weight"):
             load_settings(None, model_weight=bad)
 
 
@@ -84,5 +85,22 @@ def test_max_drawdown_from_env_toml_and_flags(tmp_path: Path, monkeypatch: pytes
     assert load_settings(config, max_drawdown="0.3").risk().max_drawdown == Decimal("0.3")
     assert load_settings(None, max_drawdown="0").risk().max_drawdown is None  # so does 0
     for bad in ("1", "-0.1", "1.5"):
-        with pytest.raises(ConfigError, match="max_drawdown"):
+        with pytest.raises(ConfigError, match="--max-drawdown"):
             load_settings(None, max_drawdown=bad)
+
+
+def test_live_comes_from_the_command_line_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """COURTSIDE_LIVE / COURTSIDE_CONFIRM_LIVE in the environment, or live / confirm_live in the TOML
+    file, never turn real-money trading on by themselves (issue 13, item 3)."""
+    monkeypatch.setenv("COURTSIDE_LIVE", "true")
+    monkeypatch.setenv("COURTSIDE_CONFIRM_LIVE", "true")
+    config = tmp_path / "c.toml"
+    config.write_text("[trader]\nlive = true\nconfirm_live = true\nmax_size = 3\n", encoding="utf-8")
+    s = load_settings(config)
+    assert (s.live, s.confirm_live, s.mode) == (False, False, Mode.PAPER)
+    assert s.max_size == 3  # the rest of the file still counts
+    assert "live trading needs --live on the command line" in caplog.text
+    flagged = load_settings(config, live=True)
+    assert (flagged.live, flagged.confirm_live) == (True, False)  # the confirmation is still asked for

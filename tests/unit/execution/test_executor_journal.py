@@ -29,7 +29,7 @@ def _setup() -> tuple[Any, Journal, PaperVenue, ManualClock, OrderIntent]:
         b: book(b, yes=[("0.44", "30")], no=[("0.54", "40")]),
     }
     engine = create_engine("sqlite://")
-    journal = Journal(engine, "paper")
+    journal = Journal(engine, "paper", exchange="test")
     paper = PaperVenue(data, engine, clock, exchange="test")
     intent = decide(
         PricedMatch(m, 0.6),
@@ -75,7 +75,8 @@ async def test_place_records_the_intent_then_the_answer() -> None:
 async def test_same_decision_same_day_is_one_order_even_with_the_journal_lost() -> None:
     _, journal, paper, clock, intent = _setup()
     first = await Executor(paper, journal, clock).place(intent)
-    fresh = Journal(create_engine("sqlite://"), "paper")  # the journal is gone; the exchange remembers
+    fresh = Journal(create_engine("sqlite://"), "paper", exchange="test")  # the journal is gone
+    # the exchange remembers
     again = await Executor(paper, fresh, clock).place(intent)
     assert again.client_order_id == first.client_order_id
     assert again.order_id == first.order_id
@@ -134,3 +135,21 @@ async def test_an_order_unseen_for_long_is_not_resent_at_a_stale_price() -> None
     assert [r.status for r in journal.orders()] == ["not_placed"]
     assert rec.unresolved == ()
     assert journal.traded_events() == set()  # free for a fresh decision at today's prices
+
+
+async def test_no_new_attempt_id_while_the_earlier_order_rests() -> None:
+    """The issue's duplicate: a second trader on the journal, its view of the match from before the
+    first one's order, must not mint `-r1` while that order rests; once the exchange confirms it gone
+    (cancelled unfilled), a new attempt may be made."""
+    _, journal, paper, clock, intent = _setup()
+    first = await Executor(paper, journal, clock).place(intent)
+    assert first.status == "resting"
+    second = await Executor(paper, journal, clock).place(intent)
+    assert (second.status, second.client_order_id) == ("duplicate-skip", first.client_order_id)
+    assert "earlier attempt is resting" in second.detail
+    assert len(await paper.orders()) == 1
+    (row,) = journal.orders()
+    assert await Executor(paper, journal, clock).cancel(row, "edge gone")
+    third = await Executor(paper, journal, clock).place(intent)
+    assert third.status == "resting"
+    assert third.client_order_id == first.client_order_id + "-r1"

@@ -69,7 +69,7 @@ def test_stale_reason_for_each_case() -> None:
 
 
 def test_realized_pnl_and_trading_state() -> None:
-    j = Journal(create_engine("sqlite://"), "live")
+    j = Journal(create_engine("sqlite://"), "live", exchange="test")
     fill = Fill("f1", "o1", "T-A", BookSide.BID, Outcome.YES, D(10), D("0.40"), True, D("0.1680"), NOW)
     assert j.add_fills([fill, fill]) == 1  # a fill is recorded once
     st = Settlement("T-A", "T", "no", D(10), D(0), D("4.00"), D(0), D(0), D(0), NOW)

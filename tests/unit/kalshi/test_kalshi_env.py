@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from courtside.domain.errors import ConfigError
-from courtside.kalshi.env import resolve_env
+from courtside.kalshi.env import exchange_id, resolve_env
 
 
 def test_prod_and_demo_hosts() -> None:
@@ -30,3 +30,21 @@ def test_https_url_gives_wss_and_bare_host_gets_the_prefix() -> None:
 def test_unknown_environment_is_a_config_error(bad: str) -> None:
     with pytest.raises(ConfigError):
         resolve_env(bad)
+
+
+@pytest.mark.parametrize(
+    ("env", "canonical"),
+    [
+        ("prod", "prod"),
+        ("production", "prod"),
+        ("https://external-api.kalshi.com/trade-api/v2", "prod"),
+        ("DEMO", "demo"),
+        ("http://127.0.0.1:8123/trade-api/v2", "http://127.0.0.1:8123/trade-api/v2"),
+        ("http://LOCALHOST:80/trade-api/v2/", "http://localhost/trade-api/v2"),
+        ("http://localhost:9000", "http://localhost:9000/trade-api/v2"),
+        ("HTTPS://Sim.Example:443/trade-api/v2", "https://sim.example/trade-api/v2"),
+        ("http://[::1]:8123/trade-api/v2", "http://[::1]:8123/trade-api/v2"),
+    ],
+)
+def test_one_exchange_has_one_name_in_the_journal(env: str, canonical: str) -> None:
+    assert exchange_id(env) == canonical

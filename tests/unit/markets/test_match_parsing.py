@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -162,6 +163,18 @@ def test_code_matching_never_halves_the_event_code() -> None:
                 ev, markets=(replace(ev.markets[0], occurrence_time=START.replace(hour=1)), ev.markets[1])
             ),
             "disagree",
+        ),
+        (lambda ev: replace(ev, mutually_exclusive=False), "not mutually exclusive"),
+        (lambda ev: replace(ev, markets=ev.markets + ev.markets[:1]), "3 markets"),
+        (
+            lambda ev: replace(
+                ev, markets=(replace(ev.markets[0], close_time=START - timedelta(hours=1)), ev.markets[1])
+            ),
+            "is not after the start",
+        ),
+        (
+            lambda ev: replace(ev, markets=(ev.markets[0], replace(ev.markets[1], close_time=START))),
+            "is not after the start",
         ),
     ],
 )

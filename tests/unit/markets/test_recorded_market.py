@@ -77,6 +77,7 @@ async def test_a_garbled_listing_comes_back_with_its_reason(recorded_dir: Path) 
         "series_ticker": "KXWTACHALLENGERMATCH",
         "title": "Jimenez Kasintseva vs Lepchenko",
         "sub_title": "",
+        "mutually_exclusive": True,
         "markets": [_sibling(market), market],
     }
     broken_market = {k: v for k, v in market.items() if k != "price_ranges"}
