@@ -18,6 +18,7 @@ from courtside.domain.orders import TENNIS_SHARD, ShardFunds, order_collateral
 from courtside.execution.reconcile import Reconciled, resting_cost
 from courtside.risk.checks import RiskLimits, RiskView, TradingState, assess, kill_switch_on, strictest
 from courtside.store.journal import Journal
+from courtside.store.operator import OperatorLog
 from courtside.venue.port import Venue
 
 log = logging.getLogger("courtside.trader")
@@ -128,7 +129,9 @@ def risk_view(journal: Journal, limits: RiskLimits, acct: AccountPicture) -> Ass
 
 
 def record_marks(journal: Journal, assessed: Assessed) -> None:
-    """Keep the equity measured (raising the high-water mark) and a drawdown stop that tripped."""
-    journal.record_equity(assessed.equity_low, assessed.view.now)
+    """Keep the equity measured (raising the high-water mark, adding a point to the curve) and a
+    drawdown stop that tripped."""
+    peak = journal.record_equity(assessed.equity_low, assessed.view.now)
+    OperatorLog(journal).add_equity_point(assessed.equity_low, peak, assessed.view.now)
     if assessed.tripped is not None and journal.trip_drawdown(assessed.tripped, assessed.view.now):
         log.warning("trading %s (%s only): %s", TradingState.REDUCING.value, journal.mode, assessed.tripped)

@@ -30,7 +30,6 @@ OTHER_VARIABLES = (
     "COURTSIDE_DATA",
     "COURTSIDE_HISTORY",
     "COURTSIDE_BACKTEST_CACHE",
-    "COURTSIDE_ALERTS",  # alert destinations (courtside.alerts)
     "COURTSIDE_RECORDED",  # the tests' recorded Kalshi responses
     "COURTSIDE_E2E_MODEL",  # the acceptance test's model
 )
@@ -175,9 +174,18 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
     ]
 
 
+def alert_destinations(urls: str) -> str:
+    """The alert URLs as they may be shown: Apprise's privacy form (tokens masked)."""
+    from courtside.alerts.destinations import destinations
+
+    return " ".join(d.name for d in destinations(urls)) if urls else ""
+
+
 def in_force(settings: TraderSettings) -> str:
     """Every setting as `name=value`, one line, for the log's start line; the database URL's password
-    is redacted (no other setting holds a secret: the Kalshi key is read from its own variables)."""
+    is redacted, the alert URLs masked and the dashboard token never shown (the Kalshi key is read from
+    its own variables)."""
     values = settings.model_dump(mode="json")
     values["db"] = redact_url(settings.db)
+    values["alerts"] = alert_destinations(settings.alerts)
     return " ".join(f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in values.items())

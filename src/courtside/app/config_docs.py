@@ -29,7 +29,7 @@ def default_text(name: str, info: FieldInfo) -> str:
     if name in HOME_DEFAULTS:
         return HOME_DEFAULTS[name]
     value = info.get_default(call_default_factory=True)
-    if value is None:
+    if value is None or value == "":
         return "none"
     if isinstance(value, Enum):
         return str(value.value)

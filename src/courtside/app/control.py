@@ -26,12 +26,12 @@ from courtside.domain.mode import Mode
 from courtside.kalshi.env import exchange_id
 from courtside.risk.checks import TradingState
 from courtside.store.db import make_engine
+from courtside.store.journal import OPEN_STATUSES as OPEN
 from courtside.store.journal import Journal
 from courtside.store.operator import OperatorLog
 
 log = logging.getLogger("courtside.cancel")
 MODES = tuple(Mode)
-OPEN = ("intent", "unknown", "resting")
 
 
 def command_line() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from courtside.app.trader import AutoTrader
 from courtside.domain.errors import CourtsideError, DataError
@@ -17,11 +18,24 @@ SKIPPABLE: tuple[type[CourtsideError], ...] = (DataError,)  # a scan that failed
 FAILED_SCANS = "failed_scans"  # the kind of stop journalled after too many failed scans in a row
 
 
-async def run_loop(trader: AutoTrader, *, interval: float, once: bool, max_scans: int | None = None) -> int:
-    """Scan until stopped (after one with --once, or max_scans); returns the scans run."""
+OnScan = Callable[[str | None], None]  # hears how each scan ended (None: it finished)
+
+
+async def run_loop(
+    trader: AutoTrader,
+    *,
+    interval: float,
+    once: bool,
+    max_scans: int | None = None,
+    on_scan: OnScan | None = None,
+) -> int:
+    """Scan until stopped (after one with --once, or max_scans); returns the scans run. `on_scan` hears
+    how each scan ended, for the run's health and the alerts (app/operator.py)."""
     scans = failures = 0
     while True:
         failed = await one_scan(trader, once)
+        if on_scan is not None:
+            on_scan(failed)
         failures = failures + 1 if failed else 0
         if failed and failures >= trader.cfg.max_failed_scans:
             stop_for_failures(trader, failures, failed)

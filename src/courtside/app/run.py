@@ -1,5 +1,7 @@
 """Running the trader from the CLI: live confirmation, wiring, the loop or the stream, and a stop at
-once on SIGINT or SIGTERM in every phase (app/signals.py), its clients closed."""
+once on SIGINT or SIGTERM in every phase (app/signals.py; an order write in flight is finished first,
+execution/inflight.py), then the operator's side of the stop (app/operator.py: the run's stop recorded,
+--cancel-on-exit, the alerts flushed) and its clients closed."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ import httpx
 
 from courtside import __version__
 from courtside.app.config import in_force
+from courtside.app.control import Exchange
 from courtside.app.loop import run_loop
+from courtside.app.operator import Operator
 from courtside.app.scan_result import MatchVerdict, ScanResult
 from courtside.app.settings import TraderSettings
 from courtside.app.signals import Stopped, until_signalled
@@ -36,6 +40,11 @@ class Overrides:
     auth: httpx.Auth | None = None
     clock: Clock | None = None
     transport: httpx.AsyncBaseTransport | None = None  # the exchange in process (ASGITransport)
+
+    @property
+    def exchange(self) -> Exchange:
+        """How a control reaches the exchange (`--cancel-on-exit`, the dashboard's buttons)."""
+        return Exchange(self.transport, self.auth)
 
 
 def confirm_live(settings: TraderSettings, prompt: Callable[[str], str], is_tty: bool) -> None:
@@ -77,15 +86,19 @@ async def run_trade(
 
 async def _run_wired(wiring: Wiring, ov: Overrides, *, max_scans: int | None = None) -> int:
     """Run a built trader until it ends or a signal stops it (Stopped), the model kept current beside it;
-    the start line and the stop line, with its reason, go to the log; its clients are closed either way."""
+    the start line and the stop line, with its reason, go to the log; the run and its health are
+    journalled and its alerts sent (app/operator.py); its clients are closed either way."""
     settings = wiring.settings
     log.info("%s", start_line(wiring))
+    trader, version = wiring.trader, wiring.model_version
+    operator = Operator(settings, trader, wiring.alerts, wiring.clock, version, ov.exchange)
     reason = "unknown"
     updates = None
-    if ov.predictor is None and settings.update_every > 0 and not settings.once:
-        updates = asyncio.create_task(_update_periodically(wiring, settings))
     try:
-        scans = await until_signalled(_trade(wiring, max_scans))
+        await operator.start()
+        if ov.predictor is None and settings.update_every > 0 and not settings.once:
+            updates = asyncio.create_task(_update_periodically(wiring, settings, operator))
+        scans = await until_signalled(_trade(wiring, operator, max_scans))
         reason = "--once: one scan done" if settings.once else f"{scans} scans done"
         return scans
     except Stopped as e:
@@ -101,16 +114,23 @@ async def _run_wired(wiring: Wiring, ov: Overrides, *, max_scans: int | None = N
         if updates is not None:
             updates.cancel()
         log.warning("courtside stopped: %s", reason)
-        await wiring.aclose()
+        try:
+            await until_signalled(operator.stop(reason))  # a second signal cuts it short
+        finally:
+            await wiring.aclose()
 
 
-async def _trade(wiring: Wiring, max_scans: int | None) -> int:
+async def _trade(wiring: Wiring, operator: Operator, max_scans: int | None) -> int:
     settings = wiring.settings
     await wiring.trader.check_collateral()
     if settings.stream:
-        return await _stream(wiring)
+        return await _stream(wiring, operator)
     return await run_loop(
-        wiring.trader, interval=settings.scan_interval, once=settings.once, max_scans=max_scans
+        wiring.trader,
+        interval=settings.scan_interval,
+        once=settings.once,
+        max_scans=max_scans,
+        on_scan=operator.scanned,
     )
 
 
@@ -140,20 +160,25 @@ async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) ->
         wiring.trader.predictor, wiring.trader.identifier = predictor, Identifier(registry)
 
 
-async def _update_periodically(wiring: Wiring, settings: TraderSettings) -> None:
+async def _update_periodically(wiring: Wiring, settings: TraderSettings, operator: Operator) -> None:
     while True:
         await asyncio.sleep(settings.update_every * 3600)
         try:
             await keep_model_current(settings, wiring)
         except ConfigError as e:  # stale in live: trading goes on with the last model, loudly
             log.error("%s", e)
+        operator.model_changed()
 
 
-async def _stream(wiring: Wiring) -> int:
+async def _stream(wiring: Wiring, operator: Operator) -> int:
     settings = wiring.settings
     max_seconds = settings.scan_interval if settings.once else None
     return await run_stream(
-        wiring.trader, wiring.websocket(), interval=settings.scan_interval, max_seconds=max_seconds
+        wiring.trader,
+        wiring.websocket(),
+        interval=settings.scan_interval,
+        max_seconds=max_seconds,
+        watcher=operator,
     )
 
 

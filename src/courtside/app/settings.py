@@ -17,12 +17,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from courtside.app.config_toml import TomlSource
 from courtside.app.home import Home, HomeSource, resolve_home
+from courtside.app.loopback import MIN_TOKEN_LENGTH, TOKEN_SETTING, is_loopback
 from courtside.app.urls import check_db_url, check_env
+from courtside.domain.errors import ConfigError
 from courtside.domain.mode import Mode
 from courtside.domain.tennis import MATCH_WINNER_SERIES
 from courtside.pricing.edge import EdgeParams
@@ -197,6 +199,36 @@ class TraderSettings(BaseSettings):
         Decimal(1000)
     )
     http_timeout: Annotated[float, Field(gt=0, description="seconds to wait for the exchange")] = 10.0
+    alerts: Annotated[
+        str,
+        Field(
+            description="notification URLs for alerts, separated by spaces (docs/alerts.md)",
+            json_schema_extra=_allowed(
+                "json://, tgram://, discord://, slack://, ntfy://, mailtos://... URLs"
+            ),
+        ),
+    ] = ""
+    cancel_on_exit: Annotated[
+        bool, Field(description="cancel this book's resting orders when the trader stops (SIGTERM, Ctrl-C)")
+    ] = False
+    dashboard: Annotated[bool, Field(description="serve the dashboard beside the trader")] = False
+    dashboard_token: Annotated[
+        SecretStr | None,
+        Field(
+            description="bearer token of the dashboard's controls (and of reading beyond loopback)",
+            json_schema_extra=_allowed(f"at least {MIN_TOKEN_LENGTH} characters"),
+        ),
+    ] = None
+    dashboard_host: Annotated[
+        str,
+        Field(
+            description="address the dashboard listens on (beyond loopback needs the token)",
+            json_schema_extra=_allowed("an IP address or localhost; beyond loopback only with a token"),
+        ),
+    ] = "127.0.0.1"
+    dashboard_port: Annotated[int, Field(ge=0, le=65535, description="dashboard port (0: any free one)")] = (
+        8050
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -236,6 +268,38 @@ class TraderSettings(BaseSettings):
     @classmethod
     def _db(cls, value: str) -> str:
         return check_db_url(value)
+
+    @field_validator("alerts")
+    @classmethod
+    def _alerts(cls, value: str) -> str:
+        """Each URL is one Apprise can use (the error names the entry, never the URL: it holds tokens)."""
+        from courtside.alerts.destinations import destinations
+
+        try:
+            destinations(value)
+        except ConfigError as e:
+            raise ValueError(str(e).removeprefix("COURTSIDE_ALERTS: ")) from None
+        return value
+
+    @field_validator("dashboard_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_LENGTH:
+            raise ValueError("too short")
+        return value if value is None or value.get_secret_value() else None
+
+    @field_validator("dashboard_host")
+    @classmethod
+    def _dashboard_bind(cls, value: str, info: ValidationInfo) -> str:
+        """Beyond loopback only with a token (dashboard_token is checked first: it is declared first)."""
+        if not is_loopback(value) and info.data.get("dashboard_token") is None:
+            raise ValueError(f"{value} listens beyond this machine: set {TOKEN_SETTING} first")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        """The dashboard token's value (never logged: the field is a SecretStr)."""
+        return None if self.dashboard_token is None else self.dashboard_token.get_secret_value()
 
     @field_validator("max_drawdown", mode="before")
     @classmethod

@@ -10,6 +10,8 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
 
 from courtside.app.loop import one_scan, stop_for_failures
 from courtside.app.scan_result import MatchVerdict
@@ -82,12 +84,25 @@ async def _next(events: AsyncIterator[WsEvent], timeout: float) -> WsEvent | Non
         return None
 
 
+class ScanWatcher(Protocol):
+    """Who hears how each scan ended and how the WebSocket is (the run's health and alerts)."""
+
+    def scanned(self, failure: str | None) -> None: ...
+
+    def websocket(
+        self, state: str, books: int, reconnects: int, last_message_at: datetime | None
+    ) -> None: ...
+
+
 @dataclass
 class _Pulse:
-    """What the stream saw since the last scan, for its heartbeat line; failed scans in a row."""
+    """What the stream saw since the last scan, for its heartbeat line; failed scans in a row; who
+    hears of each scan and of the WebSocket, and when its last message came."""
 
     updates: int = 0
     failures: int = 0
+    watcher: ScanWatcher | None = None
+    last_message_at: datetime | None = None
 
 
 async def _scan_again(trader: AutoTrader, watch: BookWatch, pulse: _Pulse) -> None:
@@ -100,6 +115,16 @@ async def _scan_again(trader: AutoTrader, watch: BookWatch, pulse: _Pulse) -> No
     pulse.updates = 0
     await _scan(trader, pulse)
     await _follow(watch, set(trader.watched_tickers))
+    _tell(pulse, watch)
+
+
+def _tell(pulse: _Pulse, watch: BookWatch, state: str | None = None) -> None:
+    """The WebSocket's state, books followed, reconnects and last message, to the watcher."""
+    if pulse.watcher is None:
+        return
+    subscribed = watch.ws.sid_of(BOOK_CHANNEL) is not None or not watch.tickers
+    state = state or ("connected" if subscribed else "reconnecting")
+    pulse.watcher.websocket(state, len(watch.tickers), watch.ws.reconnects, pulse.last_message_at)
 
 
 async def _follow(watch: BookWatch, wanted: set[str]) -> None:
@@ -125,6 +150,8 @@ async def _scan(trader: AutoTrader, pulse: _Pulse) -> None:
     """A full scan of --stream; a failure is logged and counted as the loop's are (max-failed-scans in a
     row stop opening positions), at start-up too."""
     failed = await one_scan(trader, once=False)
+    if pulse.watcher is not None:
+        pulse.watcher.scanned(failed)
     pulse.failures = pulse.failures + 1 if failed else 0
     if failed and pulse.failures >= trader.cfg.max_failed_scans:
         stop_for_failures(trader, pulse.failures, failed)
@@ -155,16 +182,19 @@ async def run_stream(
     interval: float,
     max_seconds: float | None = None,
     on_item: OnItem | None = None,
+    watcher: ScanWatcher | None = None,
 ) -> int:
-    """Run until max_seconds (forever when None); returns how many reactions placed an order."""
+    """Run until max_seconds (forever when None); returns how many reactions placed an order. The
+    watcher hears how each scan ended and how the WebSocket is after it (app/operator.py)."""
     started = time.monotonic()
-    placed, pulse = 0, _Pulse()
+    placed, pulse = 0, _Pulse(watcher=watcher)
     await _scan(trader, pulse)
     async with contextlib.AsyncExitStack() as stack:
         ws = await _open(stack, connect, trader, interval, pulse)
         log.info("websocket connected to %s", ws.endpoints.ws_url)
         watch = BookWatch(ws)
         await _follow(watch, set(trader.watched_tickers))
+        _tell(pulse, watch)
         events = ws.events()
         next_scan = time.monotonic() + interval
         while max_seconds is None or time.monotonic() - started < max_seconds:
@@ -177,6 +207,7 @@ async def run_stream(
                     await _scan_again(trader, watch, pulse)
                     next_scan = time.monotonic() + interval
                 continue
+            pulse.last_message_at = trader.clock.now()
             if isinstance(event, BookUpdated):
                 pulse.updates += 1
                 item = await _react(trader, ws, event)
@@ -184,5 +215,6 @@ async def run_stream(
                     placed += item.decision == "taken"
                     if on_item:
                         on_item(item)
+        _tell(pulse, watch, "closed")
     log.info("websocket closed after %d reconnects", ws.reconnects)
     return placed

@@ -104,6 +104,7 @@ class AutoTrader:
         self.executor = Executor(venue, journal, clock)
         self._last: _Last | None = None
         self._holding: set[str] = set()  # events with an order of ours still open
+        self.exchange_status: ExchangeStatus | None = None  # as the last scan read it (the run's health)
 
     async def reconcile(self) -> Reconciled:
         """Bring the journal in line with the venue (once per scan): unknown orders are resolved by
@@ -134,7 +135,7 @@ class AutoTrader:
         """Venue sync (paper matching), reconciliation, discovery and books: what a scan decides on."""
         await self.venue.sync()
         report.reconciled = rec = await self.reconcile()
-        status = await self.venue.status()
+        status = self.exchange_status = await self.venue.status()
         disc = await discover(self.venue, self.cfg.series, self.identifier, self.clock.now())
         own: dict[str, list[Order]] = {}
         if self.cfg.mode is Mode.LIVE:  # our own resting orders are in the real book: look past them
@@ -313,6 +314,7 @@ class AutoTrader:
                 decision=verdict,
                 reasons="; ".join(reasons),
                 model_version=version,
+                match_start=match.start,
             )
         )
 

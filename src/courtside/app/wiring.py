@@ -6,6 +6,7 @@ model and player registry. Nothing else builds a KalshiClient, a venue or a jour
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import httpx
 from sqlalchemy import Engine
 
+from courtside.alerts.notifier import Alerts
 from courtside.app.lock import TraderLock, lock_path
 from courtside.app.settings import TraderSettings
 from courtside.app.trader import AutoTrader, Predictor, TraderConfig
@@ -51,6 +53,7 @@ class Wiring:
     journal: Journal
     trader: AutoTrader
     model_version: str  # the artifact's version, or who gave the predictor
+    alerts: Alerts  # to the owner's notification URLs (settings.alerts); the run closes it (app/operator.py)
     lock: TraderLock | None = None  # held while a trader that places orders runs on this journal
 
     def websocket(self) -> WsFactory:
@@ -207,7 +210,15 @@ def build(
     )
     trader = AutoTrader(cfg, venue, journal, predictor, Identifier(resolver), clock)
     log.info("wired %s trader on %s (db %s)", settings.mode, venue.exchange, settings.db)
-    return Wiring(settings, clock, client, venue, journal, trader, model_version, lock)
+    alerts = alerts_of(settings, clock)
+    return Wiring(settings, clock, client, venue, journal, trader, model_version, alerts, lock)
+
+
+def alerts_of(settings: TraderSettings, clock: Clock) -> Alerts:
+    """The alert pipeline to settings.alerts (off when empty); the API key id and the dashboard token
+    are scrubbed from every message wherever they might appear."""
+    secrets = [v for v in (os.environ.get("KALSHI_API_KEY_ID", ""), settings.token or "") if v]
+    return Alerts.from_urls(settings.alerts, clock=clock, known_secrets=secrets)
 
 
 def _lock(settings: TraderSettings, exchange: str, clock: Clock) -> TraderLock:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from courtside.app.config import config_file, origins_of
+from courtside.app.config import alert_destinations, config_file, origins_of
 from courtside.app.config_docs import example_toml
 from courtside.app.urls import redact_url
 from courtside.cli import globals as cli_globals
@@ -32,6 +32,8 @@ def register(app: typer.Typer) -> None:
 def _shown(name: str, value: Any) -> str:
     if name == "db":
         return redact_url(str(value))
+    if name == "alerts":
+        return alert_destinations(str(value))  # the URLs hold tokens: Apprise's privacy form
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
     return str(getattr(value, "value", value))
@@ -61,7 +63,7 @@ def show(
     values = s.model_dump()
     rows = [(name, _shown(name, values[name]), origins[name].where) for name in values]
     if json_out:
-        plain = {**s.model_dump(mode="json"), "db": redact_url(s.db)}
+        plain = {**s.model_dump(mode="json"), "db": redact_url(s.db), "alerts": alert_destinations(s.alerts)}
         settings = {name: {"value": plain[name], "source": source} for name, _, source in rows}
         payload = {"home": str(s.home), "config_file": str(toml) if toml else None, "settings": settings}
         typer.echo(json.dumps({**payload, "credentials": _credentials()}))

@@ -22,6 +22,7 @@ OWNERS = {
     "cancel-all": "trade",
     "resume": "trade",
     "status": "trade",
+    "dashboard": "trade",
     "fund": "trade",
     "model": "model",
     "config": "config",

@@ -25,6 +25,7 @@ from courtside.cli.common import (
     setting,
     settings_or_exit,
 )
+from courtside.cli.dashboard import dashboard as dashboard_command
 from courtside.cli.output import show_table
 from courtside.cli.state import cancel_all, kill, resume
 from courtside.cli.status import status
@@ -48,6 +49,7 @@ def register(app: typer.Typer) -> None:
     app.command("cancel-all")(cancel_all)
     app.command("resume")(resume)
     app.command("status")(status)
+    app.command("dashboard")(dashboard_command)
     app.command("fund")(fund)
 
 
@@ -81,17 +83,25 @@ def trade(
     model: Annotated[str | None, setting("model")] = None,
     update_every: Annotated[str | None, setting("update_every")] = None,
     max_model_age: Annotated[str | None, setting("max_model_age")] = None,
+    dashboard: Annotated[bool | None, setting("dashboard", "--dashboard")] = None,
+    dashboard_port: Annotated[str | None, setting("dashboard_port")] = None,
+    cancel_on_exit: Annotated[bool | None, setting("cancel_on_exit", "--cancel-on-exit")] = None,
 ) -> None:
-    """Run the AutoTrader: scan, price, decide, check risk and place limit orders (dry-run by default)."""
+    """Run the AutoTrader: scan, price, decide, check risk and place limit orders (dry-run by default).
+    SIGTERM or Ctrl-C: the order in flight is finished and journalled, the run's stop recorded, the
+    resting orders cancelled with --cancel-on-exit, exit 0. --dashboard serves the page beside it."""
     flags = {k: v for k, v in locals().items() if k != "config"}
     s = settings_or_exit(config, **flags)  # every value checked before anything is written
     from courtside.app.run import confirm_live as require_confirmation
     from courtside.app.run import stdin_is_tty, trade_until_stopped
     from courtside.app.signals import Stopped
+    from courtside.cli.dashboard import beside
 
     with logging_to(s.log_file, level=s.log_level, fmt=s.log_format):
+        page = None
         try:
             require_confirmation(s, lambda text: typer.prompt(text), stdin_is_tty())
+            page = beside(s)
             trade_until_stopped(s, STATE.overrides)
         except CourtsideError as e:
             raise fail(e) from e
@@ -102,6 +112,9 @@ def trade(
         except Exception as e:  # a bug: its traceback goes to the log file too, then one line
             log.critical("trader crashed: %s: %s", type(e).__name__, e, exc_info=True)
             raise fail(f"unexpected {type(e).__name__}: {e} (traceback in {s.log_file})") from e
+        finally:
+            if page is not None:
+                page.stop()
 
 
 def scan(

@@ -106,15 +106,15 @@ def _determine(
 async def _settle_books(
     session: SimSession, var: Path, predictor: Predictor, registry: PlayerRegistry
 ) -> None:
-    """Reconcile both journals after settlement (paper settles against the simulator's results)."""
+    """A closing scan of both books after settlement: reconciled (paper settles against the simulator's
+    results) and the settled equity measured, where the dashboard's equity curve ends."""
     auth = KalshiAuth(session.key_id, session.private_key)
     for live in (False, True):
         wiring = build(
             demo_settings(session.base_url, var, live=live), predictor=predictor, resolver=registry, auth=auth
         )
         try:
-            await wiring.venue.sync()  # the paper venue settles against the simulator's results
-            await wiring.trader.reconcile()
+            await wiring.trader.scan()  # venue sync, reconciliation, the equity marks; nothing is open
         finally:
             await wiring.aclose()
 
@@ -172,6 +172,7 @@ async def run_demo(
     _print(console, results, winners)
     found, seeded = mispricings_traded(demo, bundle, Journal(engine, Mode.LIVE, exchange=exchange))
     console.print(f"seeded mispricings traded: {found} of {seeded}")
+    console.print(f"see the day on the dashboard: courtside dashboard --db {engine_url}", markup=False)
     return results
 
 
