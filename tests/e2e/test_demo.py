@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from courtside.cli import demo as demo_cli
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
+from courtside.store.operator import OperatorLog
 
 
 def _app() -> typer.Typer:
@@ -53,5 +54,14 @@ def test_demo_trades_dry_run_then_live_and_settles(data_dir: Path, tmp_path: Pat
     assert {s.ticker for s in live.settlements()} == {f.ticker for f in live.fills()}
     assert {s.ticker for s in paper.settlements()} == {f.ticker for f in paper.fills()}
     assert sum(f.count for f in paper.fills()) == sum(f.count for f in live.fills())
+    for book in (paper, live):  # the day as the dashboard shows it: each book's run, model and alerts
+        run = OperatorLog(book).last_run()
+        assert run is not None
+        assert run.stopped_at is not None
+        assert run.exchange_status == "open"
+        assert run.results_through is not None  # the model the demo traded on, not the configured one
+        alerts = [a for a in OperatorLog(book).alerts(100) if a.mode == book.mode]
+        assert {"first_scan", "order_placed", "order_filled"} <= {a.kind for a in alerts}
+        assert {a.outcome for a in alerts} == {"off"}  # journalled, never sent from a simulated day
     assert (tmp_path / "var" / "model" / "meta.json").exists()  # cached for the next run
     assert not any(p.is_file() and not p.is_symlink() for p in (tmp_path / "var" / "history").rglob("*.csv"))

@@ -119,7 +119,10 @@ def demo(
         chosen = _model(model or home.model, data, folder)
         with logging_to(folder / "demo.log", console=False):
             predictor, registry = load_model(chosen)
-            asyncio.run(run_demo(predictor, registry, folder, console, seed=seed))
+            version = f"{predictor.artifact.version} ({chosen})"
+            asyncio.run(
+                run_demo(predictor, registry, folder, console, seed=seed, model=chosen, model_version=version)
+            )
     except CourtsideError as e:
         raise fail(e) from e
     took = time.perf_counter() - t0

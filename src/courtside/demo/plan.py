@@ -129,9 +129,10 @@ def bundle_for(demo: DemoPlan, maker_user_id: str, now: datetime, seed: int = 7)
     return build_bundle(specs, maker_user_id, now, seed=seed, liquidity=Liquidity(noise=0.0), distractors=4)
 
 
-def demo_settings(base_url: str, var: Path, *, live: bool) -> TraderSettings:
+def demo_settings(base_url: str, var: Path, *, live: bool, model: Path | None = None) -> TraderSettings:
     """The demo's settings: the simulator, its own journal, auto order style, no volume floor
-    (freshly listed simulated markets have traded nothing yet)."""
+    (freshly listed simulated markets have traded nothing yet); no alerts sent (a simulated day is not
+    news for the owner's phone: they are journalled, and the dashboard shows them as not sent)."""
     from courtside.app.config import load_settings
 
     return load_settings(
@@ -147,6 +148,8 @@ def demo_settings(base_url: str, var: Path, *, live: bool) -> TraderSettings:
         paper_cash="1000",
         max_size="25",
         max_hours=48,
+        alerts="",
+        model=model,  # None: the configured one (the demo passes the one it trades on)
     )
 
 

@@ -11,6 +11,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from courtside.app.control import Exchange
+from courtside.app.operator import Operator
+from courtside.app.settings import TraderSettings
 from courtside.app.trader import Predictor
 from courtside.app.wiring import build
 from courtside.data.registry import PlayerRegistry
@@ -40,28 +43,37 @@ class ModeResult:
         return self.revenue - self.cost - self.fees
 
 
+@dataclass(frozen=True, slots=True)
+class DemoModel:
+    """The model the demo trades on, and its version (the journal's run says which it was)."""
+
+    predictor: Predictor
+    registry: PlayerRegistry
+    version: str = "given by the caller"
+
+
 async def _scans(
-    session: SimSession,
-    var: Path,
-    predictor: Predictor,
-    registry: PlayerRegistry,
-    *,
-    live: bool,
-    scans: int,
-    console: Console,
+    session: SimSession, settings: TraderSettings, model: DemoModel, *, scans: int, console: Console
 ) -> None:
-    settings = demo_settings(session.base_url, var, live=live)
+    """The scans of one mode, run as `courtside trade` runs them: the run, its health and its alerts in
+    the journal (app/operator.py), for the dashboard after the demo."""
     auth = KalshiAuth(session.key_id, session.private_key)
-    wiring = build(settings, predictor=predictor, resolver=registry, auth=auth)
+    wiring = build(settings, predictor=model.predictor, resolver=model.registry, auth=auth)
+    operator = Operator(
+        settings, wiring.trader, wiring.alerts, wiring.clock, model.version, Exchange(auth=auth)
+    )
     try:
+        await operator.start()
         for _ in range(scans):
             report = await wiring.trader.scan()
+            operator.scanned(None)
             taken = [i for i in report.items if i.decision == "taken"]
             console.print(
                 f"  {settings.mode} scan {report.scan_id}: {len(report.items)} priced, "
                 f"{len(taken)} taken, {report.skipped} skipped, {report.orders} orders"
             )
     finally:
+        await operator.stop(f"the demo's {scans} {settings.mode} scans done")
         await wiring.aclose()
 
 
@@ -103,16 +115,12 @@ def _determine(
     return winners
 
 
-async def _settle_books(
-    session: SimSession, var: Path, predictor: Predictor, registry: PlayerRegistry
-) -> None:
+async def _settle_books(session: SimSession, books: list[TraderSettings], model: DemoModel) -> None:
     """A closing scan of both books after settlement: reconciled (paper settles against the simulator's
     results) and the settled equity measured, where the dashboard's equity curve ends."""
     auth = KalshiAuth(session.key_id, session.private_key)
-    for live in (False, True):
-        wiring = build(
-            demo_settings(session.base_url, var, live=live), predictor=predictor, resolver=registry, auth=auth
-        )
+    for settings in books:
+        wiring = build(settings, predictor=model.predictor, resolver=model.registry, auth=auth)
         try:
             await wiring.trader.scan()  # venue sync, reconciliation, the equity marks; nothing is open
         finally:
@@ -142,7 +150,11 @@ async def run_demo(
     *,
     seed: int = 7,
     scans: int = 2,
+    model: Path | None = None,
+    model_version: str = "given by the caller",
 ) -> list[ModeResult]:
+    """The demo day; `model` and `model_version` say which artifact the predictor is (for the journal)."""
+    demo_model = DemoModel(predictor, registry, model_version)
     var.mkdir(parents=True, exist_ok=True)
     (var / "demo.db").unlink(missing_ok=True)
     with SimServer(seed=seed) as server:
@@ -157,12 +169,13 @@ async def run_demo(
             f"simulator on {session.base_url}: {len(demo.matches)} matches listed, "
             f"{sum(m.mispriced for m in demo.matches)} of them mispriced"
         )
+        paper, live = (demo_settings(session.base_url, var, live=on, model=model) for on in (False, True))
         console.print("[bold]dry-run[/bold] (paper fills against the simulator's real books)")
-        await _scans(session, var, predictor, registry, live=False, scans=scans, console=console)
+        await _scans(session, paper, demo_model, scans=scans, console=console)
         console.print("[bold]live[/bold] (confirmed by flag; orders go to the simulator)")
-        await _scans(session, var, predictor, registry, live=True, scans=scans, console=console)
+        await _scans(session, live, demo_model, scans=scans, console=console)
         winners = _determine(session, demo, bundle, seed)
-        await _settle_books(session, var, predictor, registry)
+        await _settle_books(session, [paper, live], demo_model)
     engine_url = f"sqlite:///{var / 'demo.db'}"
     from courtside.store.db import make_engine
 
