@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+GUIDE = "courtside.guide"  # the user guide's lines (app/guide.py): the file has them, not the console
 
 
 def setup_logging(log_file: Path, *, console: bool = True, level: int = logging.INFO) -> None:
@@ -28,6 +29,7 @@ def setup_logging(log_file: Path, *, console: bool = True, level: int = logging.
         console_handler = RichHandler(
             console=Console(stderr=True), show_path=False, rich_tracebacks=False, markup=False
         )
+        console_handler.addFilter(lambda record: not record.name.startswith(GUIDE))  # file only
         handlers.append(console_handler)
     for handler in handlers:
         handler._courtside = True  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
-"""--stream: full scans every --scan-interval seconds, and between them a reaction to every
-WebSocket book change of a watched market (orderbook_delta, kalshi-api.md §3)."""
+"""--stream: full scans every --scan-interval seconds, and between them a reaction to the WebSocket
+book changes of watched markets (orderbook_delta, kalshi-api.md §3). The changes that arrived
+together are decided together: their candidates compete for the room best first, as in a scan."""
 
 from __future__ import annotations
 
@@ -104,11 +105,12 @@ async def run_stream(
                     await watch.follow(set(trader.watched_tickers))
                     next_scan = time.monotonic() + interval
                 continue
-            if isinstance(event, BookUpdated):
-                books = _books(trader, ws, event.ticker)
-                item = await trader.react(event.ticker, books) if books else None
-                if item is not None:
-                    placed += item.decision == "taken"
-                    if on_item:
-                        on_item(item)
+            burst = [event, *ws.queued()]
+            changed = sorted({e.ticker for e in burst if isinstance(e, BookUpdated)})
+            if not changed:
+                continue
+            for item in await trader.react(changed, lambda t: _books(trader, ws, t)):
+                placed += item.decision == "taken"
+                if on_item:
+                    on_item(item)
     return placed

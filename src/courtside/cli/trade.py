@@ -32,6 +32,7 @@ from courtside.domain.orders import TENNIS_SHARD
 
 if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only by trade and scan
     from courtside.app.run import Overrides
+    from courtside.app.scan_result import MatchVerdict
     from courtside.app.settings import TraderSettings
     from courtside.kalshi.results import TransferResult
 
@@ -161,8 +162,8 @@ def scan(
             typer.echo(json.dumps(item.as_json()))
         return
     table = new_table(
-        "match", "p model", "p mkt", "p blend", "route", "price", "fee", "edge", "EV", "size", "decision",
-        "reasons",
+        "match", "p model", "p mkt", "p blend", "route", "price", "fee", "edge", "EV", "size", "rank",
+        "decision", "reasons",
     )  # fmt: skip
     for i in items:
         table.add_row(
@@ -174,9 +175,25 @@ def scan(
             f"{i.edge:.3f}" if i.edge is not None else "-",
             f"{i.ev:.3f}" if i.ev is not None else "-",
             str(i.size or "-"),
+            f"#{i.rank}" if i.rank is not None else "-",
             i.decision,
             "; ".join(i.reasons),
         )
+    console.print(table)
+    _print_top_reasons(items)
+
+
+def _print_top_reasons(items: list[MatchVerdict]) -> None:
+    """The scan's commonest reasons not to trade, by kind, with how many matches each stopped."""
+    from courtside.app.scan_result import top_reasons
+
+    top = top_reasons(items)
+    if not top:
+        console.print("no match was skipped or refused")
+        return
+    table = new_table("top refusal reasons", "matches")
+    for kind, count in top:
+        table.add_row(kind, str(count))
     console.print(table)
 
 

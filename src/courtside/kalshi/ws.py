@@ -240,6 +240,13 @@ class KalshiWebSocket:
         asyncio.wait_for: a timeout loses nothing (an async generator would be closed by it)."""
         return EventStream(self)
 
+    def queued(self) -> list[WsEvent]:
+        """Every event already queued, taken without waiting (a burst is decided together)."""
+        out: list[WsEvent] = []
+        while not self._queue.empty():
+            out.append(self._queue.get_nowait())
+        return out
+
     def book(self, ticker: str) -> OrderBook:
         """The local book of a subscribed market (check is_stale first when it matters)."""
         return self.keeper.book(ticker)

@@ -19,6 +19,7 @@ from courtside.store.journal_tables import (
     DecisionRow,
     EquityRow,
     FillRow,
+    MatchStopRow,
     OrderRow,
     PositionRow,
     ScanRow,
@@ -176,6 +177,24 @@ class Journal:
         with self._factory() as s:
             q = select(TradedEventRow.event_ticker).where(TradedEventRow.mode == self.mode)
             return set(s.scalars(q))
+
+    # ---- matches stopped for good (started, or their start near) -----------------------
+    def stop_match(self, event_ticker: str, reason: str, now: datetime) -> bool:
+        """Record that no order may be placed on this match again; False if it was stopped already."""
+        with transaction(self._factory) as s:
+            q = select(MatchStopRow).where(
+                MatchStopRow.mode == self.mode, MatchStopRow.event_ticker == event_ticker
+            )
+            if s.scalars(q).first() is not None:
+                return False
+            s.add(MatchStopRow(mode=self.mode, event_ticker=event_ticker, reason=reason, ts=now))
+            return True
+
+    def stopped_matches(self) -> dict[str, str]:
+        """Every stopped match of this mode and why."""
+        with self._factory() as s:
+            q = select(MatchStopRow).where(MatchStopRow.mode == self.mode)
+            return {r.event_ticker: r.reason for r in s.scalars(q)}
 
     # ---- what the exchange says ----------------------------------------------------
     def add_fills(self, fills: Iterable[Fill]) -> int:

@@ -118,6 +118,9 @@ class DecisionRow(Base):
     decision: Mapped[str] = mapped_column(String(12))  # taken | refused | holding | skipped
     reasons: Mapped[str] = mapped_column(Text, default="")
     model_version: Mapped[str] = mapped_column(String(80), default="")
+    # place among the scan's (or the --stream burst's) candidates, best expected profit first; None:
+    # not a candidate (skipped, or refused before sizing)
+    rank: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class OrderRow(Base):
@@ -212,6 +215,20 @@ class TradedEventRow(Base):
     event_ticker: Mapped[str] = mapped_column(String(80))
     ts: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(String(20))  # order | exchange
+
+
+class MatchStopRow(Base):
+    """A match never to be ordered on again: it has begun (live data, in-play trades) or its start was
+    near when its resting orders were cancelled. Written before those cancels are sent, so a restart
+    (even after kill -9) cannot place a fresh order on it."""
+
+    __tablename__ = "trader_match_stops"
+    __table_args__ = (UniqueConstraint("mode", "event_ticker"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    event_ticker: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class UnmatchedRow(Base):

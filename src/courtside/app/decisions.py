@@ -1,0 +1,115 @@
+"""Every verdict of a scan three ways: a row of `courtside scan --json` (ScanResult), a row of the
+journal's decisions table, and, for each skip and refusal, one line of logs/auto_trader.log."""
+
+from __future__ import annotations
+
+import logging
+
+from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
+from courtside.domain.clock import Clock
+from courtside.markets.discovery import Discovery
+from courtside.markets.match import TennisMatch
+from courtside.store.journal import Journal
+from courtside.store.journal_tables import DecisionRow
+from courtside.strategy.decide import Decision
+
+log = logging.getLogger("courtside.trader")
+
+
+def _nth(values: tuple[str, ...], i: int) -> str:
+    return values[i] if len(values) > i else ""
+
+
+class DecisionLog:
+    """Writes verdicts for one trader; a --stream reaction's refusal is logged only when its reasons
+    differ from the last ones logged for that match (a book changes many times a minute)."""
+
+    def __init__(self, journal: Journal, clock: Clock) -> None:
+        self.journal = journal
+        self.clock = clock
+        self._said: dict[str, str] = {}  # event -> the reasons last logged for it
+
+    def say(self, verdict: str, event_ticker: str, reasons: tuple[str, ...], *, once: bool = False) -> None:
+        """One line for a skip or a refusal; `once`: not again while the reasons stay the same."""
+        text = "; ".join(reasons) or "no reason given"
+        if once and self._said.get(event_ticker) == text:
+            return
+        self._said[event_ticker] = text
+        log.info("%s %s: %s", verdict, event_ticker, text)
+
+    def skips(self, report: ScanResult, disc: Discovery) -> None:
+        """Discovery's skips (malformed, not a singles match, player not identified) and unmatched."""
+        now = self.clock.now()
+        report.events, report.skipped = disc.events, len(disc.skipped)
+        for skip in disc.skipped:
+            self.say("skip", skip.event_ticker, (skip.reason,))
+            report.items.append(
+                MatchVerdict(skip.event_ticker, skip.tickers, skip.players, None, "skipped", (skip.reason,))
+            )
+            self.journal.record_decision(
+                DecisionRow(
+                    scan_id=report.scan_id,
+                    ts=now,
+                    event_ticker=skip.event_ticker,
+                    ticker_a=_nth(skip.tickers, 0),
+                    ticker_b=_nth(skip.tickers, 1),
+                    player_a=_nth(skip.players, 0),
+                    player_b=_nth(skip.players, 1),
+                    decision="skipped",
+                    reasons=skip.reason,
+                )
+            )
+        for u in disc.unmatched:
+            self.journal.record_unmatched(
+                name=u.name,
+                tour=u.tour,
+                status=u.status,
+                competitor_id=u.competitor_id,
+                event_ticker=u.event_ticker,
+                detail=u.detail,
+                now=now,
+            )
+
+    def record(
+        self,
+        report: ScanResult,
+        match: TennisMatch,
+        p: float | None,
+        decision: Decision | None,
+        verdict: str,
+        reasons: tuple[str, ...],
+        *,
+        version: str = "",
+        rank: int | None = None,
+    ) -> int:
+        """One verdict on a priced (or unpriceable) match; returns the journal's decision id."""
+        item = verdict_of(match, p, decision, verdict, reasons, rank)
+        report.items.append(item)
+        if verdict != "taken":
+            said = "skip" if verdict == "skipped" else verdict
+            self.say(said, match.event_ticker, reasons, once=report.reaction)
+        return self.journal.record_decision(
+            DecisionRow(
+                scan_id=report.scan_id,
+                ts=self.clock.now(),
+                event_ticker=match.event_ticker,
+                ticker_a=match.tickers[0],
+                ticker_b=match.tickers[1],
+                player_a=match.a.name,
+                player_b=match.b.name,
+                p_model=p,
+                p_market=item.p_market,
+                p_blend=item.p_blend,
+                route=item.route,
+                style=item.style,
+                price=item.price,
+                fee=item.fee,
+                value_edge=item.edge,
+                ev=item.ev,
+                size=item.size,
+                decision=verdict,
+                reasons="; ".join(reasons),
+                model_version=version,
+                rank=rank,
+            )
+        )
