@@ -73,7 +73,8 @@ def test_the_lines_go_to_the_file_in_the_guide_s_order_and_not_to_the_console(
     ]
     console = capsys.readouterr().err
     assert "a richer console line" in console
-    assert "Would place order" not in console and "Starting market scan" not in console
+    assert "Would place order" not in console
+    assert "Starting market scan" not in console
 
 
 def test_reasons_of_one_kind_count_together() -> None:
