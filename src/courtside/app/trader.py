@@ -17,6 +17,7 @@ from courtside.app.account import AccountPicture, check_collateral, record_marks
 from courtside.app.allot import risk_refusals, room_taken
 from courtside.app.decisions import DecisionLog
 from courtside.app.scan_result import MatchVerdict, ScanResult
+from courtside.app.starts import StartGuard
 from courtside.domain.clock import Clock
 from courtside.domain.errors import CourtsideError, DataError, ModelError
 from courtside.domain.market import ExchangeStatus, OrderBook
@@ -25,7 +26,7 @@ from courtside.domain.orders import TENNIS_SHARD, Order, ShardFunds
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
 from courtside.execution.executor import Executor, Placed
 from courtside.execution.reconcile import Reconciled, reconcile
-from courtside.execution.resting import stale_reason, without_own
+from courtside.execution.resting import START_NEAR, stale_reason, without_own
 from courtside.markets.discovery import Discovery, Identifier, discover
 from courtside.markets.match import TennisMatch
 from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, kill_switch_on
@@ -95,6 +96,7 @@ class AutoTrader:
         self.clock = clock
         self.executor = Executor(venue, journal, clock)
         self.decisions = DecisionLog(journal, clock)
+        self.starts = StartGuard(venue, journal, self.executor, clock)
         self._last: _Last | None = None
         self._holding: set[str] = set()  # events with an order of ours still open
         self._taken: list[tuple[int, str]] = []  # orders placed this round: (rank, market ticker)
@@ -150,6 +152,8 @@ class AutoTrader:
         state = StrategyState(now, funds.bankroll, view.open_exposure, funds.cash)
         priced = [pm for m in disc.matches if (pm := self._price(m, report)) is not None]
         choices = {pm.match.event_ticker: self._choose(pm, books, view, now) for pm in priced}
+        view = await self._check_starts(priced, choices, books, view, report)
+        self._record_start_prices(disc.matches, books)
         if self.cfg.place_orders:
             view = await self._manage_resting(disc.matches, choices, view)
             state = replace(state, open_exposure=view.open_exposure)
@@ -186,10 +190,35 @@ class AutoTrader:
         self, pm: PricedMatch, books: Mapping[str, OrderBook], view: RiskView, now: datetime
     ) -> Candidate | NoTrade:
         """The strategy's choice for a match, once per scan; a stopped match is no candidate."""
-        stopped = view.stopped.get(pm.match.event_ticker)
+        event = pm.match.event_ticker
+        stopped = self.starts.stopped.get(event) or view.stopped.get(event)
         if stopped is not None:
             return NoTrade((f"no new orders on this match: {stopped}",))
         return choose(pm, books, self.cfg.strategy, now)
+
+    async def _check_starts(
+        self,
+        priced: Sequence[PricedMatch],
+        choices: dict[str, Candidate | NoTrade],
+        books: Mapping[str, OrderBook],
+        view: RiskView,
+        report: ScanResult,
+    ) -> RiskView:
+        """Ask Kalshi whether the candidates and the matches we hold orders on have begun; a begun one
+        is refused (and, in a run that places orders, stopped: its orders cancelled at once). The
+        exposure its cancelled orders tied up stays counted until the next scan (the safe side)."""
+        held = {r.event_ticker for r in self.journal.orders(statuses=("intent", "unknown", "resting"))}
+        wanted = [
+            pm.match
+            for pm in priced
+            if isinstance(choices[pm.match.event_ticker], Candidate) or pm.match.event_ticker in held
+        ]
+        begun = await self.starts.check(wanted, books, act=self.cfg.place_orders)
+        if self.cfg.place_orders and report.reconciled is not None:
+            await self.starts.sweep(report.reconciled.resting)
+        for event, reason in begun.items():
+            choices[event] = NoTrade((f"no new orders on this match: {reason}",))
+        return replace(view, stopped={**view.stopped, **self.starts.stopped, **begun})
 
     async def _allot(
         self,
@@ -267,27 +296,34 @@ class AutoTrader:
             pm = last.priced.get(ticker)
             if pm is None or pm.match.event_ticker in last.view.traded_events:
                 continue
+            if pm.match.event_ticker in self.starts.stopped:
+                continue
             seen.setdefault(pm.match.event_ticker, pm)
         return list(seen.values())
 
     async def _books(
         self, matches: list[TennisMatch], own: Mapping[str, Sequence[Order]]
     ) -> dict[str, OrderBook]:
-        """Both books of every match, stamped with the time they were read; start prices for CLV."""
+        """Both books of every match, stamped with the time they were read."""
         tickers = [t for m in matches for t in m.tickers]
         if not tickers:
             return {}
         now = self.clock.now()
         fetched = await self.venue.orderbooks(tickers)
-        books = {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in fetched.items()}
+        return {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in fetched.items()}
+
+    def _record_start_prices(self, matches: Sequence[TennisMatch], books: Mapping[str, OrderBook]) -> None:
+        """The last book seen before each match began (its closing price, for CLV): not once it has."""
+        now = self.clock.now()
         for m in matches:
+            if m.start <= now or m.event_ticker in self.starts.stopped:
+                continue
             for t in m.tickers:
-                if m.start > now and t in books:
+                if t in books:
                     bid, ask = books[t].best_yes_bid, books[t].best_yes_ask
                     self.journal.record_start_price(
                         t, m.event_ticker, bid.price if bid else None, ask.price if ask else None, now
                     )
-        return books
 
     def _price(self, match: TennisMatch, report: ScanResult) -> PricedMatch | None:
         a, b = match.a.player, match.b.player
@@ -311,11 +347,16 @@ class AutoTrader:
         by_event = {m.event_ticker: m for m in matches}
         halted = view.kill_switch or view.state is TradingState.HALTED
         for row in self.journal.orders(statuses=("resting",)):
+            if row.event_ticker in self.starts.stopped:
+                continue  # cancelled with its match's stop (a failed cancel is swept next scan)
             match, choice = by_event.get(row.event_ticker), choices.get(row.event_ticker)
             reason = stale_reason(
                 row.route, row.yes_price, match, choice, view.now, self.cfg.strategy, halted
             )
-            if reason is None or not await self.executor.cancel(row, reason):
+            if reason == START_NEAR:  # stopped for good first: no fresh order on it after this cancel
+                if not await self.starts.stop(row.event_ticker, f"{START_NEAR}: resting orders cancelled"):
+                    continue
+            elif reason is None or not await self.executor.cancel(row, reason):
                 continue
             if row.fill_count == 0:
                 view = replace(

@@ -14,7 +14,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -37,7 +37,7 @@ from courtside.kalshi.ratelimit import BASIC, AccountLimits, Monotonic, RateLimi
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Params = Mapping[str, str | int | bool | None]
+Params = Mapping[str, str | int | bool | Sequence[str] | None]  # a list: the key repeated
 
 # Errors raised before any byte reached the server: the request certainly did not execute.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
@@ -268,7 +268,9 @@ class KalshiHttp:
                     log.warning("skipping %s from GET %s: %s", key, path, e)
 
 
-def _param(value: str | int | bool) -> str | int:
+def _param(value: str | int | bool | Sequence[str]) -> str | int | list[str]:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    if isinstance(value, str | int):
+        return value
+    return list(value)

@@ -44,6 +44,13 @@ from courtside.kalshi.parse import (
     parse_series,
     parse_trade,
 )
+from courtside.kalshi.parse_live import (
+    LiveData,
+    Milestone,
+    parse_live_data_answer,
+    parse_live_datas,
+    parse_milestone,
+)
 from courtside.kalshi.parse_portfolio import (
     parse_amend,
     parse_balance,
@@ -70,6 +77,7 @@ MAX_MARKETS_PAGE = 1000
 MAX_EVENTS_PAGE = 200
 MAX_PORTFOLIO_PAGE = 1000
 ORDERBOOK_BATCH = 100
+LIVE_DATA_BATCH = 100  # milestone ids per GET /live_data/batch
 
 
 def _csv(values: Sequence[str] | None) -> str | None:
@@ -257,6 +265,40 @@ class KalshiClient:
 
     async def get_trades(self, **filters: object) -> list[Trade]:
         return [t async for t in self.iter_trades(**filters)]  # type: ignore[arg-type]
+
+    # ---- milestones and live data: the real start of a match (kalshi-api.md §5.3) -------------
+    async def get_milestones(
+        self,
+        *,
+        related_event_ticker: str | None = None,
+        category: str | None = None,
+        type: str | None = None,
+        minimum_start_date: str | None = None,
+        limit: int = 100,
+    ) -> list[Milestone]:
+        """GET /milestones, every page; a malformed milestone is logged and skipped."""
+        params: Params = {
+            "related_event_ticker": related_event_ticker,
+            "category": category,
+            "type": type,
+            "minimum_start_date": minimum_start_date,
+            "limit": limit,
+        }
+        return [m async for m in self.http.each("milestones", params, "milestones", parse_milestone)]
+
+    async def get_live_data(self, milestone_id: str) -> LiveData:
+        """GET /live_data/milestone/{id}: the match's live status (none | live | finished)."""
+        return parse_live_data_answer(
+            await self.http.get(f"live_data/milestone/{milestone_id}"), milestone_id
+        )
+
+    async def get_live_datas(self, milestone_ids: Sequence[str]) -> dict[str, LiveData]:
+        """GET /live_data/batch?milestone_ids=..., 100 ids a request; by milestone id."""
+        out: dict[str, LiveData] = {}
+        for i in range(0, len(milestone_ids), LIVE_DATA_BATCH):
+            chunk = list(milestone_ids[i : i + LIVE_DATA_BATCH])
+            out.update(parse_live_datas(await self.http.get("live_data/batch", {"milestone_ids": chunk})))
+        return out
 
     # ---- portfolio reads (auth) ---------------------------------------------------------
     async def get_balance(

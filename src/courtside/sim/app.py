@@ -240,12 +240,13 @@ def public_routes() -> list[BaseRoute]:
 
 def create_app(exchange: SimExchange, context: SimContext | None = None) -> Starlette:
     """The simulator as an ASGI app: serve it with uvicorn or call it through httpx.ASGITransport."""
-    from courtside.sim import control, ws
+    from courtside.sim import control, live, ws
 
     ctx = context or SimContext(exchange)
     ctx.hub = ws.WsHub(ctx)
     routes: list[BaseRoute] = [
         *public_routes(),
+        *live.routes(PREFIX),
         *portfolio.routes(PREFIX),
         *control.routes(),
         WebSocketRoute("/trade-api/ws/v2", ws.endpoint),
