@@ -102,6 +102,6 @@ class TradeWatch:
             far = [t for t in recent if t.ticker == ticker and abs(t.yes_price - ref) >= s.jump]
             moved = sum((t.count for t in far), ZERO)
             if far and moved >= s.jump_volume:
-                last = _n(far[-1].yes_price)
-                return f"price jump: {ticker} traded {_n(moved)} contracts as far as {last} from {_n(ref)} before"
+                last, was = _n(far[-1].yes_price), _n(ref)
+                return f"price jump: {ticker} traded {_n(moved)} contracts as far as {last} from {was} before"
         return None
