@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Callable
@@ -51,7 +52,13 @@ async def run_trade(
     settings: TraderSettings, ov: Overrides | None = None, *, max_scans: int | None = None
 ) -> int:
     """The AutoTrader until interrupted (or after one scan with --once); returns scans run."""
-    wiring = _build(settings, ov or Overrides())
+    ov = ov or Overrides()
+    if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
+        await keep_model_current(settings, None)
+    wiring = _build(settings, ov)
+    updates = None
+    if ov.predictor is None and settings.update_every > 0 and not settings.once:
+        updates = asyncio.create_task(_update_periodically(wiring, settings))
     try:
         await wiring.trader.check_collateral()
         if settings.stream:
@@ -60,7 +67,35 @@ async def run_trade(
             interval=settings.scan_interval, once=settings.once, max_scans=max_scans
         )
     finally:
+        if updates is not None:
+            updates.cancel()
         await wiring.aclose()
+
+
+async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) -> None:
+    """Sync the venue's results and roll the model forward, refuse (live) or warn about a stale model,
+    and hand the running trader the new version (app/freshness.py)."""
+    from datetime import UTC, datetime
+
+    from courtside.app.freshness import check_age, refresh
+
+    log.info(await refresh(settings.model, settings.env))
+    check_age(settings.model, datetime.now(UTC).date(), settings.max_model_age, live=settings.live)
+    if wiring is not None:
+        from courtside.app.wiring import load_model
+        from courtside.markets.discovery import Identifier
+
+        predictor, registry = load_model(settings.model)
+        wiring.trader.predictor, wiring.trader.identifier = predictor, Identifier(registry)
+
+
+async def _update_periodically(wiring: Wiring, settings: TraderSettings) -> None:
+    while True:
+        await asyncio.sleep(settings.update_every * 3600)
+        try:
+            await keep_model_current(settings, wiring)
+        except ConfigError as e:  # stale in live: trading goes on with the last model, loudly
+            log.error("%s", e)
 
 
 async def _stream(wiring: Wiring) -> int:

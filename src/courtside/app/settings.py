@@ -56,6 +56,8 @@ class TraderSettings(BaseSettings):
     max_spread: Decimal = Decimal("0.15")
     db: str = "sqlite:///var/courtside.db"
     model: Path = Path("var/model")  # an artifact folder from `courtside model train`
+    update_every: float = 6.0  # hours between syncs of Kalshi's results + `model update` (0: on start only)
+    max_model_age: int = 7  # days: live refuses a model whose newest result is older (dry-run warns)
     series: list[str] = Field(default_factory=lambda: list(MATCH_WINNER_SERIES))
     kill_file: Path = Path("var/KILL")
     log_file: Path = Path("logs/auto_trader.log")

@@ -61,6 +61,11 @@ class Account:
 class Probabilities(Protocol):
     """P(player A wins) for a match, known before it starts, or None when the model has none."""
 
+    @property
+    def version(self) -> str:
+        """What made the probabilities (a model fingerprint, "control", a study's name): reported."""
+        ...
+
     def p_a(self, spec: MatchSpec) -> float | None: ...
 
 

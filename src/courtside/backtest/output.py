@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from courtside.backtest.engine import RunResult
-from courtside.backtest.metrics import Bet, BucketRow, Summary, by_bucket, edge_bucket, summarise
 from courtside.backtest.records import COLUMN_HELP, TradeRow, write_trades
 from courtside.backtest.settle import TENNIS_FEES, TENNIS_SERIES
 from courtside.reports import plots
+from courtside.reports.metrics import Bet, BucketRow, Summary, by_bucket, edge_bucket, summarise
 
 FEE_NOTE = (
     f"fees: {', '.join(TENNIS_SERIES.values())} {TENNIS_FEES.fee_type.value}, multiplier "

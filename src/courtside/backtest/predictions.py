@@ -8,7 +8,9 @@ match predicted before its result is learned. The odds rows are linked to their 
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -64,6 +66,14 @@ def as_of_predictions(matches: pd.DataFrame, start: date, train: TrainConfig) ->
 
 
 KEY = ("tour", "tourney_id", "match_num", "winner_key", "loser_key")
+_DTYPES = {
+    "tour": str,
+    "tourney_id": str,
+    "match_num": int,
+    "winner_key": str,
+    "loser_key": str,
+    "p_winner": float,
+}
 
 
 def link(
@@ -89,15 +99,51 @@ def link(
 def model_probabilities(
     config: BacktestConfig, odds: pd.DataFrame, cutoff: date | None
 ) -> JoinedProbabilities:
-    """Walk the model forward over the history (truncated at the cutoff) and link it to the odds rows."""
+    """Walk the model forward over the history (truncated at the cutoff) and link it to the odds rows.
+
+    With `config.cache`, a result already computed from exactly the same history, players, odds rows,
+    start and model settings is read back instead (a sweep of trader flags over one window walks the
+    model once); the file holds every digit, so the replay is the same."""
     first = config.start.year - config.history_years
     matches = history(config.data_dir, config.tours, first, config.end, cutoff)
-    registry = PlayerRegistry.from_frames(load_players(config.data_dir, config.tours), matches)
+    players = load_players(config.data_dir, config.tours)
     days = odds["date"]
     window = odds.loc[(days >= pd.Timestamp(config.start)) & (days <= pd.Timestamp(config.end))]
     train = replace(TrainConfig(), refit=config.refit)
-    predictions = as_of_predictions(matches, config.start, train)
     version = (
         f"walk_forward {train.learner}+{train.calibrator}, refit {train.refit}, {fingerprint(None, train)}"
     )
-    return JoinedProbabilities(link(predictions, window, registry, matches), version)
+    path = None
+    if config.cache is not None:
+        path = config.cache / f"asof-{_inputs_key((matches, players, window), config.start, train)}.csv"
+        if path.is_file():
+            return JoinedProbabilities(_read_linked(path), version)
+    registry = PlayerRegistry.from_frames(players, matches)
+    linked = link(as_of_predictions(matches, config.start, train), window, registry, matches)
+    if path is not None:
+        _write_linked(linked, path)
+    return JoinedProbabilities(linked, version)
+
+
+def _inputs_key(frames: tuple[pd.DataFrame, ...], start: date, train: TrainConfig) -> str:
+    """What the linked predictions depend on: every row of each input (hashed), the start and the
+    model settings (by their canonical fingerprint: a frozenset's repr varies between processes)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for frame in frames:
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    digest.update(f"{start.isoformat()}|{fingerprint(None, train)}".encode())
+    return digest.hexdigest()
+
+
+def _read_linked(path: Path) -> dict[int, float]:
+    frame = pd.read_csv(path, dtype={"row": int, "p_winner": float})
+    return dict(zip(frame["row"].tolist(), frame["p_winner"].tolist(), strict=True))
+
+
+def _write_linked(linked: dict[int, float], path: Path) -> None:
+    """row,p_winner with every digit (%.17g round-trips a float), written atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    frame = pd.DataFrame({"row": list(linked), "p_winner": list(linked.values())})
+    frame.to_csv(partial, index=False, float_format="%.17g")
+    partial.replace(path)

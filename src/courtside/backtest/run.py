@@ -42,6 +42,7 @@ class BacktestConfig:
     seed: int = 7
     history_years: int = 14  # seasons of match history the model walks through before --from
     refit: str = "quarterly"  # how often the walk-forward refits the learner (monthly | quarterly)
+    cache: Path | None = None  # folder where as-of model walks are kept and reused (None: always walk)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -145,7 +146,7 @@ def replay(
         loaded = Loaded(specs, skipped, probabilities)
     trader = StrategyActor(config.trader)
     result = run(loaded.specs, loaded.probabilities, trader, bankroll=config.bankroll, book=config.book)
-    result.model = str(getattr(loaded.probabilities, "version", type(loaded.probabilities).__name__))
+    result.model = loaded.probabilities.version
     if trader.stopped is not None:
         result.stopped = (trader.stopped.day, f"{trader.stopped.state.value}: {trader.stopped.reason}")
     return result, loaded.skipped

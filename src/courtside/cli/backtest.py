@@ -94,6 +94,14 @@ def backtest(
     refit: Annotated[str, typer.Option(help="learner refit schedule: monthly | quarterly")] = "quarterly",
     history_years: Annotated[int, typer.Option(help="seasons of history the model walks before --from")] = 14,
     as_json: Annotated[bool, typer.Option("--json", help="print summary.json")] = False,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache",
+            envvar="COURTSIDE_BACKTEST_CACHE",
+            help="folder to keep the model's as-of walks in and reuse them (same data, window and model)",
+        ),
+    ] = None,
 ) -> None:
     """Replay matches with closing odds through the trader's strategy, risk and paper fill."""
     console = Console(stderr=as_json)
@@ -111,7 +119,7 @@ def backtest(
             book=BookSpec(half_spread=_dec(half_spread), levels=levels, depth=_dec(depth)),
             trader=_trader(config, {**dec_flags, "model_weight": model_weight, "max_drawdown": max_drawdown}),
             bankroll=_dec(bankroll), tours=tuple(tour or (Tour.ATP, Tour.WTA)), control=control, seed=seed,
-            history_years=history_years, refit=refit,
+            history_years=history_years, refit=refit, cache=cache,
         )  # fmt: skip
         summary = _run(cfg, report, None if lookahead is None else _day(lookahead), console)
     except CourtsideError as e:

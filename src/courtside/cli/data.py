@@ -15,16 +15,15 @@ from rich.table import Table
 from courtside.data.sources import ATTRIBUTION
 from courtside.domain.errors import CourtsideError
 from courtside.domain.tennis import Tour
-from courtside.store.db import DEFAULT_URL
+from courtside.store.history import DEFAULT_HISTORY
 
 data_app = typer.Typer(
-    help="Match history (Sackmann, tennis-data.co.uk): ingest, sync, resolve player names.",
+    help="Match history (Sackmann, tennis-data.co.uk, Kalshi results): ingest, sync, resolve player names.",
     no_args_is_help=True,
 )
 FromOpt = Annotated[
     Path | None, typer.Option("--from", help="data folder (default: $COURTSIDE_DATA)", show_default=False)
 ]
-DbOpt = Annotated[str, typer.Option("--db", envvar="COURTSIDE_DB", help="database URL")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 
 
@@ -51,61 +50,55 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 FullOpt = Annotated[
     bool, typer.Option("--full", help="read every file, even those unchanged since the last ingest")
 ]
+HistoryOpt = Annotated[
+    Path, typer.Option("--history", envvar="COURTSIDE_HISTORY", help="history store folder")
+]
 
 
 @data_app.command("ingest")
 def ingest_cmd(
-    from_dir: FromOpt = None, db: DbOpt = DEFAULT_URL, full: FullOpt = False, as_json: JsonOpt = False
+    from_dir: FromOpt = None,
+    history: HistoryOpt = DEFAULT_HISTORY,
+    full: FullOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Load players, matches and odds into the database; a second run reads only new or changed files."""
+    """Load players and results (Sackmann, tennis-data) into the history store, merged with the Kalshi
+    results synced; a second run reads only new or changed files."""
     from courtside.data.ingest import ingest
-    from courtside.store.db import make_engine
+    from courtside.store.history import HistoryStore
 
     folder = _data_dir(from_dir)
     try:
-        result = ingest(folder, make_engine(db), progress=not as_json, full=full)
+        result = ingest(folder, HistoryStore(history), full=full)
     except CourtsideError as e:
         _fail(str(e))
-    tables = {name: counts.as_dict() for name, counts in result.tables.items()}
     if as_json:
-        payload = {
-            "run_id": result.run_id,
-            "full": full,
-            "files": result.files,
-            "tables": tables,
-            "odds_join": {
-                "rows": result.join_rows,
-                "rate": result.join_rate,
-                "unmatched": dict(result.join_reasons),
-            },
-            "attribution": ATTRIBUTION,
-        }
-        typer.echo(json.dumps(payload, indent=2))
+        typer.echo(json.dumps({**result.as_dict(), "attribution": ATTRIBUTION}, indent=2, default=str))
         return
-    _print_ingest(tables, result.files, result.join_rate, result.join_rows, dict(result.join_reasons))
-
-
-def _print_ingest(
-    tables: dict[str, Any], files: dict[str, str], rate: float, rows: int, reasons: dict[str, int]
-) -> None:
     console = Console()
-    _print_files(console, files)
-    table = Table(title="ingest")
-    columns = ("files read", "files skipped", "inserted", "updated", "unchanged", "rejected")
-    table.add_column("table")
-    for col in columns:
-        table.add_column(col, justify="right")
-    for name, c in tables.items():
-        values = (c["files_read"], c["files_skipped"], c["inserted"], c["updated"], c["unchanged"])
-        table.add_row(name, *(str(v) for v in values), str(sum(c["rejected"].values())))
+    _print_files(console, result.files)
+    print_sources(console, {k: v.as_dict() for k, v in result.sources.items()})
+    for reason, n in result.rejected_files.items():
+        console.print(f"  rejected while reading the files: {n} x {reason}")
+    console.print(
+        f"{result.matches} matches, {result.players} players ({result.newcomers} newcomers, {result.links} "
+        f"linked), results through {result.results_through}, in {history}\n[dim]{ATTRIBUTION}[/]"
+    )
+
+
+def print_sources(console: Console, sources: dict[str, dict[str, Any]]) -> None:
+    """Rows read, new matches, duplicates merged and rejected (with reasons), per source."""
+    if not sources:
+        return
+    table = Table(title="results by source")
+    for col in ("source", "rows read", "new", "duplicates merged", "rejected"):
+        table.add_column(col, justify="left" if col == "source" else "right")
+    for name, c in sources.items():
+        table.add_row(name, str(c["read"]), str(c["new"]), str(c["merged"]), str(sum(c["rejected"].values())))
     console.print(table)
-    for name, c in tables.items():
-        for reason, n in c["rejected"].items():
+    for name, c in sources.items():
+        for reason, n in sorted(c["rejected"].items(), key=lambda kv: -kv[1]):
             console.print(f"  rejected {name}: {n} x {reason}")
-    console.print(f"odds joined to matches (all stored): {rate:.2%} of {rows} completed rows")
-    for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
-        console.print(f"  unmatched: {n} x {reason}")
-    console.print(f"[dim]{ATTRIBUTION}[/]")
 
 
 def _print_files(console: Console, files: dict[str, str]) -> None:
@@ -118,9 +111,20 @@ def _print_files(console: Console, files: dict[str, str]) -> None:
         console.print(f"{skipped} files unchanged, skipped (--full reads them again)")
 
 
+SOURCES = ("sackmann", "tennis-data", "kalshi", "all")
+
+
 @data_app.command("sync")
 def sync_cmd(
-    dest: Annotated[Path | None, typer.Option("--dest", help="cache folder")] = None,
+    source: Annotated[str, typer.Option("--source", help="sackmann, tennis-data, kalshi or all")] = "all",
+    env: Annotated[
+        str, typer.Option("--env", help="Kalshi venue for --source kalshi: prod, demo or a base URL")
+    ] = "prod",
+    since: Annotated[
+        str | None, typer.Option("--since", help="Kalshi: re-read markets settled since YYYY-MM-DD")
+    ] = None,
+    dest: Annotated[Path | None, typer.Option("--dest", help="cache folder for the downloaded files")] = None,
+    history: HistoryOpt = DEFAULT_HISTORY,
     sackmann_base: Annotated[str, typer.Option(help="base URL of the Sackmann repositories")] = "",
     odds_base: Annotated[str, typer.Option(help="base URL of tennis-data.co.uk")] = "",
     until_year: Annotated[
@@ -128,41 +132,27 @@ def sync_cmd(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Download the match and odds files (1990 to this year) into the cache; on failure it is unchanged.
+    """Bring the results up to date: download the Sackmann and tennis-data files (1990 to this season)
+    into the cache and ingest them, and read Kalshi's settled markets since the last sync (no API key).
 
-    Seasons after the last fully published one are fetched when they exist upstream and listed as
-    absent otherwise, so a model trained on the cache is as current as the sources allow.
-    """
-    from courtside.data import sync as s
+    Each source is all or nothing: one that cannot be reached is named and changes nothing."""
+    from courtside.cli.data_sync import run_sync
 
-    years, odds_years = s.years_until(until_year or datetime.now(UTC).year)
-    files = s.sackmann_files(sackmann_base or s.SACKMANN_BASE, years) + s.odds_files(
-        odds_base or s.ODDS_BASE, odds_years
-    )
-    target = dest or s.DEFAULT_CACHE
+    if source not in SOURCES:
+        _fail(f"--source must be one of {', '.join(SOURCES)}, got {source!r}", 2)
     try:
-        result = _run_sync(s, target, files, progress=not as_json)
-    except s.DownloadError as e:
-        _fail(str(e))
+        day = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
+    except ValueError:
+        _fail(f"--since must be YYYY-MM-DD, got {since!r}", 2)
+    report = run_sync(
+        source, env, day, dest, history, sackmann_base, odds_base, until_year, progress=not as_json
+    )
     if as_json:
-        out = {"dest": str(result.dest), "downloaded": len(result.downloaded), "skipped": result.skipped}
-        typer.echo(json.dumps({**out, "notes": result.notes, "attribution": ATTRIBUTION}, indent=2))
-        return
-    console = Console()
-    console.print(f"{len(result.downloaded)} files in {result.dest} ({len(result.skipped)} absent upstream)")
-    for note in result.notes:
-        console.print(f"  note: {note}")
-    console.print(f"set COURTSIDE_DATA={result.dest} to use them\n[dim]{ATTRIBUTION}[/]")
-
-
-def _run_sync(s: Any, dest: Path, files: list[Any], *, progress: bool) -> Any:
-    if not progress:
-        return s.sync(dest, files)
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task("downloading", total=len(files))
-        return s.sync(dest, files, on_file=lambda _f: bar.advance(task))
+        typer.echo(json.dumps({**report.as_dict(), "attribution": ATTRIBUTION}, indent=2, default=str))
+    else:
+        report.print(Console())
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @data_app.command("resolve")
@@ -171,12 +161,13 @@ def resolve_cmd(
     tour: Annotated[Tour | None, typer.Option("--tour", help="atp or wta")] = None,
     on: Annotated[str | None, typer.Option("--on", help="prefer players active on YYYY-MM-DD")] = None,
     from_dir: FromOpt = None,
-    db: DbOpt = DEFAULT_URL,
+    history: HistoryOpt = DEFAULT_HISTORY,
     as_json: JsonOpt = False,
 ) -> None:
-    """Which player a name means: from the ingested database if there is one, else the data folder."""
+    """Which player a name means (newcomers from tennis-data and Kalshi too): from the history store if
+    there is one, else the data folder."""
     try:
-        registry = _registry(db, from_dir, tour)
+        registry = _registry(history, from_dir)
     except CourtsideError as e:
         _fail(str(e))
     try:
@@ -195,16 +186,15 @@ def resolve_cmd(
     console.print(f"[dim]{ATTRIBUTION}[/]")
 
 
-def _registry(db: str, from_dir: Path | None, tour: Tour | None) -> Any:
-    from courtside.data.ingest import registry_from_db, tours_present
+def _registry(history: Path, from_dir: Path | None) -> Any:
+    from courtside.data.history import registry_from_store
     from courtside.data.registry import PlayerRegistry
-    from courtside.data.sources import load_matches, load_players
-    from courtside.store.db import make_engine
+    from courtside.data.results import load_results
+    from courtside.store.history import HistoryStore
 
     if from_dir is None:
-        registry = registry_from_db(make_engine(db))
+        registry = registry_from_store(HistoryStore(history))
         if registry is not None:
             return registry
-    folder = _data_dir(from_dir)
-    tours = [tour] if tour is not None else tours_present(folder)
-    return PlayerRegistry.from_frames(load_players(folder, tours), load_matches(folder, tours))
+    results = load_results(_data_dir(from_dir))
+    return PlayerRegistry.from_frames(results.players, results.matches)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +15,9 @@ from rich.console import Console
 
 from courtside.domain.errors import CourtsideError
 from courtside.model.walkforward import REFIT_FREQ, TrainConfig
+from courtside.store.history import DEFAULT_HISTORY
 
-model_app = typer.Typer(help="Train and evaluate the win-probability model.", no_args_is_help=True)
+model_app = typer.Typer(help="Train, update and evaluate the win-probability model.", no_args_is_help=True)
 DATA_HELP = "folder with tennis_atp/, tennis_wta/ (and tennis_odds/)"
 
 
@@ -75,9 +77,19 @@ def evaluate(
     out.print(f"predictions: {predictions}  report: {report}")
 
 
+HistoryOpt = Annotated[
+    Path,
+    typer.Option("--history", envvar="COURTSIDE_HISTORY", help="history store folder (data ingest/sync)"),
+]
+
+
 @model_app.command("train")
 def train(
-    data: Annotated[Path, typer.Option("--data", envvar="COURTSIDE_DATA", help=DATA_HELP)],
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help=f"{DATA_HELP}; default: the history store, else $COURTSIDE_DATA"),
+    ] = None,
+    history: HistoryOpt = DEFAULT_HISTORY,
     out: Annotated[Path, typer.Option("--out", help="artifact folder to write")] = Path("var/model"),
     until: Annotated[str | None, typer.Option("--until", help="last match date used (default: all)")] = None,
     learner: Annotated[str, typer.Option(help="logistic or gbm")] = "logistic",
@@ -85,15 +97,24 @@ def train(
     train_years: Annotated[int, typer.Option(help="years of history the learner sees")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print meta.json")] = False,
 ) -> None:
-    """Build ratings and features over the whole history and fit the learner: a model artifact."""
-    from courtside.model.training import train_artifact
+    """Build ratings and features over the whole history and fit the learner: a model artifact.
+
+    Reads the history store (every source: Sackmann, tennis-data, Kalshi results) when it has been
+    ingested, unless --data names a folder; without a store, the folder in $COURTSIDE_DATA."""
+    from courtside.model.training import train_artifact, train_from_store
+    from courtside.store.history import HistoryStore
 
     console = Console(stderr=True)
     config = _config(learner, calibrator, "none", train_years)
     cutoff = _date(until, "--until") if until else None
+    store = HistoryStore(history)
+    folder = data if data is not None else (None if store.exists() else _env_data())
     t0 = time.perf_counter()
     try:
-        art = train_artifact(data, out, cutoff, config, progress=not as_json)
+        if folder is None:
+            art = train_from_store(store, out, cutoff, config, progress=not as_json)
+        else:
+            art = train_artifact(folder, out, cutoff, config, progress=not as_json)
     except CourtsideError as e:
         console.print(f"[bold red]train failed:[/] {e}")
         raise typer.Exit(2) from e
@@ -102,6 +123,57 @@ def train(
         return
     console.print(
         f"model {art.version}: {art.meta['n_matches']} matches "
-        f"{art.meta['data_from']}..{art.meta['data_to']}, "
-        f"{len(art.players)} players, written to {out} in {time.perf_counter() - t0:.1f}s"
+        f"{art.meta['data_from']}..{art.meta['data_to']}, results through {art.meta['results_through']}, "
+        f"{len(art.players)} players, from {folder or history}, written to {out} "
+        f"in {time.perf_counter() - t0:.1f}s"
+    )
+
+
+def _env_data() -> Path:
+    env = os.environ.get("COURTSIDE_DATA")
+    if not env:
+        Console(stderr=True).print(
+            "[bold red]train failed:[/] no history store and no data folder: run `courtside data ingest` "
+            "(or `data sync`), or pass --data DIR"
+        )
+        raise typer.Exit(2)
+    return Path(env)
+
+
+@model_app.command("update")
+def update(
+    model: Annotated[Path, typer.Option("--model", help="artifact folder to roll forward")] = Path(
+        "var/model"
+    ),
+    history: HistoryOpt = DEFAULT_HISTORY,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write the new version here (default: in place)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Roll the model's ratings through every stored result it has not learned (seconds, no retraining).
+
+    Prints the newest result it has learned from. Sync first (`courtside data sync`) to bring results
+    up to yesterday."""
+    from courtside.model.update import update_model
+    from courtside.store.history import HistoryStore
+
+    store = HistoryStore(history)
+    if not store.exists():
+        Console(stderr=True).print(
+            f"[bold red]update failed:[/] no history store at {history}: run `courtside data ingest`"
+        )
+        raise typer.Exit(2)
+    try:
+        result = update_model(model, store, out)
+    except CourtsideError as e:
+        Console(stderr=True).print(f"[bold red]update failed:[/] {e}")
+        raise typer.Exit(2) from e
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    Console().print(
+        f"model {result.version}: {result.rolled} new results rolled in, "
+        f"{result.players_added} players added, "
+        f"results through {result.results_through} ({result.seconds:.1f}s)"
     )

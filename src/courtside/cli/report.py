@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from courtside.backtest.metrics import summarise
 from courtside.domain.errors import CourtsideError
 from courtside.domain.mode import Mode
+from courtside.reports.metrics import summarise
 from courtside.reports.performance import bets_of, journal_fills, write_journal_report
 from courtside.reports.tables import summary_table
 from courtside.store.db import DEFAULT_URL, make_engine

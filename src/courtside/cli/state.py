@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -85,6 +86,17 @@ def resume(
         )
 
 
+def _model_summary(model: Path) -> dict[str, object]:
+    """The model's newest result (meta.json only: status stays quick)."""
+    from datetime import UTC, datetime
+
+    from courtside.app.freshness import freshness
+
+    found = freshness(model, datetime.now(UTC).date())
+    through = str(found.results_through) if found.results_through else None
+    return {"model": str(model), "results_through": through, "model_age_days": found.age_days}
+
+
 def status(
     json_out: Annotated[bool, Opt("--json")] = False,
     live: Annotated[bool, Opt("--live/--dry-run", help="which book of records")] = False,
@@ -115,6 +127,7 @@ def status(
         **_shard_summary(journal),
         **{k: v for k, v in modes[journal.mode].items() if k != "state"},
         "modes": modes,
+        **_model_summary(s.model),
     }
     if json_out:
         typer.echo(json.dumps(summary))
@@ -124,6 +137,7 @@ def status(
     )
     for mode, row in modes.items():
         console.print(_mode_line(mode, row))
+    console.print(f"model {s.model}: results through {summary['results_through'] or '?'}")
     if summary["tennis_shard_cash"] is not None:
         line = (
             f"tennis shard {TENNIS_SHARD}: ${summary['tennis_shard_cash']} "

@@ -88,6 +88,12 @@ def trade(
     db: DbOpt = None,
     model: Annotated[Path | None, Opt(help="model artifact folder [var/model]")] = None,
     stream: Annotated[bool | None, Opt("--stream", help="react to WebSocket book changes")] = None,
+    update_every: Annotated[
+        float | None, Opt(help="hours between results syncs + model update, 0: on start only [6]")
+    ] = None,
+    max_model_age: Annotated[
+        int | None, Opt(help="days: live refuses a model whose newest result is older [7]")
+    ] = None,
 ) -> None:
     """Run the AutoTrader: scan, price, decide, check risk and place limit orders (dry-run by default)."""
     from courtside.app.run import confirm_live as require_confirmation
@@ -112,6 +118,8 @@ def trade(
         db=db,
         model=model,
         stream=stream,
+        update_every=update_every,
+        max_model_age=max_model_age,
     )
     setup_logging(s.log_file)
     try:

@@ -1,5 +1,5 @@
-"""Which data files an ingest must read: each file's size and blake2b digest, against the ones recorded
-in history_source_files when its rows went in (in the same transaction as the rows).
+"""Which data files an ingest must read: each file's size and blake2b digest, against the ones the history
+store recorded when its rows went in (in the same generation as the rows).
 
 A file whose bytes are unchanged, and that the current reader already read, is skipped: its rows are in
 the store as this reader would make them. A new or changed file (or every file, with --full) is read.
@@ -9,24 +9,22 @@ A file recorded before but gone now is listed as missing; its rows stay (an inge
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Table, delete, select
-
-from courtside.data.odds import odds_files
 from courtside.data.sources import match_files
+from courtside.data.tennisdata import tennisdata_files
 from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Tour
-from courtside.store.history import SourceFile as SourceFileRow
 
-# Bump when a change to the readers (sources, odds) changes what a file yields: every file is read again.
-READER_VERSION = 1
+# Bump when a change to the readers (sources, tennisdata) changes what a file yields: every file is read
+# again.
+READER_VERSION = 2
 UNCHANGED = "unchanged, skipped"
 _CHUNK = 1 << 20
-_TABLE: Table = SourceFileRow.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class DataFile:
 
     path: Path
     rel: str  # relative to the data folder, '/'-separated: the key in history_source_files
-    kind: str  # players, matches or odds
+    kind: str  # players, matches or tennisdata
     tour: Tour
     source: str  # the match file's source (tour, qual_chall, qual_itf), else the kind
     size: int
@@ -80,8 +78,7 @@ def discover(data_dir: Path, tours: Iterable[Tour]) -> list[DataFile]:
             raise ConfigError(f"no player file at {players}: run `courtside data sync`")
         found.append((players, "players", tour, "players"))
         found += [(p, "matches", tour, source) for p, source in match_files(data_dir, tour)]
-    if (data_dir / "tennis_odds").is_dir():
-        found += [(p, "odds", tour, "odds") for p, tour in odds_files(data_dir, tours)]
+    found += [(p, "tennisdata", tour, "tennisdata") for p, tour in tennisdata_files(data_dir, tours)]
     out = []
     for path, kind, tour, source in found:
         size, hexdigest = digest(path)
@@ -90,21 +87,19 @@ def discover(data_dir: Path, tours: Iterable[Tour]) -> list[DataFile]:
     return out
 
 
-def plan_reads(conn: Connection, files: Sequence[DataFile], *, full: bool) -> FilePlan:
+def plan_reads(stored: Mapping[str, Mapping[str, Any]], files: Sequence[DataFile], *, full: bool) -> FilePlan:
     """Split files into those to read and those whose recorded size, digest and reader still hold."""
-    t = _TABLE
-    stored = {r.path: r for r in conn.execute(select(t.c.path, t.c.size, t.c.blake2b, t.c.reader))}
     read: list[tuple[DataFile, str]] = []
     skipped: list[DataFile] = []
     for f in files:
         rec = stored.get(f.rel)
         if rec is None:
             read.append((f, "new"))
-        elif (rec.size, rec.blake2b) != (f.size, f.digest):
+        elif (rec.get("size"), rec.get("blake2b")) != (f.size, f.digest):
             read.append((f, "changed"))
         elif full:
             read.append((f, "re-read (--full)"))
-        elif rec.reader != READER_VERSION:
+        elif rec.get("reader") != READER_VERSION:
             read.append((f, "re-read (reader updated)"))
         else:
             skipped.append(f)
@@ -112,24 +107,15 @@ def plan_reads(conn: Connection, files: Sequence[DataFile], *, full: bool) -> Fi
     return FilePlan(read, skipped, sorted(set(stored) - present))
 
 
-def record(conn: Connection, files: Iterable[DataFile], run_id: int, now: datetime) -> None:
-    """Note that the rows of these files are in (call inside the transaction that wrote them)."""
-    t = _TABLE
-    rows = [
-        {
-            "path": f.rel,
+def record(stored: Mapping[str, Any], files: Iterable[DataFile], now: datetime) -> dict[str, Any]:
+    """The file records with these files' current size and digest (kept with the rows they yielded)."""
+    out = dict(stored)
+    for f in files:
+        out[f.rel] = {
             "kind": f.kind,
             "size": f.size,
             "blake2b": f.digest,
             "reader": READER_VERSION,
-            "run_id": run_id,
-            "read_at": now,
+            "read_at": now.isoformat(),
         }
-        for f in files
-    ]
-    if not rows:
-        return
-    paths = [r["path"] for r in rows]
-    for start in range(0, len(paths), 500):
-        conn.execute(delete(t).where(t.c.path.in_(paths[start : start + 500])))
-    conn.execute(t.insert(), rows)
+    return out

@@ -120,6 +120,13 @@ class PlayerRegistry:
     def __len__(self) -> int:
         return len(self.records)
 
+    def add(self, record: PlayerRecord) -> None:
+        """Index one more player (a newcomer made from a later source); a known key is left as it is."""
+        if record.key in self.records:
+            return
+        self.records[record.key] = record
+        self._index(record)
+
     def get(self, key: str) -> PlayerRecord | None:
         return self.records.get(key)
 
@@ -183,6 +190,7 @@ class PlayerRegistry:
             yield 0.85, "surname words and initials", self._surname_words_initials
         yield 1.0, "full name", self._full_name
         yield 0.9, "initial or short first name and surname", self._first_prefix_surname
+        yield 0.8, "surname, and the initial of a player known by initials", self._initialled_record
         yield 0.85, "surname", self._surname_only
         yield 0.75, "all words of the name", self._all_tokens
         yield 0.7, "part of a double surname", self._partial_surname
@@ -220,6 +228,18 @@ class PlayerRegistry:
         head, surname = p.tokens[0], "".join(p.tokens[1:])
         keys = self._by_surname.get(surname, set())
         return {k for k in keys if self._tokens[k][0] and self._tokens[k][0][0].startswith(head)}
+
+    def _initialled_record(self, p: ParsedName) -> set[str]:
+        """'Jerry Roddick' for a player a source named 'Roddick J.': the stored first name is initials."""
+        if len(p.tokens) < 2 or p.initials is not None:
+            return set()
+        keys = self._by_surname.get("".join(p.tokens[1:]), set())
+        out = set()
+        for k in keys:
+            first = self._tokens[k][0]
+            if first and all(len(t) <= 2 for t in first) and initials_match(first, p.tokens[:1]):
+                out.add(k)
+        return out
 
     def _surname_only(self, p: ParsedName) -> set[str]:
         return set(self._by_surname.get("".join(p.tokens), set()))

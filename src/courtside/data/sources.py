@@ -43,6 +43,7 @@ __all__ = [
     "score_outcomes",
 ]
 
+SOURCE = "sackmann"
 ATTRIBUTION = (
     "Tennis databases, files, and algorithms by Jeff Sackmann / Tennis Abstract (CC BY-NC-SA 4.0); "
     "odds and results from tennis-data.co.uk"
@@ -81,14 +82,26 @@ _MATCH_FLOATS = (
 
 
 def read_match_csv(path: Path) -> pd.DataFrame:
-    """A Sackmann match file: numeric columns parsed by the C reader, text when one is malformed."""
-    text = read_text(path)
-    header = text.split("\n", 1)[0].strip().split(",")
+    """A Sackmann match file: numeric columns parsed by the C reader, text when one is malformed.
+    Valid UTF-8 goes straight to the C reader; a file with latin-1 lines is decoded line by line."""
+    with path.open("rb") as f:
+        header = f.readline().decode("utf-8", "replace").removeprefix("\ufeff").strip().split(",")
     dtype = {c: ("float64" if c in _MATCH_FLOATS else "str") for c in header}
     try:
-        return pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False, na_values=[""])
-    except ValueError:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+        return _parse(path, dtype, "utf-8-sig")
+    except UnicodeDecodeError:
+        return _parse(io.StringIO(read_text(path)), dtype, None)
+
+
+def _parse(source: Path | io.StringIO, dtype: dict[str, str], encoding: str | None) -> pd.DataFrame:
+    try:
+        return pd.read_csv(source, dtype=dtype, keep_default_na=False, na_values=[""], encoding=encoding)
+    except ValueError as e:
+        if isinstance(e, UnicodeDecodeError):
+            raise
+        if isinstance(source, io.StringIO):
+            source.seek(0)
+        return pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding)
 
 
 def _tour_dir(data_dir: Path, tour: Tour) -> Path:
@@ -130,41 +143,56 @@ def score_outcome(score: object) -> str:
 
 
 def score_outcomes(scores: pd.Series) -> pd.Series:
-    """Vectorised `score_outcome`: completed, retired, walkover, default or unknown per score."""
+    """Vectorised `score_outcome`: completed, retired, walkover, default or unknown per score.
+
+    The patterns run once per distinct score (a season repeats a few thousand), then map back."""
     text = scores.astype(object).where(scores.notna(), "").astype(str).str.strip()
-    out = pd.Series("unknown", index=scores.index, dtype=object)
-    out = out.where(~text.str.contains(_SET_SCORE, regex=True), "completed")
-    out = out.where(~text.str.contains(_UNFINISHED, regex=True), "unknown")
+    distinct = pd.Series(text.unique(), dtype=object)
+    out = pd.Series("unknown", index=distinct.index, dtype=object)
+    out = out.where(~distinct.str.contains(_SET_SCORE, regex=True), "completed")
+    out = out.where(~distinct.str.contains(_UNFINISHED, regex=True), "unknown")
     for outcome, pattern in reversed(_OUTCOME_PATTERNS):
-        out = out.where(~text.str.contains(pattern, regex=True), outcome)
-    return out.astype("str")
+        out = out.where(~distinct.str.contains(pattern, regex=True), outcome)
+    table = dict(zip(distinct.tolist(), out.tolist(), strict=True))
+    return text.map(table).astype("str")
 
 
-def _map_level(frame: pd.DataFrame, tour: Tour) -> pd.Series:
-    raw = frame["tourney_level"].fillna("")
-    table = _ATP_LEVELS if tour is Tour.ATP else _WTA_LEVELS
-    level = raw.map(lambda code: table[code].value if code in table else None)
-    if tour is Tour.WTA:
-        itf = raw.str.fullmatch(r"\d+")
-        level = level.where(~itf, Level.ITF.value)
-        big_w = (raw == "W") & (pd.to_numeric(frame["draw_size"], errors="coerce") >= 48)
-        level = level.where(~big_w, Level.MASTERS.value)
-    level = level.where(level.notna(), Level.ITF.value if tour is Tour.WTA else Level.TOUR_250.value)
+def _level_of(tour: str, code: str) -> str | None:
+    table = _ATP_LEVELS if tour == Tour.ATP.value else _WTA_LEVELS
+    if code in table:
+        return table[code].value
+    if tour == Tour.WTA.value and code.isdigit():
+        return Level.ITF.value
+    return None
+
+
+def _map_level(frame: pd.DataFrame, tours: pd.Series) -> pd.Series:
+    """Level per row from the tour's tourney_level codes (looked up once per distinct pair)."""
+    raw = frame["tourney_level"].fillna("").astype(str)
+    pairs = tours.astype(str) + "|" + raw
+    table = {pair: _level_of(*pair.split("|", 1)) for pair in pairs.unique()}
+    level = pairs.map(table).astype(object)
+    wta = tours == Tour.WTA.value
+    big_w = wta & (raw == "W") & (pd.to_numeric(frame["draw_size"], errors="coerce") >= 48)
+    level = level.where(~big_w, Level.MASTERS.value)
+    default = pd.Series(Level.TOUR_250.value, index=frame.index).where(~wta, Level.ITF.value)
+    level = level.where(level.notna(), default)
     tour_codes = {lv.value for lv in _TOUR_LEVEL_CODES}
     qual = frame["round"].fillna("").str.match(r"Q\d") & level.isin(tour_codes)
-    return level.where(~qual, Level.QUALIFYING.value)
+    return level.where(~qual, Level.QUALIFYING.value).astype(object)
 
 
-def _normalise_matches(frame: pd.DataFrame, tour: Tour, source: str, report: LoadReport) -> pd.DataFrame:
-    frame = frame.rename(columns=str.strip)
+def _normalise_matches(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    """Raw rows of several files (with `_tour` and `_source` columns) -> the normalised frame."""
     out = pd.DataFrame(index=frame.index)
-    out["tour"] = tour.value
-    out["source"] = source
+    out["tour"] = frame["_tour"]
+    out["source"] = SOURCE
+    out["file"] = frame["_file"]
     for col in ("tourney_id", "tourney_name", "tourney_level", "round", "score"):
         out[col] = frame.get(col)
     out["surface"] = frame["surface"].where(frame["surface"].isin(["Hard", "Clay", "Grass", "Carpet"]))
     out["draw_size"] = to_float(frame["draw_size"])
-    out["level"] = _map_level(frame, tour)
+    out["level"] = _map_level(frame, frame["_tour"])
     out["tourney_date"] = pd.to_datetime(frame["tourney_date"], format="%Y%m%d", errors="coerce")
     out["match_num"] = pd.to_numeric(frame["match_num"], errors="coerce").fillna(0).astype("int64")
     out["round_order"] = frame["round"].map(ROUND_ORDER).fillna(0).astype("int64")
@@ -179,10 +207,10 @@ def _normalise_matches(frame: pd.DataFrame, tour: Tour, source: str, report: Loa
     for col in STAT_COLUMNS:
         out[col] = to_float(frame.get(col, pd.Series(np.nan, index=frame.index)))
     out["outcome"] = score_outcomes(out["score"])
-    return _reject_bad_matches(out, tour, report)
+    return _reject_bad_matches(out, report)
 
 
-def _reject_bad_matches(out: pd.DataFrame, tour: Tour, report: LoadReport) -> pd.DataFrame:
+def _reject_bad_matches(out: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     checks = (
         ("missing winner_id", out["winner_id"].isna()),
         ("missing loser_id", out["loser_id"].isna()),
@@ -198,12 +226,12 @@ def _reject_bad_matches(out: pd.DataFrame, tour: Tour, report: LoadReport) -> pd
     out = out.loc[~bad].copy()
     for side in ("winner", "loser"):
         out[f"{side}_id"] = out[f"{side}_id"].astype("int64")
-        out[f"{side}_key"] = tour.value + ":" + out[f"{side}_id"].astype(str)
+        out[f"{side}_key"] = out["tour"] + ":" + out[f"{side}_id"].astype(str)
     return out
 
 
 MATCH_COLUMNS: tuple[str, ...] = (
-    "tour", "source", "tourney_id", "tourney_name", "surface", "draw_size", "tourney_level", "level",
+    "tour", "source", "file", "tourney_id", "tourney_name", "surface", "draw_size", "tourney_level", "level",
     "tourney_date", "match_num", "round", "round_order", "best_of",
     *(f"{s}_{f}" for s in ("winner", "loser") for f in ("id", "key", *_PLAYER_FIELDS[1:])),
     "score", "minutes", *STAT_COLUMNS, "outcome",
@@ -246,16 +274,18 @@ def load_match_files(
     incremental ingest reads when only some files changed."""
     report = report if report is not None else LoadReport()
     frames: list[pd.DataFrame] = []
-    for path, tour, source in _progress_iter(list(files), progress, "reading matches"):
+    for path, tour, _source in _progress_iter(list(files), progress, "reading matches"):
         raw = read_match_csv(path)
         report.files += 1
         report.rows_read += len(raw)
         if raw.empty:
             continue
-        frames.append(_normalise_matches(raw, tour, source, report))
+        rel = f"tennis_{Tour(tour).value}/{Path(path).name}"
+        frames.append(raw.rename(columns=str.strip).assign(_tour=Tour(tour).value, _file=rel))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS})
-    matches = _drop_duplicates(pd.concat(frames, ignore_index=True)[list(MATCH_COLUMNS)], report)
+    raw = pd.concat(frames, ignore_index=True)
+    matches = _drop_duplicates(_normalise_matches(raw, report)[list(MATCH_COLUMNS)], report)
     matches = matches.sort_values(
         ["tourney_date", "tourney_id", "round_order", "match_num"], kind="mergesort", ignore_index=True
     )

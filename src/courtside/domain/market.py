@@ -82,6 +82,7 @@ class Market:
     competitor_id: str | None = None  # custom_strike.tennis_competitor
     exchange_index: int | None = None
     fee_waiver_until: datetime | None = None
+    settled_time: datetime | None = None  # settlement_ts, once finalized
 
     @property
     def code(self) -> str:
@@ -184,6 +185,15 @@ class Trade:
     yes_price: Decimal
     taker_book_side: str
     created_time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HistoricalCutoff:
+    """`GET /historical/cutoff`: markets settled before `market_settled` are only in the historical tier."""
+
+    market_settled: datetime
+    trades_created: datetime | None = None
+    orders_updated: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,20 +13,3 @@ book.py       LocalBook kept from WS snapshots and signed deltas
 ws.py         KalshiWebSocket: subscriptions, seq-gap recovery, reconnect, typed events
 doctor.py     the checks behind `courtside doctor`
 """
-
-from courtside.kalshi.auth import Credentials, KalshiAuth, load_private_key
-from courtside.kalshi.env import Endpoints, resolve_env
-from courtside.kalshi.rest import KalshiClient
-from courtside.kalshi.venue import KalshiVenue
-from courtside.kalshi.ws import KalshiWebSocket
-
-__all__ = [
-    "Credentials",
-    "Endpoints",
-    "KalshiAuth",
-    "KalshiClient",
-    "KalshiVenue",
-    "KalshiWebSocket",
-    "load_private_key",
-    "resolve_env",
-]

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, Self, TypeVar
+from typing import Any, Literal, Self, TypedDict, TypeVar
 
 import httpx
 
@@ -68,6 +68,18 @@ class Timing:
 
     now: Monotonic = time.monotonic
     sleep: Sleep = asyncio.sleep
+
+
+class HttpOptions(TypedDict, total=False):
+    """How a KalshiHttp (and the KalshiClient holding one) is made, besides its environment."""
+
+    auth: httpx.Auth | None  # a request signer (KalshiAuth); None for public market data
+    transport: httpx.AsyncBaseTransport | None  # httpx.MockTransport, ASGITransport(sim app), ...
+    timeout: float  # seconds per connect / read / write
+    retry: RetryPolicy | None
+    pacing: Pacing
+    timing: Timing | None
+    rng: random.Random | None  # jitter; unseeded (OS entropy) unless a test seeds it
 
 
 # Pacing: "account" = Basic-tier buckets, resized from GET /account/limits before the first signed

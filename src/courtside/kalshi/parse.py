@@ -17,6 +17,7 @@ from courtside.domain.market import (
     ExchangeStatus,
     FeeSchedule,
     FeeType,
+    HistoricalCutoff,
     Level,
     MalformedEvent,
     Market,
@@ -132,6 +133,7 @@ def parse_market(data: Any) -> Market:
         competitor_id=_competitor(w),
         exchange_index=w.opt_integer("exchange_index"),
         fee_waiver_until=w.opt_time("fee_waiver_expiration_time"),
+        settled_time=w.opt_time("settlement_ts"),
     )
 
 
@@ -244,6 +246,16 @@ def parse_exchange_status(data: Any) -> ExchangeStatus:
         trading_active=w.flag("trading_active"),
         shards=tuple(shards),
         estimated_resume_time=w.opt_time("exchange_estimated_resume_time"),
+    )
+
+
+def parse_historical_cutoff(data: Any) -> HistoricalCutoff:
+    """`GET /historical/cutoff`: the settlement time before which markets moved to /historical/markets."""
+    w = Wire(data, "historical cutoff")
+    return HistoricalCutoff(
+        market_settled=w.time("market_settled_ts"),
+        trades_created=w.opt_time("trades_created_ts"),
+        orders_updated=w.opt_time("orders_updated_ts"),
     )
 
 

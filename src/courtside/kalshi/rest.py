@@ -9,16 +9,24 @@ create idempotent by client_order_id is KalshiVenue's policy (venue.py), not the
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, Self, Unpack
 
 import httpx
 
 from courtside.domain.errors import NotFoundError, OutcomeUnknownError, ParseError
-from courtside.domain.market import Event, ExchangeStatus, MalformedEvent, Market, OrderBook, Series, Trade
+from courtside.domain.market import (
+    Event,
+    ExchangeStatus,
+    HistoricalCutoff,
+    MalformedEvent,
+    Market,
+    OrderBook,
+    Series,
+    Trade,
+)
 from courtside.domain.money import fmt_count, fmt_dollars
 from courtside.domain.orders import (
     Balance,
@@ -32,11 +40,13 @@ from courtside.domain.orders import (
     Settlement,
 )
 from courtside.kalshi.env import Endpoints
-from courtside.kalshi.http import KalshiHttp, Pacing, Params, RetryPolicy, Timing
+from courtside.kalshi.filters import EventFilters, FillFilters, MarketFilters, OrderFilters, TradeFilters
+from courtside.kalshi.http import HttpOptions, KalshiHttp, Params
 from courtside.kalshi.parse import (
     parse_account_limits,
     parse_event,
     parse_exchange_status,
+    parse_historical_cutoff,
     parse_listed_event,
     parse_market,
     parse_orderbook,
@@ -88,28 +98,8 @@ class KalshiClient:
     """Async Kalshi client. `KalshiClient("demo", auth=creds.auth())`; `transport=` for tests and
     the in-process simulator (httpx.ASGITransport)."""
 
-    def __init__(
-        self,
-        env: str | Endpoints = "prod",
-        *,
-        auth: httpx.Auth | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        pacing: Pacing = "account",
-        timing: Timing | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        self.http = KalshiHttp(
-            env,
-            auth=auth,
-            transport=transport,
-            timeout=timeout,
-            retry=retry,
-            pacing=pacing,
-            timing=timing,
-            rng=rng,
-        )
+    def __init__(self, env: str | Endpoints = "prod", **options: Unpack[HttpOptions]) -> None:
+        self.http = KalshiHttp(env, **options)
 
     @property
     def endpoints(self) -> Endpoints:
@@ -185,9 +175,9 @@ class KalshiClient:
             for raw in items:
                 yield parse_listed_event(raw)
 
-    async def get_events(self, **filters: object) -> list[Event]:
+    async def get_events(self, **filters: Unpack[EventFilters]) -> list[Event]:
         """GET /events, every page (filters as in iter_events)."""
-        return [e async for e in self.iter_events(**filters)]  # type: ignore[arg-type]
+        return [e async for e in self.iter_events(**filters)]
 
     async def get_event(self, event_ticker: str, *, with_nested_markets: bool = True) -> Event:
         data = await self.http.get(f"events/{event_ticker}", {"with_nested_markets": with_nested_markets})
@@ -230,9 +220,30 @@ class KalshiClient:
         }
         return self.http.each("markets", params, "markets", parse_market)
 
-    async def get_markets(self, **filters: object) -> list[Market]:
+    async def get_markets(self, **filters: Unpack[MarketFilters]) -> list[Market]:
         """GET /markets, every page (filters as in iter_markets)."""
-        return [m async for m in self.iter_markets(**filters)]  # type: ignore[arg-type]
+        return [m async for m in self.iter_markets(**filters)]
+
+    async def get_historical_cutoff(self) -> HistoricalCutoff:
+        """GET /historical/cutoff: markets settled before `market_settled` are only in the historical tier."""
+        return parse_historical_cutoff(await self.http.get("historical/cutoff"))
+
+    def iter_historical_markets(
+        self,
+        *,
+        series_ticker: str | None = None,
+        event_ticker: str | None = None,
+        tickers: Sequence[str] | None = None,
+        limit: int = MAX_MARKETS_PAGE,
+    ) -> AsyncIterator[Market]:
+        """GET /historical/markets: settled markets older than the cutoff (filters are exclusive)."""
+        params: Params = {
+            "series_ticker": series_ticker,
+            "event_ticker": event_ticker,
+            "tickers": _csv(tickers),
+            "limit": min(limit, MAX_MARKETS_PAGE),
+        }
+        return self.http.each("historical/markets", params, "markets", parse_market)
 
     async def get_market(self, ticker: str) -> Market:
         data = await self.http.get(f"markets/{ticker}")
@@ -263,8 +274,8 @@ class KalshiClient:
         params: Params = {"ticker": ticker, "min_ts": min_ts, "max_ts": max_ts, "limit": min(limit, 1000)}
         return self.http.each("markets/trades", params, "trades", parse_trade)
 
-    async def get_trades(self, **filters: object) -> list[Trade]:
-        return [t async for t in self.iter_trades(**filters)]  # type: ignore[arg-type]
+    async def get_trades(self, **filters: Unpack[TradeFilters]) -> list[Trade]:
+        return [t async for t in self.iter_trades(**filters)]
 
     # ---- milestones and live data: the real start of a match (kalshi-api.md §5.3) -------------
     async def get_milestones(
@@ -272,15 +283,15 @@ class KalshiClient:
         *,
         related_event_ticker: str | None = None,
         category: str | None = None,
-        type: str | None = None,
+        milestone_type: str | None = None,
         minimum_start_date: str | None = None,
         limit: int = 100,
     ) -> list[Milestone]:
-        """GET /milestones, every page; a malformed milestone is logged and skipped."""
+        """GET /milestones (`type` = milestone_type), every page; a malformed one is logged and skipped."""
         params: Params = {
             "related_event_ticker": related_event_ticker,
             "category": category,
-            "type": type,
+            "type": milestone_type,
             "minimum_start_date": minimum_start_date,
             "limit": limit,
         }
@@ -356,8 +367,8 @@ class KalshiClient:
         }
         return self.http.each("portfolio/orders", params, "orders", parse_order)
 
-    async def get_orders(self, **filters: object) -> list[Order]:
-        return [o async for o in self.iter_orders(**filters)]  # type: ignore[arg-type]
+    async def get_orders(self, **filters: Unpack[OrderFilters]) -> list[Order]:
+        return [o async for o in self.iter_orders(**filters)]
 
     async def get_order(self, order_id: str) -> Order:
         data = await self.http.get(f"portfolio/orders/{order_id}")
@@ -381,8 +392,8 @@ class KalshiClient:
         }
         return self.http.each("portfolio/fills", params, "fills", parse_fill)
 
-    async def get_fills(self, **filters: object) -> list[Fill]:
-        return [f async for f in self.iter_fills(**filters)]  # type: ignore[arg-type]
+    async def get_fills(self, **filters: Unpack[FillFilters]) -> list[Fill]:
+        return [f async for f in self.iter_fills(**filters)]
 
     async def get_settlements(
         self,

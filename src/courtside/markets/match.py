@@ -243,12 +243,18 @@ def _start(event: Event) -> datetime:
 
 def parse_match(event: Event, series: Series) -> TennisMatch:
     """The match behind a match-winner event; raises Skip with the reason when anything is off."""
+    not_active = [m.ticker for m in event.markets if m.status is not MarketStatus.ACTIVE]
+    if SERIES_TOUR.get(series.ticker) is not None and not_active:
+        raise Skip(f"{event.event_ticker}: markets not active: {', '.join(not_active)}")
+    return describe_match(event, series)
+
+
+def describe_match(event: Event, series: Series) -> TennisMatch:
+    """Players, tournament, level, round and start of a match-winner event in any status: what
+    `parse_match` reads for open markets and the results reader for settled ones."""
     tour = SERIES_TOUR.get(series.ticker)
     if tour is None:
         raise Skip(f"{series.ticker} is not a singles match-winner series")
-    not_active = [m.ticker for m in event.markets if m.status is not MarketStatus.ACTIVE]
-    if not_active:
-        raise Skip(f"{event.event_ticker}: markets not active: {', '.join(not_active)}")
     side_a, side_b = match_sides(event)
     name, round_ = _competition(event)
     found = lookup(name, tour)

@@ -82,14 +82,36 @@ class SymmetricIsotonic:
         default_factory=lambda: IsotonicRegression(y_min=EPS, y_max=1 - EPS, out_of_bounds="clip")
     )
 
+    x: np.ndarray | None = None  # the fitted step function's thresholds (what an artifact keeps)
+    y: np.ndarray | None = None
+
     def fit(self, p: np.ndarray, y: np.ndarray) -> None:
         if len(p) == 0:
             raise ModelError("no matches to calibrate on")
         self.model.fit(np.r_[p, 1.0 - p], np.r_[y, 1.0 - y])
+        self.x = np.asarray(self.model.X_thresholds_, dtype=float)
+        self.y = np.asarray(self.model.y_thresholds_, dtype=float)
+
+    def thresholds(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.x is None or self.y is None:
+            raise ModelError("calibrator is not fitted")
+        return self.x, self.y
+
+    @classmethod
+    def from_thresholds(cls, x: np.ndarray, y: np.ndarray) -> SymmetricIsotonic:
+        return cls(x=np.asarray(x, dtype=float), y=np.asarray(y, dtype=float))
+
+    def _h(self, p: np.ndarray) -> np.ndarray:
+        """The isotonic fit: linear between thresholds, clipped outside (IsotonicRegression.predict)."""
+        x, y = self.thresholds()
+        return np.asarray(np.interp(p, x, y), dtype=float)
 
     def apply(self, p: np.ndarray) -> np.ndarray:
+        """Unfitted (too few matches to hold out), it leaves p as it is, like a temperature of 1."""
         p = np.asarray(p, dtype=float)
-        return np.asarray((self.model.predict(p) + 1.0 - self.model.predict(1.0 - p)) / 2.0, dtype=float)
+        if self.x is None:
+            return p
+        return np.asarray((self._h(p) + 1.0 - self._h(1.0 - p)) / 2.0, dtype=float)
 
 
 def make_calibrator(name: str) -> Calibrator:

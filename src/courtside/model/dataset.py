@@ -16,7 +16,7 @@ from rich.progress import Progress
 
 from courtside.model.chrono import MatchArrays, to_arrays
 from courtside.model.features import CONTEXT_NAMES, DIFF_NAMES, FeatureState, MatchResult, Occasion, Side
-from courtside.model.ratings import PRE_COLUMNS, EloParams, EloState, RoundResult, outcome_weight
+from courtside.model.ratings import PRE_COLUMNS, EloParams, EloState, rate_round
 
 MINUTES_PER_GAME = 6.0
 
@@ -134,28 +134,9 @@ def build(
     diffs = np.empty((n, len(DIFF_NAMES)))
     context = np.empty((n, len(CONTEXT_NAMES)))
     for start, stop in _rounds(arrays, progress):
-        results: list[RoundResult] = []
+        rate_round(state.elo, arrays, start, stop, pre)  # the features read only the pre-match values
         for i in range(start, stop):
-            w = state.elo.player(arrays.winner[i], arrays.winner_rank[i])
-            lo = state.elo.player(arrays.loser[i], arrays.loser_rank[i])
-            p = state.elo.pre(w, lo, arrays.surface[i], arrays.best_of[i])
-            pre[i] = p.row()
             diffs[i], context[i] = state.features.pair(winners[i], losers[i], occasions[i], pre[i])
-            weight = outcome_weight(arrays.outcome[i], state.elo.params)
-            results.append(
-                RoundResult(
-                    w,
-                    lo,
-                    arrays.surface[i],
-                    arrays.best_of[i],
-                    arrays.level[i],
-                    arrays.day[i],
-                    arrays.share[i],
-                    weight,
-                    arrays.dominance[i],
-                )
-            )
-        state.elo.update_round(results)
         for i in range(start, stop):
             result = MatchResult(arrays.outcome[i] != "walkover", minutes[i], pre[i, 6])
             state.features.record(winners[i], losers[i], occasions[i], result)

@@ -18,11 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from courtside.data.join import join_odds
-from courtside.data.registry import PlayerRegistry
-from courtside.data.sources import load_matches, load_odds, load_players
+from courtside.data.results import load_results
 from courtside.domain.errors import ConfigError
-from courtside.domain.tennis import Tour
 from courtside.model.metrics import paired_log_loss_diff, scores
 from courtside.model.ratings import EloParams
 from courtside.model.walkforward import TRAIN_LEVELS, TrainConfig, fingerprint, walk_forward
@@ -106,26 +103,14 @@ def score_groups(pred: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def market_frame(data_dir: Path, pred: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
-    """Test predictions of completed matches joined to their odds rows (Pinnacle and average)."""
-    if pred.empty:
+def market_frame(pred: pd.DataFrame) -> pd.DataFrame:
+    """Test predictions of completed matches that carry tennis-data closing odds (their own, or those
+    of the tennis-data row merged into them)."""
+    if pred.empty or "PSW" not in pred.columns:
         return pd.DataFrame()
-    years = range(int(pred["tourney_date"].dt.year.min()), int(pred["tourney_date"].dt.year.max()) + 2)
-    try:
-        odds = load_odds(data_dir, (Tour.ATP, Tour.WTA), years=years)
-    except ConfigError as e:
-        log.warning("no odds to compare with: %s", e)
-        return pd.DataFrame()
-    if odds.empty:
-        return pd.DataFrame()
-    registry = PlayerRegistry.from_frames(load_players(data_dir), matches)
-    joined = join_odds(pred, odds, registry)
-    joined = joined[(joined["join_status"] == "joined") & (joined["comment"] == "Completed")]
-    keys = ["tour", "tourney_id", "match_num", "winner_key", "loser_key"]
-    joined = joined.assign(match_num=joined["match_num"].astype("int64"))
-    cols = ["PSW", "PSL", "AvgW", "AvgL"]
-    merged = pred[pred["outcome"] == "completed"].merge(joined[keys + cols], on=keys, how="inner")
-    return merged.drop_duplicates(subset=keys)
+    done = (pred["outcome"] == "completed") & (pred["td_comment"] == "Completed")
+    priced = pred[["PSW", "PSL", "AvgW", "AvgL"]].notna().any(axis=1)
+    return pred[done & priced].reset_index(drop=True)
 
 
 def _shin_column(frame: pd.DataFrame, w: str, lo: str) -> np.ndarray:
@@ -176,7 +161,7 @@ def run_evaluation(
 ) -> tuple[pd.DataFrame, EvaluationReport]:
     """Walk forward over the test period and score it; returns (test predictions, report)."""
     config = config or TrainConfig()
-    matches = load_matches(data_dir, progress=progress)
+    matches = load_results(data_dir, progress=progress).matches
     if matches.empty:
         raise ConfigError(f"no match files under {data_dir}")
     wf = walk_forward(
@@ -198,7 +183,7 @@ def run_evaluation(
     counts = {str(k): int(v) for k, v in pred["outcome"].value_counts().items()}
     counts["test_matches"] = len(pred)
     report = EvaluationReport(settings, counts, score_groups(pred))
-    report.market, report.paired = compare_market(market_frame(data_dir, pred, matches))
+    report.market, report.paired = compare_market(market_frame(pred))
     report.notes.append("scored on completed matches only; other outcomes are counted in `counts`")
     report.notes.append(
         "Pinnacle and average closing odds de-vigged with Shin's method, same matches as the model"

@@ -275,6 +275,31 @@ PRE_COLUMNS = (
 )
 
 
+def rate_round(state: EloState, arrays: MatchArrays, start: int, stop: int, out: np.ndarray) -> None:
+    """One round (rows start..stop, played at once): each match's pre-match values into `out`, then
+    the round's results into the ratings. The one Elo pass: training, evaluation, update, benchmarks."""
+    results: list[RoundResult] = []
+    for i in range(start, stop):
+        w = state.player(arrays.winner[i], arrays.winner_rank[i])
+        lo = state.player(arrays.loser[i], arrays.loser_rank[i])
+        out[i] = state.pre(w, lo, arrays.surface[i], arrays.best_of[i]).row()
+        weight = outcome_weight(arrays.outcome[i], state.params)
+        results.append(
+            RoundResult(
+                w,
+                lo,
+                arrays.surface[i],
+                arrays.best_of[i],
+                arrays.level[i],
+                arrays.day[i],
+                arrays.share[i],
+                weight,
+                arrays.dominance[i],
+            )
+        )
+    state.update_round(results)
+
+
 def build_ratings(
     arrays: MatchArrays, params: EloParams | None = None, state: EloState | None = None
 ) -> tuple[np.ndarray, EloState]:
@@ -282,25 +307,5 @@ def build_ratings(
     state = state if state is not None else EloState(params or EloParams())
     out = np.empty((len(arrays), len(PRE_COLUMNS)))
     for start, stop in arrays.rounds():
-        results: list[RoundResult] = []
-        for i in range(start, stop):
-            w = state.player(arrays.winner[i], arrays.winner_rank[i])
-            lo = state.player(arrays.loser[i], arrays.loser_rank[i])
-            pre = state.pre(w, lo, arrays.surface[i], arrays.best_of[i])
-            out[i] = pre.row()
-            weight = outcome_weight(arrays.outcome[i], state.params)
-            results.append(
-                RoundResult(
-                    w,
-                    lo,
-                    arrays.surface[i],
-                    arrays.best_of[i],
-                    arrays.level[i],
-                    arrays.day[i],
-                    arrays.share[i],
-                    weight,
-                    arrays.dominance[i],
-                )
-            )
-        state.update_round(results)
+        rate_round(state, arrays, start, stop, out)
     return out, state

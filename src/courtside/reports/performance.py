@@ -17,10 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from courtside.backtest.metrics import Bet, summarise
 from courtside.domain.money import ONE, ZERO
 from courtside.domain.orders import Outcome, outcome_price_for
 from courtside.reports import plots
+from courtside.reports.metrics import Bet, summarise
 from courtside.store.journal import Journal
 from courtside.store.journal_tables import DecisionRow, SettlementRow, StartPriceRow
 

@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from courtside.backtest.metrics import Bet, BucketRow, bootstrap_roi, daily_pnl, max_drawdown, roi
+from courtside.reports.metrics import Bet, BucketRow, bootstrap_roi, daily_pnl, max_drawdown, roi
 
 ATTRIBUTION = "Data: Jeff Sackmann / Tennis Abstract (CC BY-NC-SA 4.0); odds: tennis-data.co.uk"
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from rich.table import Table
 
-from courtside.backtest.metrics import BucketRow, Summary
+from courtside.reports.metrics import BucketRow, Summary
 
 
 def _pct(value: float | None) -> str:

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from courtside.domain.errors import NotFoundError
-from courtside.sim import portfolio, serialize
+from courtside.sim import history, portfolio, serialize
 from courtside.sim.context import SimContext, ctx_of, guarded
 from courtside.sim.exchange import SimExchange
 from courtside.sim.faults import FaultMiddleware
@@ -115,6 +115,7 @@ def _market_filter(request: Request) -> list[SimMarket]:
         and in_window(m.created_time, bounds["min_created_ts"], bounds["max_created_ts"])
         and in_window(m.close_time, bounds["min_close_ts"], bounds["max_close_ts"])
         and in_window(m.settlement_time, bounds["min_settled_ts"], bounds["max_settled_ts"])
+        and not history.is_historical(ex, m)
     ]
 
 
@@ -131,7 +132,10 @@ async def market_one(request: Request) -> Response:
     ex = ctx_of(request).exchange
     with ex.lock:
         ex.tick()
-        return _ok({"market": serialize.market_json(ex, ex.market(request.path_params["ticker"]))})
+        market = ex.market(request.path_params["ticker"])
+        if history.is_historical(ex, market):  # settled before the cutoff: /historical/markets only
+            raise NotFoundError("not found", status=404, code="not_found")
+        return _ok({"market": serialize.market_json(ex, market)})
 
 
 async def orderbook(request: Request) -> Response:
@@ -247,6 +251,7 @@ def create_app(exchange: SimExchange, context: SimContext | None = None) -> Star
     routes: list[BaseRoute] = [
         *public_routes(),
         *live.routes(PREFIX),
+        *history.routes(PREFIX),
         *portfolio.routes(PREFIX),
         *control.routes(),
         WebSocketRoute("/trade-api/ws/v2", ws.endpoint),

@@ -189,6 +189,19 @@ def _orders(ctx: SimContext, body: Json, request: Request) -> Json:
     return placement_json(placement)
 
 
+def _results(ctx: SimContext, body: Json, request: Request) -> Json:
+    """Finished matches listed as settled pairs (sim/history.py)."""
+    from courtside.sim.history import past_match_from_json, seed_results
+
+    return seed_results(ctx.exchange, [past_match_from_json(r) for r in body["results"]])
+
+
+def _cutoff(ctx: SimContext, body: Json, request: Request) -> Json:
+    from courtside.sim.history import set_cutoff
+
+    return set_cutoff(ctx.exchange, body)
+
+
 def _state(ctx: SimContext, body: Json, request: Request) -> Json:
     ex = ctx.exchange
     with ex.lock:
@@ -237,6 +250,8 @@ def routes() -> list[BaseRoute]:
         ("/_sim/config", _config, ["POST"]),
         ("/_sim/orders", _orders, ["POST"]),
         ("/_sim/state", _state, ["GET"]),
+        ("/_sim/results", _results, ["POST"]),
+        ("/_sim/historical/cutoff", _cutoff, ["POST"]),
     ]
     return [Route(path, _control(fn), methods=methods) for path, fn, methods in table]
 
@@ -347,3 +362,11 @@ class SimControl:
 
     def state(self) -> Json:
         return self._call("GET", "/_sim/state")
+
+    def results(self, results: list[Json]) -> Json:
+        """List finished matches as settled pairs: {winner, loser, tour, competition, round, start,
+        settled?, walkover?, series?} each (sim/history.py)."""
+        return self._call("POST", "/_sim/results", {"results": results})
+
+    def set_historical_cutoff(self, when: str | None) -> Json:
+        return self._call("POST", "/_sim/historical/cutoff", {"market_settled_ts": when})

@@ -84,6 +84,7 @@ class SimExchange:
             self.milestones: dict[str, SimMilestone] = {}  # by milestone id
             self.milestone_of: dict[str, str] = {}  # event ticker -> milestone id
             self._timers: list[tuple[int, int, str, str]] = []
+            self.market_settled_cutoff: datetime | None = None  # None: now - 90 days (sim/history.py)
 
     def new_id(self) -> str:
         """A uuid4-shaped id from the seeded generator (reproducible runs)."""

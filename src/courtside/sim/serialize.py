@@ -94,8 +94,11 @@ def event_json(ex: SimExchange, e: SimEvent, *, nested: bool = False) -> Json:
     if e.fee_override is not None:
         out["fee_type_override"] = e.fee_override.fee_type.value
         out["fee_multiplier_override"] = float(e.fee_override.multiplier)
-    if nested:
-        out["markets"] = [market_json(ex, ex.markets[t]) for t in e.market_tickers]
+    if nested:  # markets settled before the historical cutoff are left out, as on Kalshi
+        from courtside.sim.history import is_historical
+
+        live = [ex.markets[t] for t in e.market_tickers if not is_historical(ex, ex.markets[t])]
+        out["markets"] = [market_json(ex, m) for m in live]
     return out
 
 

@@ -1,7 +1,7 @@
 """The database: one SQLAlchemy declarative base, engine and session factory for every table.
 
-SQLite by default (a file under var/), any SQLAlchemy URL otherwise. History tables live in
-store/history.py, the trader's journal in store/journal_tables.py; both register on `Base`.
+SQLite by default (a file under var/), any SQLAlchemy URL otherwise. The trader's journal lives in
+store/journal_tables.py and registers on `Base`; the match history is a Parquet store (store/history.py).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///var/courtside.db"
@@ -20,8 +21,8 @@ class Base(DeclarativeBase):
     """Declarative base shared by all courtside tables."""
 
 
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
+    cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -40,7 +41,6 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
 
 def init_db(engine: Engine) -> None:
     """Create every table that is not there yet (idempotent)."""
-    import courtside.store.history
     import courtside.store.journal_tables  # noqa: F401
 
     Base.metadata.create_all(engine)

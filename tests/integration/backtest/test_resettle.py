@@ -24,6 +24,8 @@ pytestmark = pytest.mark.data
 class Lean:
     """A stand-in forecaster: the close moved 6 points one way or the other, by row parity."""
 
+    version = "lean: the close moved 6 points by row parity"
+
     def p_a(self, spec: MatchSpec) -> float | None:
         shift = 0.06 if spec.row % 2 else -0.06
         return min(0.97, max(0.03, spec.fair_a + shift))

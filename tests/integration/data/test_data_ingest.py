@@ -1,25 +1,25 @@
-"""`ingest` into SQLite (counts, idempotence, corrections, ingest_runs, registry from the db) and the CLI."""
+"""`ingest` into the history store: files read once, sources merged (Sackmann > tennis-data), newcomers
+past Sackmann's coverage, seq kept across ingests, links when a richer file names a newcomer, the CLI."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import typer
-from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from courtside.cli import data as data_cli
-from courtside.data.ingest import ingest, registry_from_db
+from courtside.data.history import registry_from_store, stored_matches
+from courtside.data.identity import is_newcomer
+from courtside.data.ingest import ingest
 from courtside.data.sources import ATTRIBUTION
 from courtside.domain.clock import ManualClock
-from courtside.domain.errors import ConfigError, StoreError
-from courtside.store.db import make_engine
-from courtside.store.history import HistoryMatch, HistoryOdds, HistoryPlayer, IngestRun
+from courtside.domain.errors import ConfigError
+from courtside.store.history import HistoryStore
 
 HEADER = (
     "tourney_id,tourney_name,surface,draw_size,tourney_level,tourney_date,match_num,winner_id,winner_seed,"
@@ -76,289 +76,189 @@ def _write_tiny(root: Path, final_score: str = "6-4 6-4") -> Path:
 
 
 CLOCK = ManualClock(datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
-
-
-def test_ingest_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
-    data = _write_tiny(tmp_path / "data")
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    first = ingest(data, engine, clock=CLOCK)
-    assert first.tables["matches"].inserted == 3
-    assert first.tables["matches"].rejected == {"missing loser_id": 1}
-    assert first.tables["players"].inserted == 4
-    assert first.tables["odds"].inserted == 3
-    assert first.join_rate == 1.0
-    assert first.files == {
-        "tennis_atp/atp_matches_2023.csv": "new",
-        "tennis_atp/atp_players.csv": "new",
-        "tennis_odds/atp_2023.csv": "new",
-    }
-    second = ingest(data, engine, clock=CLOCK)
-    assert set(second.files.values()) == {"unchanged, skipped"}
-    assert second.files_read == []
-    for name in ("players", "matches", "odds"):
-        counts = second.tables[name]
-        assert (counts.files_read, counts.files_skipped) == (0, 1)
-        assert (counts.inserted, counts.updated, counts.unchanged) == (0, 0, 0)
-    assert second.join_rate == 1.0  # of the stored rows
-    with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(HistoryMatch)).scalar_one() == 3
-        runs = conn.execute(select(IngestRun.status, IngestRun.files, IngestRun.started_at)).all()
-    assert [r.status for r in runs] == ["ok", "ok"]
-    assert json.loads(runs[1].files) == {"unchanged, skipped": 3, "files": {}}
-    assert runs[0].started_at == CLOCK.now()
-
-
-DE_MINAUR = ("5", "Alex de Minaur")
-# Djokovic beat de Minaur in the quarter-final: the odds file has it, the match file not yet
-QF_ODDS = (
-    "1,Adelaide,Adelaide 1,2023-01-05,ATP250,Outdoor,Hard,Quarterfinals,3,Djokovic N.,De Minaur A.,5,24,"
-    "6,3,6,3,2,0,Completed,1.4,3.0,1.42,3.1,1.45,3.2,1.4,2.9"
+LATER_ODDS = (
+    "2,Brisbane,Brisbane International,2024-01-02,ATP250,Outdoor,Hard,1st Round,3,Djokovic N.,Fonseca J.,"
+    "1,150,"
+    "6,2,6,3,2,0,Completed,1.1,7,1.1,7.5,1.12,8,1.1,7",
+    "2,Brisbane,Brisbane International,2024-01-03,ATP250,Outdoor,Hard,2nd Round,3,Fonseca J.,Sinner J.,150,4,"
+    "7,6,6,4,2,0,Completed,4,1.25,4.2,1.26,4.4,1.3,4,1.24",
 )
 
 
-def _with_de_minaur(root: Path) -> Path:
-    """The tiny folder plus a fifth player with no match yet and an odds row for a match still missing."""
-    data = _write_tiny(root)
-    with (data / "tennis_atp" / "atp_players.csv").open("a") as f:
-        f.write("5,Alex,de Minaur,R,19990217,AUS,183,\n")
-    with (data / "tennis_odds" / "atp_2023.csv").open("a") as f:
-        f.write(QF_ODDS + "\n")
-    return data
+def _add_season(root: Path) -> None:
+    (root / "tennis_odds" / "atp_2024.csv").write_text("\n".join([ODDS_HEADER, *LATER_ODDS]) + "\n")
 
 
-def test_a_changed_match_file_alone_is_read_and_the_derived_steps_follow(tmp_path: Path) -> None:
-    data = _with_de_minaur(tmp_path / "data")
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    first = ingest(data, engine, clock=CLOCK)
-    assert first.join_rows == 3  # completed rows (one of the four retired)
-    assert first.join_rate == pytest.approx(2 / 3)  # the quarter-final's odds row has no match to join yet
-    with (data / "tennis_atp" / "atp_matches_2023.csv").open("a") as f:
-        f.write(_m(5, "QF", ("1", "Novak Djokovic"), DE_MINAUR, "6-3 6-3") + "\n")
-
-    second = ingest(data, engine, clock=CLOCK)
-
-    assert second.files_read == ["tennis_atp/atp_matches_2023.csv"]
-    assert second.files["tennis_atp/atp_matches_2023.csv"] == "changed"
-    assert second.files["tennis_atp/atp_players.csv"] == "unchanged, skipped"
-    assert second.files["tennis_odds/atp_2023.csv"] == "unchanged, skipped"
-    matches = second.tables["matches"]
-    assert (matches.files_read, matches.inserted, matches.updated, matches.unchanged) == (1, 1, 0, 3)
-    # de Minaur's activity and Djokovic's match count derive from every match: both refreshed in place
-    assert (second.tables["players"].inserted, second.tables["players"].updated) == (0, 2)
-    # the odds row that could not join before joins now, though its file was not read
-    assert (second.tables["odds"].inserted, second.tables["odds"].updated) == (0, 1)
-    assert second.join_rate == 1.0
-    with engine.connect() as conn:
-        qf = conn.execute(select(HistoryOdds).where(HistoryOdds.round == "Quarterfinals")).one()
-        minaur = conn.execute(select(HistoryPlayer).where(HistoryPlayer.key == "atp:5")).one()
-        novak = conn.execute(select(HistoryPlayer.n_matches).where(HistoryPlayer.key == "atp:1")).scalar_one()
-    assert (qf.join_status, qf.winner_key, qf.loser_key, qf.match_num) == ("joined", "atp:1", "atp:5", 5)
-    assert (minaur.n_matches, str(minaur.first_seen)) == (1, "2023-01-02")
-    assert novak == 3
+def test_ingest_merges_tennis_data_into_sackmann_and_a_second_run_reads_nothing(tmp_path: Path) -> None:
+    root, store = _write_tiny(tmp_path / "data"), HistoryStore(tmp_path / "history")
+    first = ingest(root, store, clock=CLOCK)
+    assert sorted(first.files_read) == ["tennis_atp/atp_matches_2023.csv", "tennis_atp/atp_players.csv",
+                                        "tennis_odds/atp_2023.csv"]  # fmt: skip
+    td = first.sources["tennis-data"]
+    assert (td.read, td.merged, td.new) == (3, 3, 0)  # every row is a Sackmann match: kept once
+    matches = stored_matches(store)
+    assert len(matches) == 3
+    assert set(matches["source"]) == {"sackmann"}
+    final = matches[matches["round"] == "F"].iloc[0]
+    assert final["PSW"] == 1.21
+    assert final["td_comment"] == "Completed"
+    assert str(final["day"].date()) == "2023-01-08"
+    again = ingest(root, store, clock=CLOCK)
+    assert again.files_read == []
+    assert again.seq == first.seq == 1
 
 
-def test_a_row_of_a_re_read_odds_file_joins_a_match_that_came_with_it(tmp_path: Path) -> None:
-    data = _with_de_minaur(tmp_path / "data")
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    ingest(data, engine, clock=CLOCK)
-    with (data / "tennis_atp" / "atp_matches_2023.csv").open("a") as f:
-        f.write(_m(5, "QF", ("1", "Novak Djokovic"), DE_MINAUR, "6-3 6-3") + "\n")
-    with (data / "tennis_odds" / "atp_2023.csv").open("a") as f:  # the sync also brought a new odds row
-        f.write(QF_ODDS.replace("Djokovic N.,De Minaur A.", "Sinner J.,Galan D.E.") + "\n")
-
-    again = ingest(data, engine, clock=CLOCK)
-
-    assert sorted(again.files_read) == ["tennis_atp/atp_matches_2023.csv", "tennis_odds/atp_2023.csv"]
-    odds = again.tables["odds"]
-    # the quarter-final row is unchanged in its file, but its join is not: updated in place
-    assert (odds.inserted, odds.updated, odds.unchanged) == (1, 1, 3)
-    with engine.connect() as conn:
-        qf = conn.execute(select(HistoryOdds).where(HistoryOdds.loser == "De Minaur A.")).one()
-    assert (qf.join_status, qf.match_num) == ("joined", 5)
-
-
-def test_full_reads_every_file_again_and_adds_nothing(tmp_path: Path) -> None:
-    data = _with_de_minaur(tmp_path / "data")
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    ingest(data, engine, clock=CLOCK)
-    again = ingest(data, engine, clock=CLOCK, full=True)
-    assert set(again.files.values()) == {"re-read (--full)"}
-    assert len(again.files_read) == 3
-    assert {name: (c.inserted, c.updated) for name, c in again.tables.items()} == {
-        "players": (0, 0),
-        "matches": (0, 0),
-        "odds": (0, 0),
-    }
-    assert again.tables["matches"].unchanged == 3
-    assert again.tables["players"].unchanged == 5
-    assert again.tables["odds"].unchanged == 4
-    with engine.connect() as conn:
-        full = conn.execute(select(IngestRun.full).order_by(IngestRun.id)).scalars().all()
-    assert full == [False, True]
-
-
-def test_an_odds_file_alone_is_joined_against_the_stored_matches(tmp_path: Path) -> None:
-    data = _write_tiny(tmp_path / "data")
-    odds = data / "tennis_odds" / "atp_2023.csv"
-    odds.write_text("".join(odds.read_text().splitlines(keepends=True)[:-1]))  # the final's row comes later
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    ingest(data, engine, clock=CLOCK)
-    _write_tiny(data)  # the same player and match files, the odds file with the final's row
-    again = ingest(data, engine, clock=CLOCK)
-    assert again.files_read == ["tennis_odds/atp_2023.csv"]
-    assert (again.tables["odds"].inserted, again.tables["odds"].unchanged) == (1, 2)
-    assert again.tables["players"].updated == 0
-    assert (again.join_rows, again.join_rate) == (2, 1.0)
-    with engine.connect() as conn:
-        final = conn.execute(select(HistoryOdds).where(HistoryOdds.round == "The Final")).one()
-    assert (final.join_status, final.match_num, final.winner_key, final.loser_key) == (
-        "joined",
-        3,
-        "atp:1",
-        "atp:2",
+def test_a_season_past_sackmann_brings_new_matches_and_newcomers_with_stable_ids(tmp_path: Path) -> None:
+    root, store = _write_tiny(tmp_path / "data"), HistoryStore(tmp_path / "history")
+    ingest(root, store, clock=CLOCK)
+    _add_season(root)
+    result = ingest(root, store, clock=CLOCK)
+    assert result.files_read == ["tennis_odds/atp_2024.csv"]
+    td = result.sources["tennis-data"]
+    assert (td.new, td.merged) == (2, 3)
+    late = stored_matches(store, after_seq=1)
+    assert list(late["source"]) == ["tennis-data", "tennis-data"]
+    assert set(late["seq"]) == {2}
+    keys = set(late["winner_key"]) | set(late["loser_key"])
+    assert {"atp:1", "atp:4"} <= keys  # Djokovic N. and Sinner J. resolve to the Sackmann ids
+    fonseca = [k for k in keys if is_newcomer(k)]
+    assert len(fonseca) == 1  # one newcomer for both rows, ranked 150 in the file
+    assert late.loc[late["winner_key"] == fonseca[0], "winner_rank"].iloc[0] == 150
+    players = store.read("players")
+    row = players[players["key"] == fonseca[0]].iloc[0]
+    assert (row["source"], row["name_last"], str(row["first_seen"])) == (
+        "tennis-data",
+        "Fonseca",
+        "2024-01-02",
     )
+    rebuilt = ingest(root, HistoryStore(tmp_path / "again"), clock=CLOCK)  # a fresh store, same files
+    assert rebuilt.newcomers == 1
+    again = stored_matches(HistoryStore(tmp_path / "again"))
+    assert fonseca[0] in set(again["winner_key"])  # the same id in every build
 
 
-def test_a_failed_write_records_no_file_so_the_next_ingest_reads_it(tmp_path: Path) -> None:
-    data = _write_tiny(tmp_path / "data")
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    (data / "tennis_odds" / "atp_2023.csv").write_text(ODDS_HEADER + "\n")  # no odds yet
-    ingest(data, engine, clock=CLOCK)
-    with engine.begin() as conn:  # a table the ingest cannot write
-        conn.exec_driver_sql(
-            "CREATE TRIGGER no_odds BEFORE INSERT ON history_odds BEGIN SELECT RAISE(ABORT, 'read-only'); END"
-        )
-    _write_tiny(data)
-    with pytest.raises(StoreError, match="read-only"):
-        ingest(data, engine, clock=CLOCK)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER no_odds")
-        statuses = conn.execute(select(IngestRun.status).order_by(IngestRun.id)).scalars().all()
-    assert statuses == ["ok", "failed"]
-    retry = ingest(data, engine, clock=CLOCK)
-    assert retry.files["tennis_odds/atp_2023.csv"] == "changed"
-    assert retry.tables["odds"].inserted == 3
+def test_a_newer_sackmann_file_absorbs_the_rows_and_links_the_newcomer(tmp_path: Path) -> None:
+    root, store = _write_tiny(tmp_path / "data"), HistoryStore(tmp_path / "history")
+    _add_season(root)
+    ingest(root, store, clock=CLOCK)
+    newcomer = next(k for k in stored_matches(store)["winner_key"] if is_newcomer(k))
+    atp = root / "tennis_atp"
+    (atp / "atp_players.csv").write_text(
+        (atp / "atp_players.csv").read_text() + "5,Joao,Fonseca,R,20060821,BRA,185,\n"
+    )
+    head = "2024-339,Brisbane,Hard,32,A,20240101"
+    rows = [
+        f"{head},1,1,,,Novak Djokovic,R,188,SRB,36,5,,,Joao Fonseca,R,185,BRA,17,6-2 6-3,3,R32,"
+        f"{',' * 18}1,9000,150,500",
+        f"{head},2,5,,,Joao Fonseca,R,185,BRA,17,4,,,Jannik Sinner,R,188,ITA,22,7-6 6-4,3,R16,"
+        f"{',' * 18}150,500,4,8000",
+    ]
+    (atp / "atp_matches_2024.csv").write_text("\n".join([HEADER, *rows]) + "\n")
+    result = ingest(root, store, clock=CLOCK)
+    td = result.sources["tennis-data"]
+    assert (td.merged, td.new) == (5, 0)  # the 2024 rows are Sackmann's now
+    matches = stored_matches(store)
+    assert len(matches) == 5
+    assert "atp:5" in set(matches["winner_key"])
+    assert set(matches.loc[matches["tourney_id"] == "2024-339", "seq"]) == {1}  # learned before: same seq
+    links = store.read("links")
+    assert links is not None
+    assert list(zip(links["from_key"], links["to_key"], strict=True)) == [(newcomer, "atp:5")]
 
 
-def test_corrected_row_is_replaced_and_values_round_trip(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    ingest(_write_tiny(tmp_path / "data"), engine, clock=CLOCK)
-    again = ingest(_write_tiny(tmp_path / "data", final_score="7-6(3) 6-4"), engine, clock=CLOCK)
-    assert again.tables["matches"].updated == 1
-    assert again.tables["matches"].unchanged == 2
-    with engine.connect() as conn:
-        final = conn.execute(select(HistoryMatch).where(HistoryMatch.round == "F")).one()
-        retired = conn.execute(select(HistoryMatch.outcome).where(HistoryMatch.match_num == 2)).scalar_one()
-        odds = conn.execute(select(HistoryOdds).where(HistoryOdds.round == "The Final")).one()
-        galan = conn.execute(select(HistoryPlayer).where(HistoryPlayer.key == "atp:3")).one()
-    assert final.score == "7-6(3) 6-4"
-    assert final.w_ace is None
-    assert retired == "retired"
-    assert Decimal("1.21") == odds.PSW
-    assert odds.winner_key == "atp:1"
-    assert galan.n_matches == 1  # the walkover against a row without an id was rejected
-    assert str(galan.first_seen) == "2023-01-02"
+def test_missing_files_keep_their_rows_and_full_reads_everything(tmp_path: Path) -> None:
+    root, store = _write_tiny(tmp_path / "data"), HistoryStore(tmp_path / "history")
+    ingest(root, store, clock=CLOCK)
+    (root / "tennis_odds" / "atp_2023.csv").unlink()
+    result = ingest(root, store, clock=CLOCK)
+    assert result.files["tennis_odds/atp_2023.csv"] == "missing (its rows stay)"
+    assert ingest(root, store, clock=CLOCK, full=True).files_read == [
+        "tennis_atp/atp_matches_2023.csv", "tennis_atp/atp_players.csv"
+    ]  # fmt: skip
+    final = stored_matches(store)
+    assert final.loc[final["round"] == "F", "PSW"].iloc[0] == 1.21
 
 
-def test_registry_from_the_database(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    assert registry_from_db(engine) is None
-    ingest(_write_tiny(tmp_path / "data"), engine, clock=CLOCK)
-    registry = registry_from_db(engine)
+def test_a_failed_write_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, store = _write_tiny(tmp_path / "data"), HistoryStore(tmp_path / "history")
+    ingest(root, store, clock=CLOCK)
+    _add_season(root)
+    before = (tmp_path / "history" / "CURRENT").read_text()
+
+    def boom(self: object, name: str, frame: pd.DataFrame) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("courtside.store.history.Generation.write", boom)
+    with pytest.raises(OSError, match="disk full"):
+        ingest(root, store, clock=CLOCK)
+    monkeypatch.undo()
+    assert (tmp_path / "history" / "CURRENT").read_text() == before
+    assert ingest(root, store, clock=CLOCK).files_read == ["tennis_odds/atp_2024.csv"]
+
+
+def test_registry_from_the_store_knows_sackmann_players_and_newcomers(tmp_path: Path) -> None:
+    root, store = _write_tiny(tmp_path / "data"), HistoryStore(tmp_path / "history")
+    _add_season(root)
+    ingest(root, store, clock=CLOCK)
+    registry = registry_from_store(store)
     assert registry is not None
-    res = registry.resolve("Galan D.E.")
-    assert res.player is not None
-    assert res.player.key == "atp:3"
+    assert registry.resolve("Galan D.E.", "atp").player.key == "atp:3"  # type: ignore[union-attr]
+    found = registry.resolve("Joao Fonseca", "atp")  # the newcomer known only as "Fonseca J."
+    assert found.status == "ok"
+    assert found.player is not None
+    assert is_newcomer(found.player.key)
 
 
 def test_folder_without_tours_is_a_config_error(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    with pytest.raises(ConfigError, match="tennis_atp"):
-        ingest(tmp_path, engine, clock=CLOCK)
+    with pytest.raises(ConfigError, match="neither tennis_atp"):
+        ingest(tmp_path, HistoryStore(tmp_path / "history"))
 
 
 @pytest.mark.data
 @pytest.mark.slow
 def test_real_files_ingest_idempotently(data_dir: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "data"
-    (copy / "tennis_atp").mkdir(parents=True)
-    (copy / "tennis_odds").mkdir()
-    for name in ("atp_players.csv", "atp_matches_2023.csv"):
-        shutil.copy(data_dir / "tennis_atp" / name, copy / "tennis_atp" / name)
-    shutil.copy(data_dir / "tennis_odds" / "atp_2023.csv", copy / "tennis_odds" / "atp_2023.csv")
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-    first = ingest(copy, engine, clock=CLOCK)
-    assert first.tables["matches"].inserted > 2500
-    assert first.join_rate >= 0.99
-    second = ingest(copy, engine, clock=CLOCK)
-    assert second.files_read == []
-    assert second.tables["matches"].inserted == 0
-    assert second.tables["odds"].inserted == 0
-    assert second.tables["players"].inserted == 0
-    assert second.join_rate == first.join_rate
-    again = ingest(copy, engine, clock=CLOCK, full=True)  # the store-derived join equals the first one
-    assert {name: (c.inserted, c.updated) for name, c in again.tables.items()} == {
-        "players": (0, 0),
-        "matches": (0, 0),
-        "odds": (0, 0),
-    }
+    store = HistoryStore(tmp_path / "history")
+    first = ingest(data_dir, store)
+    td = first.sources["tennis-data"]
+    assert td.merged / td.read > 0.99
+    assert td.new == 0
+    assert first.matches > 490_000
+    assert first.results_through is not None
+    assert ingest(data_dir, store).files_read == []
 
 
 @pytest.fixture
 def app() -> typer.Typer:
-    app = typer.Typer()
-    data_cli.register(app)
-    return app
+    cli = typer.Typer()
+    data_cli.register(cli)
+    return cli
 
 
 def test_ingest_without_a_folder_says_what_to_do(app: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COURTSIDE_DATA", raising=False)
-    result = CliRunner().invoke(app, ["data", "ingest", "--db", "sqlite:///:memory:"])
-    assert result.exit_code == 2
-    assert "COURTSIDE_DATA" in result.output
-    assert "Traceback" not in result.output
+    res = CliRunner().invoke(app, ["data", "ingest"])
+    assert res.exit_code == 2
+    assert "COURTSIDE_DATA" in res.output
 
 
-def test_ingest_json_then_resolve_from_the_database(app: typer.Typer, tmp_path: Path) -> None:
-    data = _write_tiny(tmp_path / "data")
-    db = f"sqlite:///{tmp_path / 'h.db'}"
-    first = CliRunner().invoke(app, ["data", "ingest", "--from", str(data), "--db", db, "--json"])
-    assert first.exit_code == 0, first.output
-    payload = json.loads(first.stdout)
-    assert payload["tables"]["matches"]["inserted"] == 3
-    assert payload["odds_join"]["rate"] == 1.0
-    assert "Jeff Sackmann" in payload["attribution"]
-    again = json.loads(
-        CliRunner().invoke(app, ["data", "ingest", "--from", str(data), "--db", db, "--json"]).stdout
-    )
-    assert again["tables"]["matches"]["inserted"] == 0
-    assert again["files"]["tennis_atp/atp_matches_2023.csv"] == "unchanged, skipped"
-    res = CliRunner().invoke(app, ["data", "resolve", "Galan D.E.", "--db", db, "--json"])
+def test_ingest_json_then_resolve_from_the_store(app: typer.Typer, tmp_path: Path) -> None:
+    root = _write_tiny(tmp_path / "data")
+    _add_season(root)
+    history = str(tmp_path / "history")
+    res = CliRunner().invoke(app, ["data", "ingest", "--from", str(root), "--history", history, "--json"])
     assert res.exit_code == 0, res.output
-    answer = json.loads(res.stdout)
-    assert answer["status"] == "ok"
-    assert answer["player"]["key"] == "atp:3"
-
-
-def test_ingest_says_which_files_it_skipped_and_full_reads_them(app: typer.Typer, tmp_path: Path) -> None:
-    data = _write_tiny(tmp_path / "data")
-    args = ["data", "ingest", "--from", str(data), "--db", f"sqlite:///{tmp_path / 'h.db'}"]
-    assert CliRunner().invoke(app, args).exit_code == 0
-    second = CliRunner().invoke(app, args)
-    assert second.exit_code == 0, second.output
-    assert "3 files unchanged, skipped" in second.output
-    full = CliRunner().invoke(app, [*args, "--full", "--json"])
-    assert full.exit_code == 0, full.output
-    payload = json.loads(full.stdout)
-    assert payload["full"] is True
-    assert set(payload["files"].values()) == {"re-read (--full)"}
-    assert payload["tables"]["matches"]["files_read"] == 1
-    assert payload["tables"]["matches"]["inserted"] == 0
-
-
-def test_resolve_prints_the_player_and_the_attribution(app: typer.Typer, tmp_path: Path) -> None:
-    data = _write_tiny(tmp_path / "data")
-    res = CliRunner().invoke(app, ["data", "resolve", "Jannik Sinner", "--from", str(data), "--tour", "atp"])
+    payload = json.loads(res.stdout)
+    assert payload["sources"]["tennis-data"]["new"] == 2
+    assert payload["attribution"] == ATTRIBUTION
+    res = CliRunner().invoke(app, ["data", "resolve", "Fonseca J.", "--history", history, "--json"])
     assert res.exit_code == 0, res.output
-    assert "ok: Jannik Sinner (atp:4)" in res.output
-    assert " ".join(ATTRIBUTION.split()) in " ".join(res.output.split())
+    assert json.loads(res.stdout)["status"] == "ok"
+
+
+def test_ingest_prints_the_sources_table_and_skipped_files(app: typer.Typer, tmp_path: Path) -> None:
+    root = _write_tiny(tmp_path / "data")
+    history = str(tmp_path / "history")
+    CliRunner().invoke(app, ["data", "ingest", "--from", str(root), "--history", history])
+    res = CliRunner().invoke(app, ["data", "ingest", "--from", str(root), "--history", history])
+    assert res.exit_code == 0, res.output
+    assert "3 files unchanged, skipped" in res.output

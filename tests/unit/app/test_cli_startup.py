@@ -51,7 +51,7 @@ def test_help_still_lists_every_command() -> None:
     ).stdout
     for name in ("backtest", "model", "data", "report", "trade", "status", "fund", "doctor", "sim"):
         assert f" {name} " in out
-    assert "Train and evaluate the win-probability model." in out
+    assert "Train, update and evaluate the win-probability model." in out
 
 
 def test_a_heavy_command_still_runs_with_its_own_module() -> None:

@@ -28,6 +28,7 @@ class Fixed:
 
     def __init__(self, p: float) -> None:
         self.p = p
+        self.version = f"fixed {p}"
 
     def p_a(self, spec: MatchSpec) -> float | None:
         return self.p

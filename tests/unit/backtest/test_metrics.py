@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from courtside.backtest.metrics import (
+from courtside.reports.metrics import (
     Bet,
     bootstrap_roi,
     by_bucket,

@@ -108,7 +108,12 @@ def test_load_matches_normalises_sorts_and_rejects(tiny_dir: Path) -> None:
     assert levels["2023-2R32"] == "challenger"
     assert levels["2023-3Q2"] == "qualifying"
     assert levels["2022-1R64"] == "masters"
-    assert set(m["source"]) == {"tour", "qual_chall"}
+    assert set(m["source"]) == {"sackmann"}
+    assert set(m["file"]) == {
+        "tennis_atp/atp_matches_2022.csv",
+        "tennis_atp/atp_matches_2023.csv",
+        "tennis_atp/atp_matches_qual_chall_2023.csv",
+    }
 
 
 def test_load_matches_reads_latin1_rows(tiny_dir: Path) -> None:
@@ -118,7 +123,7 @@ def test_load_matches_reads_latin1_rows(tiny_dir: Path) -> None:
 
 def test_load_matches_can_skip_lower_levels(tiny_dir: Path) -> None:
     m = load_matches(tiny_dir, [Tour.ATP], include_lower=False)
-    assert set(m["source"]) == {"tour"}
+    assert not m["file"].str.contains("qual_chall").any()
 
 
 def test_missing_folder_is_a_config_error(tmp_path: Path) -> None:
