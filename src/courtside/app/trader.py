@@ -15,7 +15,9 @@ from typing import Protocol
 from courtside.app import guide
 from courtside.app.account import AccountPicture, check_collateral, record_marks, risk_view, trading_state
 from courtside.app.allot import risk_refusals, room_taken
+from courtside.app.books import read_books, record_start_prices
 from courtside.app.decisions import DecisionLog
+from courtside.app.resting import manage_resting
 from courtside.app.scan_result import MatchVerdict, ScanResult
 from courtside.app.starts import StartGuard
 from courtside.domain.clock import Clock
@@ -26,7 +28,6 @@ from courtside.domain.orders import TENNIS_SHARD, Order, ShardFunds
 from courtside.domain.tennis import MatchContext, PlayerRef, Prediction
 from courtside.execution.executor import Executor, Placed
 from courtside.execution.reconcile import Reconciled, reconcile
-from courtside.execution.resting import START_NEAR, stale_reason, without_own
 from courtside.markets.discovery import Discovery, Identifier, discover
 from courtside.markets.match import TennisMatch
 from courtside.risk.checks import Proposal, RiskLimits, RiskView, TradingState, kill_switch_on
@@ -137,7 +138,7 @@ class AutoTrader:
         if self.cfg.mode is Mode.LIVE:  # our own resting orders are in the real book: look past them
             for order in rec.resting:
                 own.setdefault(order.ticker, []).append(order)
-        books = await self._books(disc.matches, own)
+        books = await read_books(self.venue, disc.matches, own, self.clock.now())
         funds = await self.venue.funds(TENNIS_SHARD)  # sized on tennis cash, not all shards'
         return disc, books, self._view(rec, status, funds), funds
 
@@ -153,9 +154,9 @@ class AutoTrader:
         priced = [pm for m in disc.matches if (pm := self._price(m, report)) is not None]
         choices = {pm.match.event_ticker: self._choose(pm, books, view, now) for pm in priced}
         view = await self._check_starts(priced, choices, books, view, report)
-        self._record_start_prices(disc.matches, books)
+        record_start_prices(self.journal, disc.matches, books, view.stopped, self.clock.now())
         if self.cfg.place_orders:
-            view = await self._manage_resting(disc.matches, choices, view)
+            view = await manage_resting(self.starts, self.cfg.strategy, disc.matches, choices, view)
             state = replace(state, open_exposure=view.open_exposure)
         found = sum(isinstance(c, Candidate) for c in choices.values())
         log.info("scan %d: %d matches priced, %d opportunities found", report.scan_id, len(priced), found)
@@ -255,11 +256,6 @@ class AutoTrader:
         """The markets of the matches priced by the last scan (what --stream subscribes to)."""
         return sorted(self._last.priced) if self._last else []
 
-    def pair_of(self, ticker: str) -> tuple[str, str] | None:
-        """Both market tickers of the watched match that `ticker` belongs to."""
-        pm = self._last.priced.get(ticker) if self._last else None
-        return pm.match.tickers if pm else None
-
     async def react(
         self, tickers: Sequence[str], books_of: Callable[[str], Mapping[str, OrderBook] | None]
     ) -> list[MatchVerdict]:
@@ -301,30 +297,6 @@ class AutoTrader:
             seen.setdefault(pm.match.event_ticker, pm)
         return list(seen.values())
 
-    async def _books(
-        self, matches: list[TennisMatch], own: Mapping[str, Sequence[Order]]
-    ) -> dict[str, OrderBook]:
-        """Both books of every match, stamped with the time they were read."""
-        tickers = [t for m in matches for t in m.tickers]
-        if not tickers:
-            return {}
-        now = self.clock.now()
-        fetched = await self.venue.orderbooks(tickers)
-        return {t: without_own(replace(b, ts=b.ts or now), own.get(t, ())) for t, b in fetched.items()}
-
-    def _record_start_prices(self, matches: Sequence[TennisMatch], books: Mapping[str, OrderBook]) -> None:
-        """The last book seen before each match began (its closing price, for CLV): not once it has."""
-        now = self.clock.now()
-        for m in matches:
-            if m.start <= now or m.event_ticker in self.starts.stopped:
-                continue
-            for t in m.tickers:
-                if t in books:
-                    bid, ask = books[t].best_yes_bid, books[t].best_yes_ask
-                    self.journal.record_start_price(
-                        t, m.event_ticker, bid.price if bid else None, ask.price if ask else None, now
-                    )
-
     def _price(self, match: TennisMatch, report: ScanResult) -> PricedMatch | None:
         a, b = match.a.player, match.b.player
         assert a is not None
@@ -339,33 +311,6 @@ class AutoTrader:
         if not 0.0 < pred.p_a < 1.0:
             raise ModelError(f"predictor returned p={pred.p_a} for {match.event_ticker}")
         return PricedMatch(match, pred.p_a, pred.model_version)
-
-    async def _manage_resting(
-        self, matches: list[TennisMatch], choices: Mapping[str, Candidate | NoTrade], view: RiskView
-    ) -> RiskView:
-        """Cancel resting orders whose edge is gone, whose price moved (reprice) or whose start nears."""
-        by_event = {m.event_ticker: m for m in matches}
-        halted = view.kill_switch or view.state is TradingState.HALTED
-        for row in self.journal.orders(statuses=("resting",)):
-            if row.event_ticker in self.starts.stopped:
-                continue  # cancelled with its match's stop (a failed cancel is swept next scan)
-            match, choice = by_event.get(row.event_ticker), choices.get(row.event_ticker)
-            reason = stale_reason(
-                row.route, row.yes_price, match, choice, view.now, self.cfg.strategy, halted
-            )
-            if reason == START_NEAR:  # stopped for good first: no fresh order on it after this cancel
-                if not await self.starts.stop(row.event_ticker, f"{START_NEAR}: resting orders cancelled"):
-                    continue
-            elif reason is None or not await self.executor.cancel(row, reason):
-                continue
-            if row.fill_count == 0:
-                view = replace(
-                    view,
-                    traded_events=frozenset(self.journal.traded_events()),
-                    resting_tickers=view.resting_tickers - {row.ticker},
-                    open_exposure=view.open_exposure - row.full_cost,
-                )
-        return view
 
     async def _act(
         self,
