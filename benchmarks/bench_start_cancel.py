@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -106,9 +105,9 @@ class Cancels:
         self.at: dict[str, float] = {}
 
     def __call__(self, event: SimEvent) -> None:
-        if isinstance(event, OrderEvent) and event.order.user_id == self.user:
-            if event.order.status is OrderStatus.CANCELED:
-                self.at.setdefault(event.order.ticker.rsplit("-", 1)[0], time.perf_counter())
+        order = event.order if isinstance(event, OrderEvent) else None
+        if order is not None and order.user_id == self.user and order.status is OrderStatus.CANCELED:
+            self.at.setdefault(order.ticker.rsplit("-", 1)[0], time.perf_counter())
 
 
 Start = Callable[[SimSession, str], None]
