@@ -55,6 +55,8 @@ class StartGuard:
         it cannot tell about. Returns the matches found begun, with why; `act` stops them (a scan that
         places no orders only reports them)."""
         fresh = [m for m in matches if m.event_ticker not in self.stopped]
+        self.watch.retain({m.event_ticker for m in fresh})
+        self._looked = {e: t for e, t in self._looked.items() if e in self.watch.followed}
         for m in fresh:
             self.watch.follow(m.event_ticker, m.tickers, books)
         statuses = await self.venue.match_status([m.event_ticker for m in fresh]) if fresh else {}

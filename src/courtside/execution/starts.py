@@ -70,10 +70,19 @@ class TradeWatch:
             watched.refs.update(refs)
         self._event_of.update({t: event_ticker for t in tickers})
 
+    def retain(self, event_tickers: set[str]) -> None:
+        """Stop watching every match but these (the ones a scan still cares about)."""
+        for event in [e for e in self._matches if e not in event_tickers]:
+            self.forget(event)
+
     def forget(self, event_ticker: str) -> None:
         watched = self._matches.pop(event_ticker, None)
         for t in watched.tickers if watched else ():
             self._event_of.pop(t, None)
+
+    @property
+    def followed(self) -> set[str]:
+        return set(self._matches)
 
     def event_of(self, ticker: str) -> str | None:
         return self._event_of.get(ticker)

@@ -84,3 +84,13 @@ def test_a_market_not_followed_or_forgotten_is_ignored() -> None:
     watch.forget(EVENT)
     assert watch.event_of(ZVE) is None
     assert watch.add(_trade(2)) is None
+
+
+def test_retain_keeps_only_the_matches_a_scan_still_cares_about() -> None:
+    watch = _watch(burst_trades=2)
+    other = "KXATPMATCH-26SEP08SINMED"
+    watch.follow(other, (f"{other}-SIN", f"{other}-MED"), {})
+    assert watch.add(_trade(1)) is None
+    watch.retain({other})
+    assert watch.followed == {other}
+    assert watch.add(_trade(2)) is None  # ZVE is no longer watched: its prints say nothing
