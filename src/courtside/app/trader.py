@@ -161,19 +161,7 @@ class AutoTrader:
         found = sum(isinstance(c, Candidate) for c in choices.values())
         log.info("scan %d: %d matches priced, %d opportunities found", report.scan_id, len(priced), found)
         guide.opportunities(found)
-        self._holding = {
-            r.event_ticker for r in self.journal.orders(statuses=("intent", "unknown", "resting"))
-        }
-        self._taken = []
-        for pm in priced:  # the refusals first, in listing order; then the candidates, best first
-            choice = choices[pm.match.event_ticker]
-            if isinstance(choice, NoTrade):
-                view, state = await self._act(pm, choice, books, view, report, state)
-        candidates = [c for c in choices.values() if isinstance(c, Candidate)]
-        before = (view, state)
-        view, state = await self._allot(candidates, books, view, state, report)
-        watched = {t: pm for pm in priced for t in pm.match.tickers}
-        self._last = _Last(report.scan_id, watched, view, state, self._taken, before)
+        await self._decide_all(priced, choices, books, view, state, report)
         self.journal.finish_scan(
             report.scan_id,
             self.clock.now(),
@@ -186,6 +174,31 @@ class AutoTrader:
         log.info("scan %d done: %d trades placed", report.scan_id, report.orders)
         guide.scan_done(report.orders)
         return report
+
+    async def _decide_all(
+        self,
+        priced: Sequence[PricedMatch],
+        choices: Mapping[str, Candidate | NoTrade],
+        books: Mapping[str, OrderBook],
+        view: RiskView,
+        state: StrategyState,
+        report: ScanResult,
+    ) -> None:
+        """The refusals first, in listing order; then the candidates, best first; what the scan left
+        is kept for the --stream reactions until the next one."""
+        self._holding = {
+            r.event_ticker for r in self.journal.orders(statuses=("intent", "unknown", "resting"))
+        }
+        self._taken = []
+        for pm in priced:
+            choice = choices[pm.match.event_ticker]
+            if isinstance(choice, NoTrade):
+                view, state = await self._act(pm, choice, books, view, report, state)
+        candidates = [c for c in choices.values() if isinstance(c, Candidate)]
+        before = (view, state)
+        view, state = await self._allot(candidates, books, view, state, report)
+        watched = {t: pm for pm in priced for t in pm.match.tickers}
+        self._last = _Last(report.scan_id, watched, view, state, self._taken, before)
 
     def _choose(
         self, pm: PricedMatch, books: Mapping[str, OrderBook], view: RiskView, now: datetime
