@@ -253,16 +253,17 @@ class KalshiHttp:
 
     async def pages(self, path: str, params: Params, key: str) -> AsyncIterator[list[Any]]:
         """Yield the `key` list of every page, following `cursor` until it is "" or null."""
+        async for data in self.bodies(path, params):
+            yield page_items(data, key, f"GET {path}")
+
+    async def bodies(self, path: str, params: Params) -> AsyncIterator[dict[str, Any]]:
+        """Yield every page's whole body (a listing that carries more than one list), following
+        `cursor` until it is "" or null."""
         cursor: str | None = None
         seen: set[str] = set()
         while True:
             data = await self.get(path, {**params, "cursor": cursor})
-            items = data.get(key) if isinstance(data, dict) else None
-            if items is None:
-                items = []
-            if not isinstance(items, list):
-                raise ParseError(f"GET {path}", f"{key!r} is not a list")
-            yield items
+            yield data if isinstance(data, dict) else {}
             cursor = page_cursor(data, f"GET {path}")
             if cursor is None:
                 return
@@ -278,6 +279,16 @@ class KalshiHttp:
                     yield parse(raw)
                 except ParseError as e:
                     log.warning("skipping %s from GET %s: %s", key, path, e)
+
+
+def page_items(data: dict[str, Any], key: str, what: str) -> list[Any]:
+    """The `key` list of one page ([] when absent)."""
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise ParseError(what, f"{key!r} is not a list")
+    return items
 
 
 def _param(value: str | int | bool | Sequence[str]) -> str | int | list[str]:

@@ -12,13 +12,17 @@ api-reference/live-data). Tolerant of added fields; strict on `id`, `related_eve
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from courtside.domain.errors import ParseError
 from courtside.domain.live import MatchState, MatchStatus
+from courtside.domain.market import Event, MalformedEvent
 from courtside.kalshi.fields import Wire
+
+log = logging.getLogger(__name__)
 
 STATES = {"none": MatchState.NOT_STARTED, "live": MatchState.LIVE, "finished": MatchState.FINISHED}
 
@@ -39,6 +43,28 @@ class LiveData:
     type: str
     status: str  # as sent: none | live | finished (kept raw, so a new value is seen, not guessed)
     scheduled: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """One page of GET /events?with_milestones=true: its events, and the milestones Kalshi lists
+    for them at the top level (kalshi-api.md §2.3); None when the answer carries no `milestones`
+    at all (a server that ignores the parameter says nothing about the events' milestones)."""
+
+    events: list[Event | MalformedEvent]
+    milestones: list[Milestone] | None
+
+
+def parse_milestones(raw: list[Any], what: str) -> list[Milestone]:
+    """The milestones of a listing; a malformed one is logged and left out (its match is then asked
+    about on its own)."""
+    out: list[Milestone] = []
+    for item in raw:
+        try:
+            out.append(parse_milestone(item))
+        except ParseError as e:
+            log.warning("skipping a milestone of %s: %s", what, e)
+    return out
 
 
 def _tickers(w: Wire, key: str, *, required: bool) -> tuple[str, ...]:

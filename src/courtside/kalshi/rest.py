@@ -41,7 +41,7 @@ from courtside.domain.orders import (
 )
 from courtside.kalshi.env import Endpoints
 from courtside.kalshi.filters import EventFilters, FillFilters, MarketFilters, OrderFilters, TradeFilters
-from courtside.kalshi.http import HttpOptions, KalshiHttp, Params
+from courtside.kalshi.http import HttpOptions, KalshiHttp, Params, page_items
 from courtside.kalshi.parse import (
     parse_account_limits,
     parse_event,
@@ -55,11 +55,13 @@ from courtside.kalshi.parse import (
     parse_trade,
 )
 from courtside.kalshi.parse_live import (
+    EventPage,
     LiveData,
     Milestone,
     parse_live_data_answer,
     parse_live_datas,
     parse_milestone,
+    parse_milestones,
 )
 from courtside.kalshi.parse_portfolio import (
     parse_amend,
@@ -165,15 +167,37 @@ class KalshiClient:
     ) -> AsyncIterator[Event | MalformedEvent]:
         """GET /events, every page, each event parsed on its own: a malformed one is yielded as
         MalformedEvent with its reason (the trader reports it) instead of being dropped."""
+        pages = self.iter_event_pages(
+            series_ticker=series_ticker, status=status, with_nested_markets=with_nested_markets
+        )
+        async for page in pages:
+            for event in page.events:
+                yield event
+
+    async def iter_event_pages(
+        self,
+        *,
+        series_ticker: str,
+        status: str = "open",
+        with_nested_markets: bool = True,
+        with_milestones: bool = False,
+    ) -> AsyncIterator[EventPage]:
+        """GET /events page by page: its events (each parsed on its own, as iter_event_listing) and,
+        with_milestones, the milestones Kalshi lists beside them (no request more for the real start)."""
         params: Params = {
             "series_ticker": series_ticker,
             "status": status,
             "with_nested_markets": with_nested_markets or None,
+            "with_milestones": with_milestones or None,
             "limit": MAX_EVENTS_PAGE,
         }
-        async for items in self.http.pages("events", params, "events"):
-            for raw in items:
-                yield parse_listed_event(raw)
+        async for body in self.http.bodies("events", params):
+            events = [parse_listed_event(raw) for raw in page_items(body, "events", "GET /events")]
+            listed = None
+            if with_milestones and body.get("milestones") is not None:
+                raw = page_items(body, "milestones", "GET /events")
+                listed = parse_milestones(raw, f"GET /events?series_ticker={series_ticker}")
+            yield EventPage(events, listed)
 
     async def get_events(self, **filters: Unpack[EventFilters]) -> list[Event]:
         """GET /events, every page (filters as in iter_events)."""

@@ -78,8 +78,16 @@ class KalshiVenue:
     async def series(self, series_ticker: str) -> Series:
         return await self.client.get_series(series_ticker)
 
-    def open_events(self, series_ticker: str) -> AsyncIterator[Event | MalformedEvent]:
-        return self.client.iter_event_listing(series_ticker=series_ticker, status="open")
+    async def open_events(self, series_ticker: str) -> AsyncIterator[Event | MalformedEvent]:
+        """GET /events with the milestones beside them, kept for match_status (no request more)."""
+        pages = self.client.iter_event_pages(series_ticker=series_ticker, status="open", with_milestones=True)
+        async for page in pages:
+            now = self._monotonic()
+            for event in page.events:
+                if isinstance(event, Event) and page.milestones is not None:
+                    found = milestone_for(event.event_ticker, page.milestones)
+                    self._milestones[event.event_ticker] = (found, now)
+                yield event
 
     async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook]:
         return await self.client.get_orderbooks(tickers)

@@ -116,6 +116,12 @@ def live_data_json(m: SimMilestone) -> Json:
     }
 
 
+def milestones_of(ex: SimExchange, event_tickers: list[str]) -> list[Json]:
+    """The milestones of these events, for GET /events?with_milestones=true."""
+    ids = [ex.milestone_of[e] for e in event_tickers if e in ex.milestone_of]
+    return [milestone_json(ex.milestones[i]) for i in ids]
+
+
 # ---- routes -------------------------------------------------------------------------------------
 
 

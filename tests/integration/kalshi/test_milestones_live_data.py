@@ -3,8 +3,10 @@ over loopback: the scheduled time is not the start; live data says when play beg
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +16,9 @@ from courtside.domain.live import MatchState
 from courtside.domain.tennis import Tour
 from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.venue import KalshiVenue
+from courtside.sim.app import create_app
+from courtside.sim.catalog import apply_bundle
+from courtside.sim.exchange import SimExchange
 from courtside.sim.generator import MatchSpec, build_bundle
 from courtside.sim.testing import SimSession
 
@@ -140,3 +145,58 @@ async def test_a_batch_answer_that_does_not_say_whose_live_data_it_is_falls_back
     assert second == first
     assert seen.count("live_data/batch") == 1  # tried once, then one by one
     assert seen.count("milestones") == 2  # once per event, then cached
+
+
+async def test_the_milestones_come_with_the_event_listing_so_a_status_costs_one_request(
+    sim_server: SimSession,
+) -> None:
+    events = _list(sim_server)
+    sim_server.control.start_match(events[2])
+    venue = KalshiVenue(KalshiClient(sim_server.base_url))
+    try:
+        listed = [e async for e in venue.open_events("KXATPMATCH")]
+        before = venue.client.http.requests_sent
+        got = await venue.match_status(events)
+        asked = venue.client.http.requests_sent - before
+    finally:
+        await venue.aclose()
+    assert len(listed) == 3
+    assert asked == 1  # GET /live_data/batch alone: no GET /milestones per event
+    assert [got[e].started for e in events] == [False, False, True]
+
+
+class _NoMilestonesInListings(httpx.AsyncBaseTransport):
+    """The simulator in process, as a server that ignores `with_milestones` on GET /events."""
+
+    def __init__(self, app: Any) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.paths: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        self.paths.append(request.url.path)
+        if not request.url.path.endswith("/events"):
+            return response
+        body = json.loads(await response.aread())
+        body.pop("milestones", None)
+        return httpx.Response(response.status_code, json=body)
+
+
+async def test_a_listing_without_milestones_leaves_each_event_to_its_own_lookup() -> None:
+    exchange = SimExchange(seed=3)
+    now = exchange.now()
+    spec = MatchSpec(
+        "Jannik Sinner", "Carlos Alcaraz", Tour.ATP, "ATP Bastad", "Final", now + timedelta(days=1), 0.5
+    )
+    bundle = build_bundle([spec], None, now)
+    apply_bundle(exchange, bundle)
+    event = bundle["events"][0]["event_ticker"]
+    transport = _NoMilestonesInListings(create_app(exchange))
+    venue = KalshiVenue(KalshiClient("http://sim.test/trade-api/v2", transport=transport))
+    try:
+        _ = [e async for e in venue.open_events("KXATPMATCH")]
+        got = await venue.match_status([event])
+    finally:
+        await venue.aclose()
+    assert got[event].state is MatchState.NOT_STARTED  # found by GET /milestones?related_event_ticker=
+    assert "/trade-api/v2/milestones" in transport.paths
