@@ -97,17 +97,17 @@ class Lister:
         start = self.hour + timedelta(hours=hours)
         return Listing(key, series, a, b, comp, "Round Of 32", start, "new" if int(hours) % 2 else "old")
 
-    def put(self, lst: Listing, *, volume: int = VOLUME) -> tuple[list[str], float]:
+    def put(self, lst: Listing) -> tuple[list[str], float]:
         tickers = list_event(self.control, lst)
-        for t in tickers:
-            print_volume(self.control, self.maker, self.tape, t, 0.5, volume)
         p = self.p_of(lst)
         self.day.p_model[lst.event_ticker] = p
         return tickers, p
 
     def books(self, tickers: list[str], mid_a: float, half: Decimal = Decimal("0.01")) -> None:
-        quote(self.control, self.maker, tickers[0], mid_a, half=half)
-        quote(self.control, self.maker, tickers[1], 1 - mid_a, half=half)
+        """The day's volume traded at these prices, then the market maker's quotes around them."""
+        for ticker, mid in zip(tickers, (mid_a, 1 - mid_a), strict=True):
+            print_volume(self.control, self.maker, self.tape, ticker, mid, VOLUME)
+            quote(self.control, self.maker, ticker, mid, half=half)
 
     def ordered(self, a: Player, b: Player, lst_of: Listing, *, favourite_first: bool) -> Listing:
         """The listing with A the favourite (or the underdog), by the model."""
@@ -189,7 +189,8 @@ def _traps(lister: Lister, men: list[Player]) -> None:
     day.in_play_ticker = tickers[0]
     bargain("w1", men[4], men[5], 60, "starts in 60 h")
     bare = lister.listing("q1", men[6], men[7], 6)
-    lister.put(bare)  # volume, but no quote on either market
+    for ticker in lister.put(bare)[0]:  # volume, but no quote on either market
+        print_volume(control, lister.maker, lister.tape, ticker, 0.5, VOLUME)
     day.traps[bare.event_ticker] = "no quotes"
     ghost = lister.listing(
         "u1", Player("Quentin Xandrovic", "Xandrovic", "XAN"), Player("Basil Zyrtek", "Zyrtek", "ZYR"), 5

@@ -202,4 +202,4 @@ def test_the_started_matches_are_refused_with_the_reason(session: Session) -> No
         if kind == "started (live data)":
             assert re.search(rf"{event}: .*match has started \(live data: live\)", log), event
         if kind.startswith("started (in-play prints"):
-            assert re.search(rf"{event}: .*in-play trading: \d+ trades", log), event
+            assert re.search(rf"{event}: .*(in-play trading: \d+ trades|price jump: {event})", log), event

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import logging
 
+from courtside.app import guide
 from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
 from courtside.domain.clock import Clock
+from courtside.execution.executor import Placed
 from courtside.markets.discovery import Discovery
 from courtside.markets.match import TennisMatch
 from courtside.store.journal import Journal
 from courtside.store.journal_tables import DecisionRow
-from courtside.strategy.decide import Decision
+from courtside.strategy.decide import Decision, OrderIntent
 
 log = logging.getLogger("courtside.trader")
+NOT_PLACED = ("rejected", "canceled", "duplicate-skip")  # the venue took no order (or an IOC filled none)
 
 
 def _nth(values: tuple[str, ...], i: int) -> str:
@@ -36,6 +39,28 @@ class DecisionLog:
             return
         self._said[event_ticker] = text
         log.info("%s %s: %s", verdict, event_ticker, text)
+
+    def sending(self, match: TennisMatch, intent: OrderIntent) -> None:
+        """The console's lines for an order about to be sent (the file has them too)."""
+        q = intent.quote
+        log.info("opportunity: %s | value edge %.4f | expected value %.4f", match.title, q.value_edge, q.ev)
+        log.info(
+            "order: %s side=%s action=buy count=%s price=%s (V2 %s @ %s, %s)",
+            intent.ticker,
+            q.route.outcome.value,
+            intent.count,
+            q.price,
+            intent.side.value,
+            intent.yes_price,
+            intent.time_in_force.value,
+        )
+
+    def sent(self, match: TennisMatch, intent: OrderIntent, placed: Placed, *, dry_run: bool) -> None:
+        """What became of it; an order the venue took gets the user guide's lines."""
+        log.info("order %s -> %s (filled %s)", placed.client_order_id, placed.status, placed.fill_count)
+        if placed.status not in NOT_PLACED:
+            market = match.a.market if intent.ticker == match.a.market.ticker else match.b.market
+            guide.order(intent, market.title or match.title, dry_run=dry_run)
 
     def skips(self, report: ScanResult, disc: Discovery) -> None:
         """Discovery's skips (malformed, not a singles match, player not identified) and unmatched."""

@@ -9,7 +9,7 @@ Orders still expire at `occurrence_datetime` as they always did."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from courtside.domain.clock import Clock
@@ -46,32 +46,78 @@ class StartGuard:
         self.watch = TradeWatch(signals)
         self.stopped: dict[str, str] = journal.stopped_matches()
         self._looked: dict[str, datetime] = {}  # event -> when its trades were last read (fallback)
+        self._checked: dict[str, datetime] = {}  # event -> when a check last found it not begun
         self.polls = 0  # live-data polls made between scans (--stream)
 
-    async def check(
-        self, matches: Sequence[TennisMatch], books: Mapping[str, OrderBook], *, act: bool
+    async def screen(
+        self,
+        priced: Sequence[TennisMatch],
+        candidates: Collection[str],
+        books: Mapping[str, OrderBook],
+        resting: Sequence[Order],
+        *,
+        act: bool,
     ) -> dict[str, str]:
-        """Has each of these matches begun? Live data first; the trades since the last look for a match
-        it cannot tell about. Returns the matches found begun, with why; `act` stops them (a scan that
-        places no orders only reports them)."""
+        """A scan's check: follow the prints of every priced match; ask whether the candidates and the
+        matches we hold orders on have begun (live data, one request; the trades of a held match it
+        cannot tell about, a candidate's only when an order comes to be placed on it: `verify`); stop
+        the begun ones and sweep what still rests on a stopped match (`act`). Returns the begun."""
+        held = {r.event_ticker for r in self.journal.orders(statuses=OPEN_STATUSES)}
+        self.follow(priced, books)
+        wanted = [m for m in priced if m.event_ticker in candidates or m.event_ticker in held]
+        begun = await self.check(wanted, act=act, trades_for=held)
+        if act:
+            await self.sweep(resting)
+        return begun
+
+    def follow(self, matches: Sequence[TennisMatch], books: Mapping[str, OrderBook]) -> None:
+        """Watch the prints of every match a scan priced (the `trade` channel of --stream), at the
+        prices of its books now; the others are forgotten."""
         fresh = [m for m in matches if m.event_ticker not in self.stopped]
         self.watch.retain({m.event_ticker for m in fresh})
         self._looked = {e: t for e, t in self._looked.items() if e in self.watch.followed}
         for m in fresh:
             self.watch.follow(m.event_ticker, m.tickers, books)
+
+    async def check(
+        self, matches: Sequence[TennisMatch], *, act: bool, trades_for: Collection[str] | None = None
+    ) -> dict[str, str]:
+        """Has each of these matches begun? Their live data, in one request; for a match it cannot
+        tell about, the trades since the last look, if the match is in `trades_for` (None: all);
+        else it stays unverified until `verify`. Returns the matches found begun, with why; `act`
+        stops them (a scan that places no orders only reports them)."""
+        fresh = [m for m in matches if m.event_ticker not in self.stopped]
         statuses = await self.venue.match_status([m.event_ticker for m in fresh]) if fresh else {}
         begun: dict[str, str] = {}
+        now = self.clock.now()
         for m in fresh:
-            status = statuses.get(m.event_ticker)
+            event, status = m.event_ticker, statuses.get(m.event_ticker)
             reason = status.why if status is not None and status.started else None
-            if reason is None and (status is None or status.state is MatchState.UNKNOWN):
+            unknown = status is None or status.state is MatchState.UNKNOWN
+            if reason is None and unknown:
+                if trades_for is not None and event not in trades_for:
+                    self._checked.pop(event, None)
+                    continue
                 reason = await self._from_trades(m)
-            if reason is not None:
-                begun[m.event_ticker] = reason
+            if reason is None:
+                self._checked[event] = now
+            else:
+                begun[event] = reason
         if act:
             for event, reason in begun.items():
                 await self.stop(event, reason)
         return begun
+
+    async def verify(self, match: TennisMatch, *, act: bool, since: datetime) -> str | None:
+        """Just before an order is placed on it: why the match has begun, checking again unless a
+        check since `since` found it not begun (a scan's candidate whose live data could not tell is
+        checked here against its trades; a --stream reaction's, against fresh live data)."""
+        event = match.event_ticker
+        if event in self.stopped:
+            return self.stopped[event]
+        if self._checked.get(event, since - timedelta(seconds=1)) >= since:
+            return None
+        return (await self.check([match], act=act)).get(event)
 
     async def _from_trades(self, m: TennisMatch) -> str | None:
         """The fallback: the public trades of both markets since the last look (a minute at first)."""

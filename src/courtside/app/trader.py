@@ -8,7 +8,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
@@ -16,7 +16,7 @@ from courtside.app import guide
 from courtside.app.account import AccountPicture, check_collateral, record_marks, risk_view, trading_state
 from courtside.app.allot import risk_refusals, room_taken
 from courtside.app.books import read_books, record_start_prices
-from courtside.app.decisions import DecisionLog
+from courtside.app.decisions import NOT_PLACED, DecisionLog
 from courtside.app.resting import manage_resting
 from courtside.app.scan_result import MatchVerdict, ScanResult
 from courtside.app.starts import StartGuard
@@ -49,6 +49,8 @@ from courtside.venue.port import Venue
 
 log = logging.getLogger("courtside.trader")
 _SKIPPABLE: tuple[type[CourtsideError], ...] = (DataError,)
+# a --stream reaction orders only on a match checked not begun this recently (one live-data request)
+REACTION_RECHECK = timedelta(seconds=2)
 
 
 class Predictor(Protocol):
@@ -161,7 +163,7 @@ class AutoTrader:
         found = sum(isinstance(c, Candidate) for c in choices.values())
         log.info("scan %d: %d matches priced, %d opportunities found", report.scan_id, len(priced), found)
         guide.opportunities(found)
-        await self._decide_all(priced, choices, books, view, state, report)
+        await self._decide_all(priced, choices, books, view, state, report, since=now)
         self.journal.finish_scan(
             report.scan_id,
             self.clock.now(),
@@ -183,6 +185,8 @@ class AutoTrader:
         view: RiskView,
         state: StrategyState,
         report: ScanResult,
+        *,
+        since: datetime,
     ) -> None:
         """The refusals first, in listing order; then the candidates, best first; what the scan left
         is kept for the --stream reactions until the next one."""
@@ -196,7 +200,7 @@ class AutoTrader:
                 view, state = await self._act(pm, choice, books, view, report, state)
         candidates = [c for c in choices.values() if isinstance(c, Candidate)]
         before = (view, state)
-        view, state = await self._allot(candidates, books, view, state, report)
+        view, state = await self._allot(candidates, books, view, state, report, since=since)
         watched = {t: pm for pm in priced for t in pm.match.tickers}
         self._last = _Last(report.scan_id, watched, view, state, self._taken, before)
 
@@ -218,18 +222,12 @@ class AutoTrader:
         view: RiskView,
         report: ScanResult,
     ) -> RiskView:
-        """Ask Kalshi whether the candidates and the matches we hold orders on have begun; a begun one
-        is refused (and, in a run that places orders, stopped: its orders cancelled at once). The
-        exposure its cancelled orders tied up stays counted until the next scan (the safe side)."""
-        held = {r.event_ticker for r in self.journal.orders(statuses=("intent", "unknown", "resting"))}
-        wanted = [
-            pm.match
-            for pm in priced
-            if isinstance(choices[pm.match.event_ticker], Candidate) or pm.match.event_ticker in held
-        ]
-        begun = await self.starts.check(wanted, books, act=self.cfg.place_orders)
-        if self.cfg.place_orders and report.reconciled is not None:
-            await self.starts.sweep(report.reconciled.resting)
+        """A begun match is no candidate (app/starts.py `screen`); the exposure its cancelled orders
+        tied up stays counted until the next scan (the safe side)."""
+        candidates = {e for e, c in choices.items() if isinstance(c, Candidate)}
+        resting = report.reconciled.resting if report.reconciled is not None else ()
+        matches = [pm.match for pm in priced]
+        begun = await self.starts.screen(matches, candidates, books, resting, act=self.cfg.place_orders)
         for event, reason in begun.items():
             choices[event] = NoTrade((f"no new orders on this match: {reason}",))
         return replace(view, stopped={**view.stopped, **self.starts.stopped, **begun})
@@ -242,6 +240,8 @@ class AutoTrader:
         state: StrategyState,
         report: ScanResult,
         before: tuple[RiskView, StrategyState] | None = None,
+        *,
+        since: datetime,
     ) -> tuple[RiskView, StrategyState]:
         """Rank the candidates by expected profit on the room as it is now, then size, check and place
         them in that order, each on the room the better ones left (strategy/rank.py). `before`: the
@@ -252,10 +252,18 @@ class AutoTrader:
             if isinstance(size(c, books, self.cfg.strategy, start_state), OrderIntent):
                 refusal = room_taken(refusal, self._taken)  # it fitted before the round's orders
             view, state = await self._act(c.priced, refusal, books, view, report, state)
+        dropped = 0  # candidates found begun at the last check: no place among the others
         for r in ranked:
+            begun = await self.starts.verify(r.candidate.priced.match, act=self.cfg.place_orders, since=since)
+            if begun is not None:
+                dropped += 1
+                refusal = NoTrade((f"no new orders on this match: {begun}",))
+                view, state = await self._act(r.candidate.priced, refusal, books, view, report, state)
+                continue
             decision = self._sized(r, books, state)
+            place = r.rank - dropped
             view, state = await self._act(
-                r.candidate.priced, decision, books, view, report, state, rank=r.rank, before=start_view
+                r.candidate.priced, decision, books, view, report, state, rank=place, before=start_view
             )
         return view, state
 
@@ -295,7 +303,10 @@ class AutoTrader:
                 candidates.append(choice)
         report = ScanResult(last.scan_id, reaction=True)
         self._taken = last.taken
-        last.view, last.state = await self._allot(candidates, books, view, state, report, last.before)
+        since = now - REACTION_RECHECK
+        last.view, last.state = await self._allot(
+            candidates, books, view, state, report, last.before, since=since
+        )
         return report.items
 
     def _reacting(self, last: _Last, tickers: Sequence[str]) -> list[PricedMatch]:
@@ -363,7 +374,7 @@ class AutoTrader:
         if not self.cfg.place_orders:
             return view, state
         placed = await self._place(match, decision, did)
-        if placed.status in ("rejected", "canceled", "duplicate-skip"):
+        if placed.status in NOT_PLACED:
             return replace(view, traded_events=frozenset(self.journal.traded_events())), state
         report.orders += 1
         self._taken.append((rank or 0, decision.ticker))
@@ -379,23 +390,9 @@ class AutoTrader:
         return view, replace(state, open_exposure=state.open_exposure + cost, cash=cash)
 
     async def _place(self, match: TennisMatch, decision: OrderIntent, decision_id: int) -> Placed:
-        q = decision.quote
-        log.info("opportunity: %s | value edge %.4f | expected value %.4f", match.title, q.value_edge, q.ev)
-        log.info(
-            "order: %s side=%s action=buy count=%s price=%s (V2 %s @ %s, %s)",
-            decision.ticker,
-            q.route.outcome.value,
-            decision.count,
-            q.price,
-            decision.side.value,
-            decision.yes_price,
-            decision.time_in_force.value,
-        )
+        self.decisions.sending(match, decision)
         placed = await self.executor.place(decision, decision_id)
-        log.info("order %s -> %s (filled %s)", placed.client_order_id, placed.status, placed.fill_count)
-        if placed.status not in ("rejected", "canceled", "duplicate-skip"):
-            market = match.a.market if decision.ticker == match.a.market.ticker else match.b.market
-            guide.order(decision, market.title or match.title, dry_run=self.cfg.mode is Mode.PAPER)
+        self.decisions.sent(match, decision, placed, dry_run=self.cfg.mode is Mode.PAPER)
         return placed
 
     async def run(self, *, interval: float, once: bool, max_scans: int | None = None) -> int:

@@ -27,7 +27,8 @@ TWO = Decimal(2)
 class StartSignals:
     window: timedelta = timedelta(seconds=60)
     burst_trades: int = 25  # prints within the window
-    burst_volume: Decimal = Decimal(1000)  # contracts within the window
+    burst_volume: Decimal = Decimal(1000)  # contracts within the window...
+    volume_trades: int = 5  # ...on this many prints at least (one big print is one trader, not play)
     jump: Decimal = Decimal("0.10")  # a YES price this far from the pre-match reference...
     jump_volume: Decimal = Decimal(10)  # ...traded on this many contracts within the window
 
@@ -105,7 +106,7 @@ class TradeWatch:
         s, recent = self.signals, list(watched.recent)
         volume = sum((t.count for t in recent), ZERO)
         seconds = int(s.window.total_seconds())
-        if len(recent) >= s.burst_trades or volume >= s.burst_volume:
+        if len(recent) >= s.burst_trades or (volume >= s.burst_volume and len(recent) >= s.volume_trades):
             return f"in-play trading: {len(recent)} trades, {_n(volume)} contracts within {seconds} s"
         for ticker, ref in watched.refs.items():
             far = [t for t in recent if t.ticker == ticker and abs(t.yes_price - ref) >= s.jump]

@@ -10,6 +10,7 @@ import contextlib
 from typing import Any
 
 import pytest
+from trader_sim import pull_best_bid
 
 from courtside.app.stream import START_POLL_S, run_stream
 from courtside.domain.orders import OrderStatus
@@ -164,3 +165,51 @@ async def test_stream_cancels_on_the_in_play_prints_without_waiting_for_live_dat
     assert scans == 1
     (reason,) = w.journal.stopped_matches().values()
     assert reason.startswith(f"price jump: {next(iter(w.journal.stopped_matches()))}-")
+
+
+async def test_a_candidate_without_live_data_is_checked_against_its_prints_before_an_order(
+    harness: Any,
+) -> None:
+    """The Zverev match is a candidate (0.70 against 0.55) and already being played; Kalshi keeps no
+    live data for it: its trades are read before the order would be placed, and it gets none."""
+    w = harness.wire(**LIVE)
+    event = next(e for e in harness.sim.exchange.events if "ZVE" in e)
+    ticker = next(t for t in harness.sim.exchange.events[event].market_tickers if t.endswith("-ZVE"))
+    harness.sim.control.start_match(event, live_data=False)
+    for _ in range(30):  # a minute of in-play tape: a burst
+        harness.sim.control.print_trade(ticker, "0.55", 3)
+    try:
+        report = await w.trader.scan()
+    finally:
+        await w.aclose()
+    assert report.orders == 0
+    (verdict,) = [i for i in report.items if i.event_ticker == event]
+    assert verdict.decision == "refused"
+    assert verdict.reasons == (
+        "no new orders on this match: in-play trading: 25 trades, 75 contracts within 60 s",
+    )
+    assert verdict.rank is None  # begun: no place among the candidates
+    assert await harness.exchange_orders() == []
+
+
+async def test_a_reaction_checks_the_live_data_again_before_it_orders(harness: Any) -> None:
+    """After the scan, the Van de Zandschulp match begins and its book moves into an edge: the
+    reaction to that book change asks the live data again and places nothing."""
+    w = harness.wire(**LIVE, min_ev="0.02", min_value="0.02")
+    try:
+        await w.trader.scan()  # Zverev ordered; Van de Zandschulp fair: no candidate, not checked
+        event = next(e for e in harness.sim.exchange.events if "VANAUG" in e)
+        van = f"{event}-VAN"
+        harness.sim.control.start_match(event)
+        await pull_best_bid(harness, van)  # the edge a reaction would take (test_stream.py)
+        last = w.trader._last
+        assert last is not None
+        books = await w.venue.orderbooks(list(last.priced[van].match.tickers))
+        items = await w.trader.react([van], lambda _t: books)
+    finally:
+        await w.aclose()
+    assert [(i.decision, i.reasons) for i in items] == [
+        ("refused", ("no new orders on this match: match has started (live data: live)",))
+    ]
+    assert len(await harness.exchange_orders()) == 1
+    assert event in w.journal.stopped_matches()

@@ -19,8 +19,8 @@ BOOKS = {  # ZVE 0.50 / 0.52 (mid 0.51), VAN 0.46 / 0.48 (mid 0.47)
 }
 
 
-def _watch(**signals: object) -> TradeWatch:
-    watch = TradeWatch(StartSignals(**signals))  # type: ignore[arg-type]
+def _watch(burst_trades: int = 25) -> TradeWatch:
+    watch = TradeWatch(StartSignals(burst_trades=burst_trades))
     watch.follow(EVENT, (ZVE, VAN), BOOKS)
     return watch
 
@@ -50,9 +50,10 @@ def test_a_burst_of_prints_within_a_minute_is_a_start() -> None:
 
 def test_a_burst_of_volume_is_a_start() -> None:
     watch = _watch()
-    assert watch.add(_trade(1, count="600")) is None
-    assert watch.add(_trade(2, ticker=VAN, price="0.47", count="400", seconds=30)) == (
-        "in-play trading: 2 trades, 1000 contracts within 60 s"
+    sizes = ["300", "250", "200", "100"]
+    assert [watch.add(_trade(i, count=c, seconds=i)) for i, c in enumerate(sizes)] == [None] * 4
+    assert watch.add(_trade(9, ticker=VAN, price="0.47", count="150", seconds=30)) == (
+        "in-play trading: 5 trades, 1000 contracts within 60 s"
     )
 
 
@@ -94,3 +95,8 @@ def test_retain_keeps_only_the_matches_a_scan_still_cares_about() -> None:
     watch.retain({other})
     assert watch.followed == {other}
     assert watch.add(_trade(2)) is None  # ZVE is no longer watched: its prints say nothing
+
+
+def test_one_big_print_is_one_trader_not_play() -> None:
+    watch = _watch()
+    assert watch.add(_trade(1, count="1100", price="0.50")) is None

@@ -7,7 +7,15 @@ from decimal import Decimal
 
 from courtside.domain.market import OrderBook
 from courtside.markets.match import TennisMatch, parse_match
-from courtside.strategy.decide import Candidate, PricedMatch, StrategyParams, StrategyState, choose, size
+from courtside.strategy.decide import (
+    Candidate,
+    OrderIntent,
+    PricedMatch,
+    StrategyParams,
+    StrategyState,
+    choose,
+    size,
+)
 from courtside.strategy.rank import better, expected_profit, rank
 from courtside.strategy.sizing import SizingParams, all_in_cost
 from trader_factories import NOW, book, event, series
@@ -39,7 +47,8 @@ def _listed(a: str, b: str, p_a: float, yes_bid_a: str) -> tuple[Candidate, dict
 def test_expected_profit_is_p_times_count_minus_the_all_in_cost() -> None:
     c, books = _listed("ZVE", "VAN", 0.70, "0.50")
     intent = size(c, books, PARAMS, STATE)
-    q = intent.quote  # type: ignore[union-attr]
+    assert isinstance(intent, OrderIntent)
+    q = intent.quote
     assert expected_profit(q) == D("0.7") * q.count - (q.count * q.avg_price + q.fee)
     assert expected_profit(q) == D("0.7") * q.count - all_in_cost(q)
 
