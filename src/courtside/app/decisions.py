@@ -4,15 +4,17 @@ journal's decisions table, and, for each skip and refusal, one line of logs/auto
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from courtside.app import guide
 from courtside.app.scan_result import MatchVerdict, ScanResult, verdict_of
 from courtside.domain.clock import Clock
 from courtside.execution.executor import Placed
 from courtside.markets.discovery import Discovery
+from courtside.markets.inference import InferredTournaments
 from courtside.markets.match import TennisMatch
 from courtside.store.journal import Journal
-from courtside.store.journal_tables import DecisionRow
+from courtside.store.journal_tables import DecisionRow, InferredTournamentRow
 from courtside.strategy.decide import Decision, OrderIntent
 
 log = logging.getLogger("courtside.trader")
@@ -31,6 +33,7 @@ class DecisionLog:
         self.journal = journal
         self.clock = clock
         self._said: dict[str, str] = {}  # event -> the reasons last logged for it
+        self._inferred = InferredTournaments()  # tournaments priced by inference already logged
 
     def say(self, verdict: str, event_ticker: str, reasons: tuple[str, ...], *, once: bool = False) -> None:
         """One line for a skip or a refusal; `once`: not again while the reasons stay the same."""
@@ -84,6 +87,7 @@ class DecisionLog:
                     reasons=skip.reason,
                 )
             )
+        self.tournaments(disc.matches, now)
         for u in disc.unmatched:
             self.journal.record_unmatched(
                 name=u.name,
@@ -94,6 +98,26 @@ class DecisionLog:
                 detail=u.detail,
                 now=now,
             )
+
+    def tournaments(self, matches: list[TennisMatch], now: datetime) -> None:
+        """A tournament priced by inference: one log line per run, and a sighting per scan in the
+        journal (`courtside unmatched`)."""
+        seen: set[tuple[str, str]] = set()
+        for m in matches:
+            note = m.inference_note()
+            if note is None or (m.tournament, m.tour.value) in seen:
+                continue
+            seen.add((m.tournament, m.tour.value))
+            if self._inferred.first_time(m.tournament, m.provenance):
+                log.info("%s (%s)", note, m.event_ticker)
+            surface = m.surface.value if m.surface is not None else "unknown"
+            self.journal.record_inferred_tournament(
+                InferredTournamentRow(
+                    name=m.tournament, tour=m.tour.value, level=m.level.value, surface=surface,
+                    best_of=m.best_of, detail=note, event_ticker=m.event_ticker,
+                    first_seen=now, last_seen=now, times=1,
+                )
+            )  # fmt: skip
 
     def record(
         self,

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only b
     from courtside.app.scan_result import MatchVerdict
     from courtside.app.settings import TraderSettings
     from courtside.kalshi.results import TransferResult
+    from courtside.store.journal_tables import InferredTournamentRow
 
 WEIGHT_HELP = (
     "weight w of the model in p = sigmoid(w logit(p_model) + (1-w) logit(p_market)), p_market the "
@@ -208,13 +209,16 @@ def _print_top_reasons(items: list[MatchVerdict]) -> None:
 def unmatched(
     json_out: Annotated[bool, Opt("--json")] = False, db: DbOpt = None, config: ConfigOpt = None
 ) -> None:
-    """Players Kalshi lists that the registry could not identify (add aliases for them)."""
-    rows = journal_or_exit(db, config).unmatched()
+    """Players Kalshi lists that the registry could not identify (add aliases for them), and the
+    tournaments missing from the table that were priced by inference (check what was inferred)."""
+    journal = journal_or_exit(db, config)
+    rows, tournaments = journal.unmatched(), journal.inferred_tournaments()
     if json_out:
         for r in rows:
             typer.echo(
                 json.dumps(
                     {
+                        "kind": "player",
                         "name": r.name,
                         "tour": r.tour,
                         "status": r.status,
@@ -225,11 +229,35 @@ def unmatched(
                     }
                 )
             )
+        for t in tournaments:
+            typer.echo(json.dumps(_tournament_json(t)))
         return
     table = new_table("name", "tour", "status", "seen", "last event", "detail")
     for r in rows:
         table.add_row(r.name, r.tour, r.status, str(r.times), r.event_ticker, r.detail)
     console.print(table)
+    inferred = new_table("tournament", "tour", "level", "surface", "best of", "seen", "last event", "how")
+    for t in tournaments:
+        inferred.add_row(
+            t.name, t.tour, t.level, t.surface, str(t.best_of), str(t.times), t.event_ticker, t.detail
+        )
+    console.print("tournaments priced by inference (not in the tournament table):")
+    console.print(inferred)
+
+
+def _tournament_json(t: InferredTournamentRow) -> dict[str, object]:
+    return {
+        "kind": "tournament",
+        "name": t.name,
+        "tour": t.tour,
+        "status": "inferred",
+        "level": t.level,
+        "surface": t.surface,
+        "best_of": t.best_of,
+        "times": t.times,
+        "event_ticker": t.event_ticker,
+        "detail": t.detail,
+    }
 
 
 def _dollars(text: str) -> Decimal:

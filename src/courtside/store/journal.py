@@ -19,6 +19,7 @@ from courtside.store.journal_tables import (
     DecisionRow,
     EquityRow,
     FillRow,
+    InferredTournamentRow,
     MatchStopRow,
     OrderRow,
     PositionRow,
@@ -332,6 +333,26 @@ class Journal:
     def unmatched(self) -> list[UnmatchedRow]:
         with self._factory() as s:
             return list(s.scalars(select(UnmatchedRow).order_by(UnmatchedRow.times.desc())))
+
+    # ---- tournaments priced by inference -----------------------------------------------
+    def record_inferred_tournament(self, row: InferredTournamentRow) -> None:
+        """Seen again: the facts as now inferred, one more sighting; first time: the row as given."""
+        with transaction(self._factory) as s:
+            q = select(InferredTournamentRow).where(
+                InferredTournamentRow.name == row.name, InferredTournamentRow.tour == row.tour
+            )
+            found = s.scalars(q).first()
+            if found is None:
+                s.add(row)
+                return
+            found.level, found.surface, found.best_of = row.level, row.surface, row.best_of
+            found.detail, found.event_ticker, found.last_seen = row.detail, row.event_ticker, row.last_seen
+            found.times += 1
+
+    def inferred_tournaments(self) -> list[InferredTournamentRow]:
+        with self._factory() as s:
+            q = select(InferredTournamentRow).order_by(InferredTournamentRow.times.desc())
+            return list(s.scalars(q))
 
     # ---- closing prices for CLV ------------------------------------------------------
     def record_start_price(

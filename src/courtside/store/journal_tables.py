@@ -246,6 +246,25 @@ class UnmatchedRow(Base):
     times: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class InferredTournamentRow(Base):
+    """A competition missing from the tournament table that the trader priced by inference
+    (markets/inference.py): what it took for level, surface and best-of, and from where."""
+
+    __tablename__ = "trader_inferred_tournaments"
+    __table_args__ = (UniqueConstraint("name", "tour"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    tour: Mapped[str] = mapped_column(String(4))
+    level: Mapped[str] = mapped_column(String(20))
+    surface: Mapped[str] = mapped_column(String(10))  # Hard | Clay | Grass | Carpet | unknown (blended)
+    best_of: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")  # the inference line the log carries
+    event_ticker: Mapped[str] = mapped_column(String(80))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    times: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class StartPriceRow(Base):
     """The last book seen before a match started: the closing price for CLV."""
 
