@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from courtside.data.frames import per_value
+
 
 @dataclass
 class LoadReport:
@@ -64,9 +66,10 @@ def read_csv(path: Path, dtype: dict[str, str] | None = None) -> pd.DataFrame:
 
 
 def to_float(series: pd.Series) -> pd.Series:
+    """Numbers from text (anything else is NaN), parsed once per distinct text."""
     if series.dtype == np.float64:
         return series
-    return pd.to_numeric(series, errors="coerce").astype("float64")
+    return per_value(series, lambda s: pd.to_numeric(s, errors="coerce").astype("float64"))
 
 
 def to_int_id(series: pd.Series) -> pd.Series:

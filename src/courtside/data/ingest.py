@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from courtside.data.csvio import LoadReport
+from courtside.data.frames import in_order
 from courtside.data.history import (
     assign_seq,
     links_for,
@@ -138,9 +139,9 @@ def _replace(
 ) -> pd.DataFrame:
     if stored is None or stored.empty:
         return fresh if fresh is not None else pd.DataFrame()
-    if fresh is None:
-        return stored
-    kept = stored[~stored[by].isin(keys)]
+    kept = stored[~stored[by].isin(keys)] if keys else stored
+    if fresh is None or fresh.empty:  # an empty frame's untyped columns would make every column object
+        return kept
     return pd.concat([kept, fresh], ignore_index=True) if not kept.empty else fresh
 
 
@@ -148,9 +149,7 @@ def rebuild(
     store: HistoryStore, gen: Generation, tables: dict[str, pd.DataFrame], today: date, result: IngestResult
 ) -> None:
     """Merge every source's stored rows again into `matches`, `matches_kalshi` and `players`."""
-    sackmann = tables["sackmann"].sort_values(
-        ["tourney_date", "tourney_id", "round_order", "match_num"], kind="mergesort", ignore_index=True
-    )
+    sackmann = in_order(tables["sackmann"], ["tourney_date", "tourney_id", "round_order", "match_num"])
     players = tables["sackmann_players"].assign(source="sackmann")
     ids = lazy_identities(players, sackmann)
     merged = merge_tennisdata(sackmann, players, tables["tennisdata"], ids)

@@ -85,10 +85,10 @@ _NAMES = ("winner_name", "loser_name")
 def _build_index(matches: pd.DataFrame) -> dict[str, _MatchIndex]:
     out: dict[str, _MatchIndex] = defaultdict(_MatchIndex)
     cols = ["tour", "tourney_date", "tourney_id", "match_num", "round", "winner_key", "loser_key"]
-    days = matches["tourney_date"].dt.date
-    names = [matches[c] if c in matches.columns else pd.Series("", index=matches.index) for c in _NAMES]
-    rows = zip(*(matches[c] for c in cols[2:]), *names, strict=True)
-    for tour, day, (tid, num, rnd, wk, lk, wn, ln) in zip(matches["tour"], days, rows, strict=True):
+    days = matches["tourney_date"].dt.date.tolist()
+    names = [matches[c].tolist() if c in matches.columns else [""] * len(matches) for c in _NAMES]
+    rows = zip(*(matches[c].tolist() for c in cols[2:]), *names, strict=True)
+    for tour, day, (tid, num, rnd, wk, lk, wn, ln) in zip(matches["tour"].tolist(), days, rows, strict=True):
         out[tour].add(_Played(day, str(tid), int(num), str(rnd), wk, lk), str(wn), str(ln))
     for index in out.values():
         index.finish()
@@ -181,8 +181,9 @@ def join_odds(matches: pd.DataFrame, odds: pd.DataFrame, registry: PlayerRegistr
         matches = matches[matches["level"].isin(ODDS_LEVELS)]
     joiner = _Joiner(_build_index(matches), registry)
     found: list[tuple[object, ...]] = []
-    days = odds["date"].dt.date
-    cols = zip(odds["tour"], days, odds["winner"], odds["loser"], odds["round"].fillna(""), strict=True)
+    days = odds["date"].dt.date.tolist()
+    tours, winners, losers = (odds[c].tolist() for c in ("tour", "winner", "loser"))
+    cols = zip(tours, days, winners, losers, odds["round"].fillna("").tolist(), strict=True)
     for tour, day, winner, loser, rnd in cols:
         m, why = joiner.join_row(str(tour), day, str(winner), str(loser), str(rnd))
         if m is None:

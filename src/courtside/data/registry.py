@@ -370,7 +370,7 @@ def _names_seen(matches: pd.DataFrame) -> dict[str, list[str]]:
     ).dropna()
     pairs = pairs.drop_duplicates()
     seen: dict[str, list[str]] = defaultdict(list)
-    for key, name in zip(pairs["key"], pairs["name"], strict=True):
+    for key, name in zip(pairs["key"].tolist(), pairs["name"].tolist(), strict=True):
         seen[str(key)].append(str(name))
     return seen
 

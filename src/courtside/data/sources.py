@@ -12,11 +12,13 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from courtside.data.csvio import LoadReport, read_csv, read_text, to_float, to_int_id
+from courtside.data.frames import distinct_rows, in_order, per_value, player_keys
 from courtside.data.odds import ODDS_COLUMNS, empty_odds, load_odds, odds_files
 from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Level, Tour
@@ -81,19 +83,23 @@ _MATCH_FLOATS = (
 )  # fmt: skip
 
 
+# dtype objects, not names: the reader looks each one up again for every column of every file
+_FLOAT, _TEXT = np.dtype("float64"), pd.api.types.pandas_dtype("str")
+
+
 def read_match_csv(path: Path) -> pd.DataFrame:
     """A Sackmann match file: numeric columns parsed by the C reader, text when one is malformed.
     Valid UTF-8 goes straight to the C reader; a file with latin-1 lines is decoded line by line."""
     with path.open("rb") as f:
         header = f.readline().decode("utf-8", "replace").removeprefix("\ufeff").strip().split(",")
-    dtype = {c: ("float64" if c in _MATCH_FLOATS else "str") for c in header}
+    dtype = {c: (_FLOAT if c in _MATCH_FLOATS else _TEXT) for c in header}
     try:
         return _parse(path, dtype, "utf-8-sig")
     except UnicodeDecodeError:
         return _parse(io.StringIO(read_text(path)), dtype, None)
 
 
-def _parse(source: Path | io.StringIO, dtype: dict[str, str], encoding: str | None) -> pd.DataFrame:
+def _parse(source: Path | io.StringIO, dtype: dict[str, Any], encoding: str | None) -> pd.DataFrame:
     try:
         return pd.read_csv(source, dtype=dtype, keep_default_na=False, na_values=[""], encoding=encoding)
     except ValueError as e:
@@ -146,15 +152,17 @@ def score_outcomes(scores: pd.Series) -> pd.Series:
     """Vectorised `score_outcome`: completed, retired, walkover, default or unknown per score.
 
     The patterns run once per distinct score (a season repeats a few thousand), then map back."""
-    text = scores.astype(object).where(scores.notna(), "").astype(str).str.strip()
-    distinct = pd.Series(text.unique(), dtype=object)
+    return per_value(scores.astype(object), _outcomes_of).astype("str")
+
+
+def _outcomes_of(scores: pd.Series) -> pd.Series:
+    distinct = scores.where(scores.notna(), "").astype(str).str.strip()
     out = pd.Series("unknown", index=distinct.index, dtype=object)
     out = out.where(~distinct.str.contains(_SET_SCORE, regex=True), "completed")
     out = out.where(~distinct.str.contains(_UNFINISHED, regex=True), "unknown")
     for outcome, pattern in reversed(_OUTCOME_PATTERNS):
         out = out.where(~distinct.str.contains(pattern, regex=True), outcome)
-    table = dict(zip(distinct.tolist(), out.tolist(), strict=True))
-    return text.map(table).astype("str")
+    return out
 
 
 def _level_of(tour: str, code: str) -> str | None:
@@ -166,48 +174,64 @@ def _level_of(tour: str, code: str) -> str | None:
     return None
 
 
+_TOUR_LEVEL_VALUES = frozenset(lv.value for lv in _TOUR_LEVEL_CODES)
+_QUALIFYING_ROUND = re.compile(r"Q\d")
+
+
+def _row_level(tour: str, code: str, big_draw: bool, round_name: str) -> str:
+    """The level of one row: the tour's code (a WTA 'W' event of 48 or more is a 1000), the tour's
+    default when the code is unknown, and qualifying for a Q round of a tour-level event."""
+    level = _level_of(tour, code)
+    if tour == Tour.WTA.value and code == "W" and big_draw:
+        level = Level.MASTERS.value
+    if level is None:
+        level = Level.ITF.value if tour == Tour.WTA.value else Level.TOUR_250.value
+    if _QUALIFYING_ROUND.match(round_name) and level in _TOUR_LEVEL_VALUES:
+        return Level.QUALIFYING.value
+    return level
+
+
 def _map_level(frame: pd.DataFrame, tours: pd.Series) -> pd.Series:
-    """Level per row from the tour's tourney_level codes (looked up once per distinct pair)."""
-    raw = frame["tourney_level"].fillna("").astype(str)
-    pairs = tours.astype(str) + "|" + raw
-    table = {pair: _level_of(*pair.split("|", 1)) for pair in pairs.unique()}
-    level = pairs.map(table).astype(object)
-    wta = tours == Tour.WTA.value
-    big_w = wta & (raw == "W") & (pd.to_numeric(frame["draw_size"], errors="coerce") >= 48)
-    level = level.where(~big_w, Level.MASTERS.value)
-    default = pd.Series(Level.TOUR_250.value, index=frame.index).where(~wta, Level.ITF.value)
-    level = level.where(level.notna(), default)
-    tour_codes = {lv.value for lv in _TOUR_LEVEL_CODES}
-    qual = frame["round"].fillna("").str.match(r"Q\d") & level.isin(tour_codes)
-    return level.where(~qual, Level.QUALIFYING.value).astype(object)
+    """Level per row, worked out once per distinct (tour, tourney_level, draw of 48+, round)."""
+    draw = pd.to_numeric(frame["draw_size"], errors="coerce")
+    codes, rows = distinct_rows(
+        tours.astype(str),
+        frame["tourney_level"].fillna("").astype(str),
+        draw >= 48,
+        frame["round"].fillna(""),
+    )
+    levels = [_row_level(str(t), str(c), bool(b), str(r)) for t, c, b, r in rows.itertuples(index=False)]
+    return pd.Series(np.array(levels, dtype=object).take(codes), index=frame.index, dtype=object)
 
 
 def _normalise_matches(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     """Raw rows of several files (with `_tour` and `_source` columns) -> the normalised frame."""
-    out = pd.DataFrame(index=frame.index)
-    out["tour"] = frame["_tour"]
-    out["source"] = SOURCE
-    out["file"] = frame["_file"]
+    nan = pd.Series(np.nan, index=frame.index)
+    out: dict[str, pd.Series] = {"tour": frame["_tour"], "file": frame["_file"]}
     for col in ("tourney_id", "tourney_name", "tourney_level", "round", "score"):
-        out[col] = frame.get(col)
-    out["surface"] = frame["surface"].where(frame["surface"].isin(["Hard", "Clay", "Grass", "Carpet"]))
+        out[col] = frame[col] if col in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    out["surface"] = per_value(
+        frame["surface"], lambda s: s.where(s.isin(["Hard", "Clay", "Grass", "Carpet"]))
+    )
     out["draw_size"] = to_float(frame["draw_size"])
     out["level"] = _map_level(frame, frame["_tour"])
-    out["tourney_date"] = pd.to_datetime(frame["tourney_date"], format="%Y%m%d", errors="coerce")
+    out["tourney_date"] = per_value(
+        frame["tourney_date"], lambda d: pd.to_datetime(d, format="%Y%m%d", errors="coerce")
+    )
     out["match_num"] = pd.to_numeric(frame["match_num"], errors="coerce").fillna(0).astype("int64")
     out["round_order"] = frame["round"].map(ROUND_ORDER).fillna(0).astype("int64")
     out["best_of"] = pd.to_numeric(frame["best_of"], errors="coerce").fillna(3).astype("int64")
     for side in ("winner", "loser"):
         for fld in _PLAYER_FIELDS:
             col = f"{side}_{fld}"
-            values = frame.get(col, pd.Series(np.nan, index=frame.index))
+            values = frame[col] if col in frame.columns else nan
             out[col] = to_float(values) if fld in _FLOAT_FIELDS else values
         out[f"{side}_id"] = to_int_id(out[f"{side}_id"])
-    out["minutes"] = to_float(frame.get("minutes", pd.Series(np.nan, index=frame.index)))
+    out["minutes"] = to_float(frame["minutes"] if "minutes" in frame.columns else nan)
     for col in STAT_COLUMNS:
-        out[col] = to_float(frame.get(col, pd.Series(np.nan, index=frame.index)))
+        out[col] = to_float(frame[col] if col in frame.columns else nan)
     out["outcome"] = score_outcomes(out["score"])
-    return _reject_bad_matches(out, report)
+    return _reject_bad_matches(pd.DataFrame(out, index=frame.index).assign(source=SOURCE), report)
 
 
 def _reject_bad_matches(out: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
@@ -223,11 +247,10 @@ def _reject_bad_matches(out: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
         mask = mask.fillna(False).astype(bool) & ~bad
         report.reject(reason, int(mask.sum()))
         bad |= mask
-    out = out.loc[~bad].copy()
-    for side in ("winner", "loser"):
-        out[f"{side}_id"] = out[f"{side}_id"].astype("int64")
-        out[f"{side}_key"] = out["tour"] + ":" + out[f"{side}_id"].astype(str)
-    return out
+    out = out.loc[~bad] if bad.any() else out
+    ids = {side: out[f"{side}_id"].astype("int64") for side in ("winner", "loser")}
+    keys = {f"{side}_key": player_keys(out["tour"], ids[side]) for side in ("winner", "loser")}
+    return out.assign(winner_id=ids["winner"], loser_id=ids["loser"], **keys)
 
 
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -286,9 +309,7 @@ def load_match_files(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS})
     raw = pd.concat(frames, ignore_index=True)
     matches = _drop_duplicates(_normalise_matches(raw, report)[list(MATCH_COLUMNS)], report)
-    matches = matches.sort_values(
-        ["tourney_date", "tourney_id", "round_order", "match_num"], kind="mergesort", ignore_index=True
-    )
+    matches = in_order(matches, ["tourney_date", "tourney_id", "round_order", "match_num"])
     report.rows_kept += len(matches)
     return matches
 
