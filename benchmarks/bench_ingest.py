@@ -1,9 +1,9 @@
 """Ingest of $COURTSIDE_DATA into a fresh history store (Parquet), a re-ingest with nothing new, a
 re-ingest after a sync that changed one match file and one odds file, and the rating build, next to the
-time plain pandas needs just to read the same CSVs, with the ratio the issue asks under 5x. Each step
-runs in its own process, so its peak RSS is its own
-(interpreter and imports included); wall and CPU time exclude the imports. On a shared machine the CPU
-time (user + system) is the steadier figure.
+time plain pandas needs just to read the same CSVs (the files the first ingest reads), with the ratio
+the issue asks under 5x, in wall and in CPU time. Each step runs in its own process, one after the
+other in this order, so its peak RSS is its own (interpreter and imports included); wall and CPU time
+exclude the imports. On a shared machine the CPU time (user + system) is the steadier figure.
 
     COURTSIDE_DATA=/path/to/data .venv/bin/python benchmarks/bench_ingest.py
 
@@ -49,8 +49,12 @@ def _cpu_s() -> float:
 
 
 def _pandas_read(data_dir: Path, _db: str) -> str:
+    """Plain pandas.read_csv of exactly the files the first ingest reads (players, matches, odds)."""
+    from courtside.data.ingest import tours_present
+    from courtside.data.manifest import discover
+
     rows = 0
-    paths = sorted(data_dir.glob("tennis_*/*.csv"))
+    paths = [f.path for f in discover(data_dir, tours_present(data_dir))]
     for path in paths:
         rows += len(pd.read_csv(path, encoding="latin-1", low_memory=False))
     return f"{rows} rows in {len(paths)} files"
@@ -126,18 +130,20 @@ def main() -> int:
         db = f"{tmp}/history"
         synced = _synced_copy(data_dir, Path(tmp))
         wall: dict[str, float] = {}
+        cpu_s: dict[str, float] = {}
         for name, label in STEPS:
             figures = _run(name, synced if name == "synced" else data_dir, db)
             secs, cpu, peak = (float(str(figures[k])) for k in ("secs", "cpu", "peak_mb"))
-            wall[name] = secs
+            wall[name], cpu_s[name] = secs, cpu
             table.add_row(label, f"{secs:.1f}", f"{cpu:.1f}", f"{peak:.0f}", str(figures["detail"]))
         size = sum(f.stat().st_size for f in Path(db).rglob("gen-*/*.parquet")) / 1e6
     console = Console(width=200)
     console.print(table)
-    ratio = wall["first"] / wall["pandas"]
-    console.print(
-        f"first ingest {wall['first']:.1f} s vs pandas read {wall['pandas']:.1f} s: {ratio:.1f}x (goal < 5x)"
-    )
+    for what, took in (("wall", wall), ("CPU", cpu_s)):
+        console.print(
+            f"first ingest {took['first']:.1f} s {what} vs pandas read {took['pandas']:.1f} s: "
+            f"{took['first'] / took['pandas']:.1f}x (goal < 5x)"
+        )
     console.print(f"history store size {size:.0f} MB (both generations)\n[dim]{ATTRIBUTION}[/]")
     return 0
 

@@ -21,12 +21,18 @@ def per_value(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Ser
     return done.take(codes).set_axis(values.index)
 
 
-def distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
-    """The code of each row's combination of values, and one row per combination (code order)."""
+def row_codes(*columns: pd.Series) -> np.ndarray:
+    """One integer per row, equal where the rows hold the same values (missing equal to missing)."""
     combined = np.zeros(len(columns[0]), dtype="int64")
     for col in columns:
         codes, distinct = pd.factorize(col, use_na_sentinel=False)
         combined, _ = pd.factorize(combined * len(distinct) + codes)
+    return combined
+
+
+def distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
+    """The code of each row's combination of values, and one row per combination (code order)."""
+    combined = row_codes(*columns)
     _, first = np.unique(combined, return_index=True)
     rows = pd.DataFrame({i: col.iloc[first].to_numpy() for i, col in enumerate(columns)})
     return combined, rows

@@ -85,7 +85,8 @@ def assign_seq(
     pairs["seq"] = pairs["uid"].map(known)
     oldest = pairs.groupby("kept")["seq"].min()
     row_seq = frame["uid"].map(oldest).fillna(seq).astype("int64")
-    pairs["seq"] = pairs["kept"].map(dict(zip(frame["uid"], row_seq, strict=True)))
+    by_uid = pd.Series(row_seq.to_numpy(), index=frame["uid"].to_numpy())
+    pairs["seq"] = pairs["kept"].map(by_uid[~by_uid.index.duplicated(keep="last")])
     add = pairs.dropna(subset=["seq"])[["uid", "seq"]].astype("int64")
     if ledger is not None:
         add = add[~add["uid"].isin(known.index)]

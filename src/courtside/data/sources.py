@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from courtside.data.csvio import LoadReport, read_csv, read_text, to_float, to_int_id
-from courtside.data.frames import distinct_rows, in_order, per_value, player_keys
+from courtside.data.frames import distinct_rows, per_value, player_keys, row_codes
 from courtside.data.odds import ODDS_COLUMNS, empty_odds, load_odds, odds_files
 from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Level, Tour
@@ -156,13 +156,22 @@ def score_outcomes(scores: pd.Series) -> pd.Series:
 
 
 def _outcomes_of(scores: pd.Series) -> pd.Series:
-    distinct = scores.where(scores.notna(), "").astype(str).str.strip()
-    out = pd.Series("unknown", index=distinct.index, dtype=object)
-    out = out.where(~distinct.str.contains(_SET_SCORE, regex=True), "completed")
-    out = out.where(~distinct.str.contains(_UNFINISHED, regex=True), "unknown")
-    for outcome, pattern in reversed(_OUTCOME_PATTERNS):
-        out = out.where(~distinct.str.contains(pattern, regex=True), outcome)
-    return out
+    texts = ("" if pd.isna(v) else str(v).strip() for v in scores.tolist())
+    return pd.Series([_outcome(t) for t in texts], index=scores.index, dtype=object)
+
+
+_OUTCOME_RES = tuple((outcome, re.compile(pattern)) for outcome, pattern in _OUTCOME_PATTERNS)
+_UNFINISHED_RE, _SET_SCORE_RE = re.compile(_UNFINISHED), re.compile(_SET_SCORE)
+
+
+def _outcome(score: str) -> str:
+    """A marker decides (walkover before default before retired), then an unfinished note, then a set."""
+    for outcome, pattern in _OUTCOME_RES:
+        if pattern.search(score):
+            return outcome
+    if _UNFINISHED_RE.search(score):
+        return "unknown"
+    return "completed" if _SET_SCORE_RE.search(score) else "unknown"
 
 
 def _level_of(tour: str, code: str) -> str | None:
@@ -204,8 +213,8 @@ def _map_level(frame: pd.DataFrame, tours: pd.Series) -> pd.Series:
     return pd.Series(np.array(levels, dtype=object).take(codes), index=frame.index, dtype=object)
 
 
-def _normalise_matches(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    """Raw rows of several files (with `_tour` and `_source` columns) -> the normalised frame."""
+def _normalise_matches(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Raw rows of several files (with `_tour` and `_file` columns) -> the normalised columns, every row."""
     nan = pd.Series(np.nan, index=frame.index)
     out: dict[str, pd.Series] = {"tour": frame["_tour"], "file": frame["_file"]}
     for col in ("tourney_id", "tourney_name", "tourney_level", "round", "score"):
@@ -219,7 +228,7 @@ def _normalise_matches(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
         frame["tourney_date"], lambda d: pd.to_datetime(d, format="%Y%m%d", errors="coerce")
     )
     out["match_num"] = pd.to_numeric(frame["match_num"], errors="coerce").fillna(0).astype("int64")
-    out["round_order"] = frame["round"].map(ROUND_ORDER).fillna(0).astype("int64")
+    out["round_order"] = per_value(frame["round"], lambda r: r.map(ROUND_ORDER).fillna(0).astype("int64"))
     out["best_of"] = pd.to_numeric(frame["best_of"], errors="coerce").fillna(3).astype("int64")
     for side in ("winner", "loser"):
         for fld in _PLAYER_FIELDS:
@@ -231,10 +240,11 @@ def _normalise_matches(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     for col in STAT_COLUMNS:
         out[col] = to_float(frame[col] if col in frame.columns else nan)
     out["outcome"] = score_outcomes(out["score"])
-    return _reject_bad_matches(pd.DataFrame(out, index=frame.index).assign(source=SOURCE), report)
+    return out
 
 
-def _reject_bad_matches(out: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+def _bad_rows(out: dict[str, pd.Series], report: LoadReport) -> np.ndarray:
+    """Rows that cannot be a match (no players, no date, no event), each counted under its first reason."""
     checks = (
         ("missing winner_id", out["winner_id"].isna()),
         ("missing loser_id", out["loser_id"].isna()),
@@ -242,15 +252,12 @@ def _reject_bad_matches(out: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
         ("missing tourney_id", out["tourney_id"].isna()),
         ("winner_id equals loser_id", out["winner_id"] == out["loser_id"]),
     )
-    bad = pd.Series(False, index=out.index)
+    bad = np.zeros(len(out["tour"]), dtype=bool)
     for reason, mask in checks:
-        mask = mask.fillna(False).astype(bool) & ~bad
-        report.reject(reason, int(mask.sum()))
-        bad |= mask
-    out = out.loc[~bad] if bad.any() else out
-    ids = {side: out[f"{side}_id"].astype("int64") for side in ("winner", "loser")}
-    keys = {f"{side}_key": player_keys(out["tour"], ids[side]) for side in ("winner", "loser")}
-    return out.assign(winner_id=ids["winner"], loser_id=ids["loser"], **keys)
+        fresh = mask.fillna(False).to_numpy(dtype=bool) & ~bad
+        report.reject(reason, int(fresh.sum()))
+        bad |= fresh
+    return bad
 
 
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -307,24 +314,40 @@ def load_match_files(
         frames.append(raw.rename(columns=str.strip).assign(_tour=Tour(tour).value, _file=rel))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS})
-    raw = pd.concat(frames, ignore_index=True)
-    matches = _drop_duplicates(_normalise_matches(raw, report)[list(MATCH_COLUMNS)], report)
-    matches = in_order(matches, ["tourney_date", "tourney_id", "round_order", "match_num"])
-    report.rows_kept += len(matches)
-    return matches
+    out = _normalise_matches(pd.concat(frames, ignore_index=True))
+    keep = _first_of_each(out, np.flatnonzero(~_bad_rows(out, report)), report)
+    keep = keep[_play_order(out, keep)]
+    kept = {c: out[c].take(keep).reset_index(drop=True) for c in out}  # one copy of each column
+    for side in ("winner", "loser"):
+        kept[f"{side}_id"] = kept[f"{side}_id"].astype("int64")
+        kept[f"{side}_key"] = player_keys(kept["tour"], kept[f"{side}_id"])
+    kept["source"] = pd.Series(SOURCE, index=kept["tour"].index, dtype="str")
+    report.rows_kept += len(keep)
+    return pd.DataFrame({c: kept[c] for c in MATCH_COLUMNS})
 
 
 MATCH_KEY: tuple[str, ...] = ("tour", "tourney_id", "round", "match_num")
+PLAY_ORDER = ("tourney_date", "tourney_id", "round_order", "match_num")
 
 
-def _drop_duplicates(matches: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    """Rows listed twice are dropped; MATCH_KEY (WTA reuses match_num across rounds) stays unique."""
-    same = matches.duplicated([*MATCH_KEY, "winner_id", "loser_id"])
+def _first_of_each(out: dict[str, pd.Series], rows: np.ndarray, report: LoadReport) -> np.ndarray:
+    """The rows without repeats: a row listed twice is dropped, and MATCH_KEY (WTA reuses match_num
+    across rounds) stays unique, the first row in file order winning."""
+    match = pd.Series(row_codes(*(out[c].take(rows) for c in MATCH_KEY)))
+    ids = {side: out[f"{side}_id"].take(rows).to_numpy() for side in ("winner", "loser")}
+    players = pd.DataFrame({"match": match, **ids})
+    same = players.duplicated().to_numpy()
     report.reject("duplicate row (same match listed twice)", int(same.sum()))
-    matches = matches.loc[~same]
-    clash = matches.duplicated(list(MATCH_KEY))
+    rows, match = rows[~same], match[~same]
+    clash = match.duplicated().to_numpy()
     report.reject("another match has the same tour, tourney_id, round and match_num", int(clash.sum()))
-    return matches.loc[~clash]
+    return rows[~clash]
+
+
+def _play_order(out: dict[str, pd.Series], rows: np.ndarray) -> np.ndarray:
+    """Positions that put the rows in play order (a stable sort: file order within a round)."""
+    keys = pd.DataFrame({c: out[c].take(rows).reset_index(drop=True) for c in PLAY_ORDER})
+    return keys.sort_values(list(PLAY_ORDER), kind="mergesort").index.to_numpy()
 
 
 def load_players(
@@ -346,23 +369,25 @@ def _load_player_file(data_dir: Path, tour: Tour, report: LoadReport) -> pd.Data
     report.files += 1
     report.rows_read += len(raw)
     ids = to_int_id(raw["player_id"])
-    first = raw["name_first"].fillna("").str.strip()
-    last = raw["name_last"].fillna("").str.strip()
+    first = _stripped(raw["name_first"])
+    last = _stripped(raw["name_last"])
     bad_id, no_name = ids.isna(), (first == "") & (last == "")
     report.reject("missing player_id", int(bad_id.sum()))
     report.reject("no name", int((no_name & ~bad_id).sum()))
     keep = ~(bad_id | no_name)
     ids = ids[keep].astype("int64")
+    first, last = first[keep], last[keep]
+    full = [f"{a} {b}".strip() for a, b in zip(first.tolist(), last.tolist(), strict=True)]
     out = pd.DataFrame(
         {
-            "key": tour.value + ":" + ids.astype(str),
+            "key": pd.Series([f"{tour.value}:{i}" for i in ids.tolist()], index=ids.index, dtype="str"),
             "tour": tour.value,
             "player_id": ids,
-            "name_first": first[keep],
-            "name_last": last[keep],
-            "full_name": (first[keep] + " " + last[keep]).str.strip(),
+            "name_first": first,
+            "name_last": last,
+            "full_name": pd.Series(full, index=ids.index, dtype="str"),
             "hand": raw.loc[keep, "hand"].where(raw.loc[keep, "hand"].isin(["R", "L", "A"])),
-            "dob": pd.to_datetime(raw.loc[keep, "dob"], format="%Y%m%d", errors="coerce").dt.date,
+            "dob": per_value(raw.loc[keep, "dob"], _dates),
             "ioc": raw.loc[keep, "ioc"],
             "height": to_float(raw.loc[keep, "height"]),
         }
@@ -370,6 +395,16 @@ def _load_player_file(data_dir: Path, tour: Tour, report: LoadReport) -> pd.Data
     dup = out["key"].duplicated()
     report.reject("duplicate player_id", int(dup.sum()))
     return out.loc[~dup].reset_index(drop=True)
+
+
+def _stripped(text: pd.Series) -> pd.Series:
+    """Text without surrounding spaces, missing as '' (str.strip per element: pandas' accessor costs
+    several times more per value)."""
+    return pd.Series([v.strip() for v in text.fillna("").tolist()], index=text.index, dtype="str")
+
+
+def _dates(days: pd.Series) -> pd.Series:
+    return pd.to_datetime(days, format="%Y%m%d", errors="coerce").dt.date
 
 
 def load_rankings(
