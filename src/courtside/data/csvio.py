@@ -6,7 +6,6 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,16 +57,21 @@ def _decode_line(line: bytes) -> str:
 def read_csv(path: Path, dtype: dict[str, str] | None = None) -> pd.DataFrame:
     """One CSV, read tolerantly (encoding, blank lines); every column as text unless dtype says.
     Valid UTF-8 goes straight to the C reader; a file with latin-1 lines is decoded line by line."""
-    options: dict[str, Any] = {
-        "dtype": dtype if dtype is not None else str,
-        "keep_default_na": False,
-        "na_values": [""],
-        "skip_blank_lines": True,
-    }
     try:
-        return pd.read_csv(path, encoding="utf-8-sig", **options)
+        return _read_csv(path, dtype, "utf-8-sig")
     except UnicodeDecodeError:
-        return pd.read_csv(io.StringIO(read_text(path)), **options)
+        return _read_csv(io.StringIO(read_text(path)), dtype, None)
+
+
+def _read_csv(source: Path | io.StringIO, dtype: dict[str, str] | None, encoding: str | None) -> pd.DataFrame:
+    return pd.read_csv(
+        source,
+        dtype=dtype if dtype is not None else str,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=True,
+        encoding=encoding,
+    )
 
 
 def to_float(series: pd.Series) -> pd.Series:
