@@ -82,6 +82,10 @@ def assign_seq(
     merged = [(kept, gone) for kept, gones in absorbed.items() for gone in gones]
     pairs = pd.concat([own, pd.DataFrame(merged, columns=["kept", "uid"], dtype="int64")], ignore_index=True)
     pairs = pairs.drop_duplicates()
+    if known.empty:  # a first write: every row is new, and so is every uid it holds
+        held = pairs[pairs["kept"].isin(frame["uid"])]
+        row_seq = pd.Series(seq, index=frame.index, dtype="int64", name="uid")
+        return row_seq, held[["uid"]].assign(seq=seq).astype("int64")
     pairs["seq"] = pairs["uid"].map(known)
     oldest = pairs.groupby("kept")["seq"].min()
     row_seq = frame["uid"].map(oldest).fillna(seq).astype("int64")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -54,6 +55,7 @@ class _MatchIndex:
     week_days: list[date] = field(default_factory=list)
     week_keys: dict[date, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: dict[str, str] = field(default_factory=dict)
+    player_days: dict[str, list[date] | None] = field(default_factory=dict)
 
     def add(self, m: _Played, winner_name: str, loser_name: str) -> None:
         self.by_pair[(m.winner, m.loser)].append(m)
@@ -65,6 +67,20 @@ class _MatchIndex:
 
     def finish(self) -> None:
         self.week_days = sorted(self.week_keys)
+        for key, found in self.by_player.items():
+            days = [m.day for m in found]
+            in_order = all(a <= b for a, b in itertools.pairwise(days))
+            self.player_days[key] = days if in_order else None
+
+    def matches_of(self, key: str, day: date) -> list[_Played]:
+        """The player's matches whose event window holds the day, in the order they were added (found by
+        bisection when they were added in date order, as the history's are)."""
+        found = self.by_player.get(key, [])
+        days = self.player_days.get(key)
+        if days is None:
+            return [m for m in found if _in_window(m, day)]
+        lo = bisect.bisect_left(days, day - WINDOW_AFTER)
+        return found[lo : bisect.bisect_right(days, day + WINDOW_BEFORE)]
 
     def players_around(self, day: date) -> frozenset[str]:
         lo = bisect.bisect_left(self.week_days, day - WINDOW_AFTER)
@@ -150,8 +166,8 @@ class _Joiner:
         parsed = parse_name(other)
         target = "".join(parsed.surname or parsed.tokens)
         by_name, by_initials = [], []
-        for m in index.by_player.get(key, []):
-            if not _in_window(m, day) or (m.winner == key) != as_winner:
+        for m in index.matches_of(key, day):
+            if (m.winner == key) != as_winner:
                 continue
             opp_name = index.names.get(m.loser if as_winner else m.winner, "")
             folded = compact(opp_name)

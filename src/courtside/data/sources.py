@@ -304,17 +304,24 @@ def load_match_files(
     incremental ingest reads when only some files changed."""
     report = report if report is not None else LoadReport()
     frames: list[pd.DataFrame] = []
+    tours: list[str] = []
+    rels: list[str] = []
     for path, tour, _source in _progress_iter(list(files), progress, "reading matches"):
         raw = read_match_csv(path)
         report.files += 1
         report.rows_read += len(raw)
         if raw.empty:
             continue
-        rel = f"tennis_{Tour(tour).value}/{Path(path).name}"
-        frames.append(raw.rename(columns=str.strip).assign(_tour=Tour(tour).value, _file=rel))
+        frames.append(raw.rename(columns=str.strip))
+        tours.append(Tour(tour).value)
+        rels.append(f"tennis_{Tour(tour).value}/{Path(path).name}")
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS})
-    out = _normalise_matches(pd.concat(frames, ignore_index=True))
+    lengths = [len(f) for f in frames]
+    raw = pd.concat(frames, ignore_index=True)
+    raw["_tour"] = pd.Series(np.repeat(np.array(tours, dtype=object), lengths), dtype="str")
+    raw["_file"] = pd.Series(np.repeat(np.array(rels, dtype=object), lengths), dtype="str")
+    out = _normalise_matches(raw)
     keep = _first_of_each(out, np.flatnonzero(~_bad_rows(out, report)), report)
     keep = keep[_play_order(out, keep)]
     kept = {c: out[c].take(keep).reset_index(drop=True) for c in out}  # one copy of each column
@@ -345,9 +352,11 @@ def _first_of_each(out: dict[str, pd.Series], rows: np.ndarray, report: LoadRepo
 
 
 def _play_order(out: dict[str, pd.Series], rows: np.ndarray) -> np.ndarray:
-    """Positions that put the rows in play order (a stable sort: file order within a round)."""
-    keys = pd.DataFrame({c: out[c].take(rows).reset_index(drop=True) for c in PLAY_ORDER})
-    return keys.sort_values(list(PLAY_ORDER), kind="mergesort").index.to_numpy()
+    """Positions that put the rows in play order (a stable sort: file order within a round). The rows
+    have a date and a tourney_id (`_bad_rows`); the ids are ranked once, as strings sort."""
+    date, tourney, round_order, match_num = (out[c].take(rows).to_numpy() for c in PLAY_ORDER)
+    tourney_rank, _ = pd.factorize(tourney, sort=True)
+    return np.lexsort((match_num, round_order, tourney_rank, date.view("int64")))
 
 
 def load_players(

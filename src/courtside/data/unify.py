@@ -65,10 +65,26 @@ class Merged:
 
 
 def uids(source: str, frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """A stable 64-bit id per row from the source name and its natural key columns."""
-    keys = frame[columns].astype(str).assign(_source=source)  # pandas combines the column hashes
-    hashed = pd.util.hash_pandas_object(keys, index=False)
-    return pd.Series(hashed.to_numpy().view(np.int64), index=frame.index)
+    """A stable 64-bit id per row from the source name and its natural key columns: the value of
+    `pd.util.hash_pandas_object(frame[columns].astype(str).assign(_source=source), index=False)`, which
+    is what every stored uid is, with each column hashed once per distinct value."""
+    parts = [_hashes(frame[c]) for c in columns]
+    parts.append(np.full(len(frame), _hashes(pd.Series([source]))[0], dtype=np.uint64))
+    out = np.full(len(frame), 0x345678, dtype=np.uint64)  # pandas' row hash: CPython's tuple hash
+    mult = np.uint64(1000003)
+    for i, part in enumerate(parts):
+        out ^= part
+        out *= mult
+        mult += np.uint64(82520 + 2 * (len(parts) - i))
+    out += np.uint64(97531)
+    return pd.Series(out.view(np.int64), index=frame.index)
+
+
+def _hashes(column: pd.Series) -> np.ndarray:
+    """pandas' hash of each value of the column as text."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    text = pd.Series(distinct, dtype=column.dtype).astype(str)
+    return pd.util.hash_pandas_object(text, index=False).to_numpy().take(codes)
 
 
 def sackmann_uids(frame: pd.DataFrame) -> pd.Series:
@@ -286,7 +302,7 @@ def slow_join(
 
 def with_extra_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with the columns other sources add (play day, tennis-data comment, odds), typed."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's columns are copied only if written to
     if "day" not in out.columns:
         out["day"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
     if "td_comment" not in out.columns:
@@ -339,7 +355,7 @@ def merge_tennisdata(
         base.loc[target, "td_comment"] = joined["td_comment"].astype(object).to_numpy()
         for col in ODDS_COLUMNS:
             base.loc[target, col] = pd.to_numeric(joined[col], errors="coerce").to_numpy(dtype=float)
-        for keep, gone in zip(base.loc[target, "uid"], joined["uid"], strict=True):
+        for keep, gone in zip(base.loc[target, "uid"].tolist(), joined["uid"].tolist(), strict=True):
             absorbed.setdefault(int(keep), []).append(int(gone))
     counts.merged = len(joined)
     new = _new_tennisdata(td[~inside], ids, players, counts)
