@@ -123,11 +123,13 @@ def event_mondays(days: pd.Series, events: pd.Series) -> pd.Series:
 def round_codes(rounds: pd.Series, events: pd.Series) -> pd.Series:
     """'1st Round' of an event with n rounds before its quarter-finals is R(2^(n+3)), and so on."""
     folded = _fold(rounds)
-    nth = pd.to_numeric(folded.str.extract(_NTH_ROUND.pattern, expand=False), errors="coerce")
+    nth = per_value(
+        folded, lambda f: pd.to_numeric(f.str.extract(_NTH_ROUND.pattern, expand=False), errors="coerce")
+    )
     n_before_qf = nth.groupby(events).transform("max")
-    size = 2.0 ** (n_before_qf - nth + 4)
-    numbered = ("R" + size.fillna(0).astype("int64").astype(str)).where(nth.notna())
-    named = folded.map(_NAMED_ROUNDS)
+    size = (2.0 ** (n_before_qf - nth + 4)).fillna(0).astype("int64")
+    numbered = per_value(size, lambda n: "R" + n.astype(str)).where(nth.notna())
+    named = per_value(folded, lambda f: f.map(_NAMED_ROUNDS))
     return numbered.fillna(named).astype(object)
 
 
