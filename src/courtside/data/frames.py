@@ -18,7 +18,9 @@ def per_value(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Ser
     history repeats a few thousand scores, levels and names over half a million rows."""
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     done = fn(pd.Series(distinct, dtype=values.dtype))
-    return done.take(codes).set_axis(values.index).rename(values.name)
+    spread = done.take(codes).set_axis(values.index)
+    spread.name = values.name
+    return spread
 
 
 def row_codes(*columns: pd.Series) -> np.ndarray:
