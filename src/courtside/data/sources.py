@@ -387,9 +387,10 @@ def _load_player_file(data_dir: Path, tour: Tour, report: LoadReport) -> pd.Data
     ids = ids[keep].astype("int64")
     first, last = first[keep], last[keep]
     full = [f"{a} {b}".strip() for a, b in zip(first.tolist(), last.tolist(), strict=True)]
+    prefix = tour.value
     out = pd.DataFrame(
         {
-            "key": pd.Series([f"{tour.value}:{i}" for i in ids.tolist()], index=ids.index, dtype="str"),
+            "key": pd.Series([f"{prefix}:{i}" for i in ids.tolist()], index=ids.index, dtype="str"),
             "tour": tour.value,
             "player_id": ids,
             "name_first": first,
