@@ -312,7 +312,7 @@ def load_match_files(
         report.rows_read += len(raw)
         if raw.empty:
             continue
-        frames.append(raw.rename(columns=str.strip))
+        frames.append(raw if all(c == c.strip() for c in raw.columns) else raw.rename(columns=str.strip))
         tours.append(Tour(tour).value)
         rels.append(f"tennis_{Tour(tour).value}/{Path(path).name}")
     if not frames:
@@ -330,7 +330,7 @@ def load_match_files(
         kept[f"{side}_key"] = player_keys(kept["tour"], kept[f"{side}_id"])
     kept["source"] = pd.Series(SOURCE, index=kept["tour"].index, dtype="str")
     report.rows_kept += len(keep)
-    return pd.DataFrame({c: kept[c] for c in MATCH_COLUMNS})
+    return pd.DataFrame({c: kept[c] for c in MATCH_COLUMNS}, copy=False)  # the columns are fresh copies
 
 
 MATCH_KEY: tuple[str, ...] = ("tour", "tourney_id", "round", "match_num")
