@@ -64,6 +64,9 @@ class MatchContext:
     tourney_name: str | None = None
     indoor: bool | None = None
     country: str | None = None  # IOC code of the host country, for home advantage
+    # When the surface is unknown: the surfaces it may be and their probabilities (from the calendar);
+    # the predictor then prices the blend, sum of P(surface) x P(A wins on that surface).
+    surface_prior: tuple[tuple[Surface, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class Prediction:
     p_a: float
     contributions: dict[str, float] = field(default_factory=dict)
     model_version: str = ""
+    notes: tuple[str, ...] = ()  # e.g. "surface unknown: blend of Hard 0.60, Clay 0.40"
 
     @property
     def p_b(self) -> float:

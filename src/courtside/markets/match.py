@@ -14,7 +14,8 @@ from datetime import datetime
 from courtside.domain.errors import DataError
 from courtside.domain.market import Event, FeeSchedule, Market, MarketStatus, Series
 from courtside.domain.tennis import Level, MatchContext, PlayerRef, Surface, Tour
-from courtside.markets.tournaments import TOUR_LEVELS, best_of, fold, is_qualifying, lookup, split_round
+from courtside.markets.inference import Provenance, TournamentResolver, default_resolver, describe
+from courtside.markets.tournaments import fold, split_round
 
 RULES = re.compile(
     r"the\s+(?P<a>.+?)\s+vs\.?\s+(?P<b>.+?)\s+professional tennis match in the (?P<year>\d{4}) "
@@ -35,12 +36,6 @@ SERIES_TOUR: dict[str, Tour] = {
     "KXWTACHALLENGERMATCH": Tour.WTA,
     "KXITFMATCH": Tour.ATP,
     "KXITFWMATCH": Tour.WTA,
-}
-SERIES_LEVEL: dict[str, Level] = {
-    "KXATPCHALLENGERMATCH": Level.CHALLENGER,
-    "KXWTACHALLENGERMATCH": Level.CHALLENGER,
-    "KXITFMATCH": Level.ITF,
-    "KXITFWMATCH": Level.ITF,
 }
 
 
@@ -83,6 +78,9 @@ class TennisMatch:
     start: datetime
     fees: FeeSchedule
     exchange_index: int | None
+    # How level, surface and best-of were obtained (table / series / inferred from ...); None when the
+    # match was built from known facts (the backtest). `inference_note()` is the line to log.
+    provenance: Provenance | None = None
 
     @property
     def tickers(self) -> tuple[str, str]:
@@ -99,7 +97,20 @@ class TennisMatch:
             tourney_name=self.tournament,
             indoor=self.indoor,
             country=self.country,
+            surface_prior=self.provenance.surface_prior if self.provenance else (),
         )
+
+    @property
+    def inferred(self) -> bool:
+        """Level or surface did not come from the tournament table or the series."""
+        return self.provenance is not None and self.provenance.inferred
+
+    def inference_note(self) -> str | None:
+        """'tournament 'WTA Guangzhou' priced by inference: level tour_250 from history (...), surface ...'
+        for a match priced by inference; None when the table and the series gave everything."""
+        if self.provenance is None or not self.provenance.inferred:
+            return None
+        return describe(self.tournament, self.level, self.surface, self.best_of, self.provenance)
 
     def with_players(self, a: PlayerRef, b: PlayerRef) -> TennisMatch:
         from dataclasses import replace
@@ -241,28 +252,25 @@ def _start(event: Event) -> datetime:
     return start
 
 
-def parse_match(event: Event, series: Series) -> TennisMatch:
+def parse_match(event: Event, series: Series, resolver: TournamentResolver | None = None) -> TennisMatch:
     """The match behind a match-winner event; raises Skip with the reason when anything is off."""
     not_active = [m.ticker for m in event.markets if m.status is not MarketStatus.ACTIVE]
     if SERIES_TOUR.get(series.ticker) is not None and not_active:
         raise Skip(f"{event.event_ticker}: markets not active: {', '.join(not_active)}")
-    return describe_match(event, series)
+    return describe_match(event, series, resolver)
 
 
-def describe_match(event: Event, series: Series) -> TennisMatch:
+def describe_match(event: Event, series: Series, resolver: TournamentResolver | None = None) -> TennisMatch:
     """Players, tournament, level, round and start of a match-winner event in any status: what
-    `parse_match` reads for open markets and the results reader for settled ones."""
+    `parse_match` reads for open markets and the results reader for settled ones. Level, surface and
+    best-of come from the tournament table, or are inferred (see markets.inference)."""
     tour = SERIES_TOUR.get(series.ticker)
     if tour is None:
         raise Skip(f"{series.ticker} is not a singles match-winner series")
     side_a, side_b = match_sides(event)
     name, round_ = _competition(event)
-    found = lookup(name, tour)
-    level = SERIES_LEVEL.get(series.ticker) or (found.level if found else None)
-    if level is None or (found is None and series.ticker not in SERIES_LEVEL):
-        raise Skip(f"{event.event_ticker}: tournament {name!r} is not in the tournament table")
-    if level in TOUR_LEVELS and is_qualifying(round_):
-        level = Level.QUALIFYING
+    start = _start(event)
+    facts = (resolver or default_resolver()).resolve(name, series.ticker, tour, round_, start.date())
     return TennisMatch(
         event_ticker=event.event_ticker,
         series_ticker=series.ticker,
@@ -270,14 +278,15 @@ def describe_match(event: Event, series: Series) -> TennisMatch:
         tour=tour,
         a=side_a,
         b=side_b,
-        tournament=found.name if found else name,
-        level=level,
-        surface=found.surface if found else None,
+        tournament=facts.name,
+        level=facts.level,
+        surface=facts.surface,
         round=round_,
-        best_of=best_of(tour, found.level if found else level, round_),
-        country=found.country if found else None,
-        indoor=found.indoor if found else None,
-        start=_start(event),
+        best_of=facts.best_of,
+        country=facts.country,
+        indoor=facts.indoor,
+        start=start,
         fees=event.fees_override or series.fees,
         exchange_index=series.exchange_index if event.exchange_index is None else event.exchange_index,
+        provenance=facts.how,
     )

@@ -65,9 +65,11 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[str, tuple[Tournament, str]]:
-    """Folded name or alias -> (tournament, tour tag atp|wta|both)."""
-    out: dict[str, tuple[Tournament, str]] = {}
+def _table() -> dict[str, list[tuple[Tournament, str]]]:
+    """Folded name or alias -> [(tournament, tour tag atp|wta|both)]: a city may hold an ATP and a WTA
+    event that differ (Stuttgart: men on grass, women on clay). A blank surface or indoor flag means it
+    varies (two events a season in the city, or the Olympics moving): the inference decides by week."""
+    out: dict[str, list[tuple[Tournament, str]]] = {}
     text = resources.files("courtside.markets").joinpath("tournaments.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(text.splitlines()):
         tour = Tournament(
@@ -75,10 +77,10 @@ def _table() -> dict[str, tuple[Tournament, str]]:
             level=Level(row["level"]),
             surface=Surface(row["surface"]) if row["surface"] else None,
             country=row["country"] or None,
-            indoor=row["indoor"] == "1",
+            indoor=row["indoor"] == "1" if row["indoor"] else None,
         )
         for key in [row["name"], *filter(None, row["aliases"].split("|"))]:
-            out[fold(key)] = (tour, row["tour"])
+            out.setdefault(fold(key), []).append((tour, row["tour"]))
     return out
 
 
@@ -99,29 +101,55 @@ def split_round(rest: str) -> tuple[str, str | None]:
 
 
 def _lookup(name: str, tour: Tour) -> Tournament | None:
-    hit = _table().get(fold(name))
-    if hit is None:
-        return None
-    found, tag = hit
-    return found if tag in ("both", tour.value) else None
+    for found, tag in _table().get(fold(name), []):
+        if tag in ("both", tour.value):
+            return found
+    return None
+
+
+LOWER_LEVEL_PATTERNS: tuple[tuple[re.Pattern[str], Level], ...] = (
+    (_ITF, Level.ITF),
+    (_WTA125, Level.CHALLENGER),
+    (_CHALLENGER, Level.CHALLENGER),
+)
+
+
+def lower_level(competition: str) -> tuple[Level, str, str] | None:
+    """(level, marker, city) when the name says ITF ('M25 ...', 'W35 ...'), WTA 125 ('WTA 125K ...')
+    or Challenger ('Challenger ...'); None for any other name."""
+    text = " ".join(competition.split())
+    for pattern, level in LOWER_LEVEL_PATTERNS:
+        found = pattern.match(text)
+        if found:
+            city = found.group("city")
+            return level, text[: found.start("city")].strip(), city
+    return None
+
+
+def table_entry(competition: str, tour: Tour) -> Tournament | None:
+    """The table's row for this name: the whole name, the name without 'ATP'/'WTA' and 'Men Singles',
+    or, for an ITF / WTA 125 / Challenger name, the row of its city (which may be another event there)."""
+    text = " ".join(competition.split())
+    lower = lower_level(text)
+    if lower is not None:
+        return _lookup(lower[2], tour)
+    bare = _SUFFIX.sub("", _PREFIX.sub("", text))
+    return _lookup(text, tour) or _lookup(bare, tour)
 
 
 def lookup(competition: str, tour: Tour) -> Tournament | None:
-    """The tournament behind a competition name, or None when the table does not know it."""
+    """The tournament behind a competition name, or None when the table does not know it. An ITF,
+    WTA 125 or Challenger name takes its city's surface only from a row of that world (a tour event
+    in the same city is another tournament)."""
     text = " ".join(competition.split())
-    itf = _ITF.match(text)
-    if itf:
-        known = _lookup(itf.group("city"), tour)
-        surface = known.surface if known else None
-        return Tournament(text, Level.ITF, surface, known.country if known else None, None)
-    for pattern in (_WTA125, _CHALLENGER):
-        lower = pattern.match(text)
-        if lower:
-            known = _lookup(lower.group("city"), tour)
-            surface = known.surface if known else None
-            return Tournament(text, Level.CHALLENGER, surface, known.country if known else None, None)
-    bare = _SUFFIX.sub("", _PREFIX.sub("", text))
-    return _lookup(text, tour) or _lookup(bare, tour)
+    lower = lower_level(text)
+    if lower is None:
+        return table_entry(text, tour)
+    known = table_entry(text, tour)
+    if known is not None and known.level not in (Level.CHALLENGER, Level.ITF):
+        known = None
+    surface = known.surface if known else None
+    return Tournament(text, lower[0], surface, known.country if known else None, None)
 
 
 def best_of(tour: Tour, level: Level, round_: str | None) -> int:

@@ -3,11 +3,15 @@
 The features are computed by the same `FeatureState.pair` as in training, from the state the
 artifact carries (rolled forward to the latest results), so live and backtest agree.
 An unknown player raises `UnknownPlayerError` (a DataError and a KeyError): skip that match.
+An unknown surface is priced as the blend over the surfaces `MatchContext.surface_prior` allows,
+sum of P(surface) x P(A wins on it), never as a surface the model did not train on; without a
+prior it raises `SurfaceUnknownError` (a DataError).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -44,6 +48,14 @@ class UnknownPlayerError(DataError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class SurfaceUnknownError(DataError):
+    """No surface and no surface prior to blend over: skip the match and log why."""
+
+    def __init__(self, tourney: str | None) -> None:
+        what = repr(tourney) if tourney else "the tournament"
+        super().__init__(f"surface of {what} unknown and no surface prior to blend over")
 
 
 class Predictor(Protocol):
@@ -115,9 +127,23 @@ class ArtifactPredictor:
         return np.array([diffs]), np.array([context])
 
     def predict(self, a: PlayerRef | str, b: PlayerRef | str, ctx: MatchContext) -> Prediction:
+        if ctx.surface is None:
+            return self._blend(a, b, ctx)
         diffs, context = self.features(a, b, ctx)
         p = float(self.model.predict(diffs, context)[0])
         return Prediction(p, self._contributions(diffs, context), self.artifact.version)
+
+    def _blend(self, a: PlayerRef | str, b: PlayerRef | str, ctx: MatchContext) -> Prediction:
+        """Surface unknown: P(A wins) = sum of P(surface) x P(A wins on that surface), over the prior."""
+        prior = [(s, w) for s, w in ctx.surface_prior if w > 0.0]
+        total = sum(w for _, w in prior)
+        if not prior:
+            raise SurfaceUnknownError(ctx.tourney_name)
+        parts = [(w / total, self.predict(a, b, replace(ctx, surface=s, surface_prior=()))) for s, w in prior]
+        p = sum(w * part.p_a for w, part in parts)
+        terms = {k: sum(w * part.contributions.get(k, 0.0) for w, part in parts) for k in TERM_GROUPS}
+        blend = ", ".join(f"{s.value} {w / total:.2f}" for s, w in prior)
+        return Prediction(p, terms, self.artifact.version, (f"surface unknown: blend of {blend}",))
 
     def _contributions(self, diffs: np.ndarray, context: np.ndarray) -> dict[str, float]:
         terms = self.model.learner.logit_terms(diffs, context)

@@ -9,6 +9,7 @@ import pytest
 from courtside.domain.market import Event, MarketStatus
 from courtside.domain.tennis import Level, Surface, Tour
 from courtside.markets.discovery import DEFAULT_SERIES, wanted_series
+from courtside.markets.inference import Source
 from courtside.markets.match import Skip, code_matches, parse_match
 from courtside.markets.tournaments import lookup, split_round
 from trader_factories import START, event, market, series
@@ -179,10 +180,14 @@ def test_rules_naming_other_players_than_the_title_is_refused() -> None:
         parse_match(replace(ev, markets=(odd, ev.markets[1])), series())
 
 
-def test_unknown_tour_level_tournament_is_skipped_not_defaulted() -> None:
-    ev = event(competition="ATP Atlantis", tournament="ATP Atlantis")
-    with pytest.raises(Skip, match="not in the tournament table"):
-        parse_match(ev, series())
+def test_unknown_tour_level_tournament_is_priced_by_inference_and_says_so() -> None:
+    """Not skipped (issue 11): a 250 by default, the surface from the calendar or the blend, and the
+    provenance says which (tests/unit/markets/test_tournament_inference.py has the details)."""
+    m = parse_match(event(competition="ATP Atlantis", tournament="ATP Atlantis"), series())
+    assert (m.level, m.best_of, m.tournament) == (Level.TOUR_250, 3, "ATP Atlantis")
+    assert m.provenance is not None
+    assert m.provenance.level.source is Source.DEFAULT
+    assert m.inferred
 
 
 def test_itf_and_challenger_naming_patterns() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -13,7 +14,7 @@ from courtside.domain.tennis import Level, MatchContext, PlayerRef, Surface, Tou
 from courtside.model.artifact import Artifact
 from courtside.model.dataset import build
 from courtside.model.features import DIFF_NAMES
-from courtside.model.predictor import ArtifactPredictor, UnknownPlayerError
+from courtside.model.predictor import ArtifactPredictor, SurfaceUnknownError, UnknownPlayerError
 from courtside.model.walkforward import TrainConfig, fit_model
 
 
@@ -59,3 +60,25 @@ def test_prediction_is_symmetric_explained_and_refuses_strangers() -> None:
         predictor.predict("atp:999999", b, ctx)
     assert isinstance(err.value, KeyError)
     assert "atp:999999" in str(err.value)
+
+
+def test_an_unknown_surface_is_priced_on_the_blend_of_the_prior_and_says_so() -> None:
+    """P(A) = sum of P(surface) x P(A on it); never the untrained 'no surface' input."""
+    predictor = _predictor(synthetic_matches(n_weeks=30))
+    day = pd.Timestamp("2015-08-03").date()
+    a, b = "atp:1000", "atp:1001"
+    on = {
+        s: predictor.predict(a, b, MatchContext(Tour.ATP, day, s, Level.CHALLENGER, "R32", 3)).p_a
+        for s in (Surface.HARD, Surface.CLAY)
+    }
+    assert on[Surface.HARD] != on[Surface.CLAY]
+    prior = ((Surface.HARD, 0.75), (Surface.CLAY, 0.25))
+    ctx = MatchContext(Tour.ATP, day, None, Level.CHALLENGER, "R32", 3, surface_prior=prior)
+    blend = predictor.predict(a, b, ctx)
+    assert blend.p_a == pytest.approx(0.75 * on[Surface.HARD] + 0.25 * on[Surface.CLAY], abs=1e-12)
+    assert blend.p_a + predictor.predict(b, a, ctx).p_a == pytest.approx(1.0, abs=1e-12)
+    assert blend.notes == ("surface unknown: blend of Hard 0.75, Clay 0.25",)
+    hard = predictor.predict(a, b, replace(ctx, surface=Surface.HARD))
+    assert set(blend.contributions) == set(hard.contributions)
+    with pytest.raises(SurfaceUnknownError, match="no surface prior"):
+        predictor.predict(a, b, replace(ctx, surface_prior=()))
