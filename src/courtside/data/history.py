@@ -45,11 +45,10 @@ def stored_matches(
 
 def results_through(store: HistoryStore) -> date | None:
     """The newest result's play day (the event Monday for a Sackmann row)."""
-    frame = stored_matches(store, columns=["tourney_date", "day"])
-    if frame.empty:
-        return None
-    newest = pd.to_datetime(frame["day"]).fillna(frame["tourney_date"]).max()
-    return None if pd.isna(newest) else newest.date()
+    frames = [store.read(name, ["tourney_date", "day"]) for name in MATCH_TABLES]
+    days = [pd.to_datetime(f["day"]).fillna(f["tourney_date"]).max() for f in frames if f is not None]
+    newest = max((d for d in days if not pd.isna(d)), default=None)  # the tables need no play order
+    return None if newest is None else newest.date()
 
 
 def registry_from_store(store: HistoryStore, *, played_only: bool = False) -> PlayerRegistry | None:
