@@ -25,11 +25,14 @@ def per_value(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Ser
 
 def row_codes(*columns: pd.Series) -> np.ndarray:
     """One integer per row, equal where the rows hold the same values (missing equal to missing)."""
-    combined = np.zeros(len(columns[0]), dtype="int64")
+    combined, span = np.zeros(len(columns[0]), dtype="int64"), 1
     for col in columns:
         codes, distinct = pd.factorize(col, use_na_sentinel=False)
-        combined, _ = pd.factorize(combined * len(distinct) + codes)
-    return combined
+        if span * max(len(distinct), 1) >= 2**62:  # numbered densely again before the product overflows
+            combined, uniques = pd.factorize(combined)
+            span = max(len(uniques), 1)
+        combined, span = combined * len(distinct) + codes, span * max(len(distinct), 1)
+    return pd.factorize(combined)[0]
 
 
 def distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
