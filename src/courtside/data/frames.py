@@ -51,7 +51,8 @@ def player_keys(tours: pd.Series, ids: pd.Series) -> pd.Series:
     n = max(len(tour_names), 1)
     combined = ids.to_numpy(dtype="int64") * n + tour_codes
     codes, distinct = pd.factorize(combined)
-    text = np.array([f"{tour_names[c % n]}:{c // n}" for c in distinct.tolist()], dtype=object)
+    names = [str(t) for t in tour_names]
+    text = np.array([f"{names[c % n]}:{c // n}" for c in distinct.tolist()], dtype=object)
     return pd.Series(text.take(codes), index=tours.index, dtype="str")
 
 

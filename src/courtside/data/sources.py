@@ -164,8 +164,13 @@ _OUTCOME_RES = tuple((outcome, re.compile(pattern)) for outcome, pattern in _OUT
 _UNFINISHED_RE, _SET_SCORE_RE = re.compile(_UNFINISHED), re.compile(_SET_SCORE)
 
 
+_PLAIN_SCORE = re.compile(r"[\d\s()\[\]-]*")
+
+
 def _outcome(score: str) -> str:
     """A marker decides (walkover before default before retired), then an unfinished note, then a set."""
+    if _PLAIN_SCORE.fullmatch(score):  # games only ('7-6(5) 6-4'): no marker or note can be in it
+        return "completed" if _SET_SCORE_RE.search(score) else "unknown"
     for outcome, pattern in _OUTCOME_RES:
         if pattern.search(score):
             return outcome
@@ -322,8 +327,9 @@ def load_match_files(
     raw["_tour"] = pd.Series(np.repeat(np.array(tours, dtype=object), lengths), dtype="str")
     raw["_file"] = pd.Series(np.repeat(np.array(rels, dtype=object), lengths), dtype="str")
     out = _normalise_matches(raw)
-    keep = _first_of_each(out, np.flatnonzero(~_bad_rows(out, report)), report)
-    keep = keep[_play_order(out, keep)]
+    tourney_rank, _ = pd.factorize(out["tourney_id"], sort=True)  # ids ranked once, as strings sort
+    keep = _first_of_each(out, tourney_rank, np.flatnonzero(~_bad_rows(out, report)), report)
+    keep = keep[_play_order(out, tourney_rank, keep)]
     kept = {c: out[c].take(keep).reset_index(drop=True) for c in out}  # one copy of each column
     for side in ("winner", "loser"):
         kept[f"{side}_id"] = kept[f"{side}_id"].astype("int64")
@@ -337,10 +343,13 @@ MATCH_KEY: tuple[str, ...] = ("tour", "tourney_id", "round", "match_num")
 PLAY_ORDER = ("tourney_date", "tourney_id", "round_order", "match_num")
 
 
-def _first_of_each(out: dict[str, pd.Series], rows: np.ndarray, report: LoadReport) -> np.ndarray:
+def _first_of_each(
+    out: dict[str, pd.Series], tourney_rank: np.ndarray, rows: np.ndarray, report: LoadReport
+) -> np.ndarray:
     """The rows without repeats: a row listed twice is dropped, and MATCH_KEY (WTA reuses match_num
     across rounds) stays unique, the first row in file order winning."""
-    match = pd.Series(row_codes(*(out[c].take(rows) for c in MATCH_KEY)))
+    key = [pd.Series(tourney_rank[rows]) if c == "tourney_id" else out[c].take(rows) for c in MATCH_KEY]
+    match = pd.Series(row_codes(*key))
     ids = {side: out[f"{side}_id"].take(rows).to_numpy() for side in ("winner", "loser")}
     players = pd.DataFrame({"match": match, **ids})
     same = players.duplicated().to_numpy()
@@ -351,12 +360,11 @@ def _first_of_each(out: dict[str, pd.Series], rows: np.ndarray, report: LoadRepo
     return rows[~clash]
 
 
-def _play_order(out: dict[str, pd.Series], rows: np.ndarray) -> np.ndarray:
+def _play_order(out: dict[str, pd.Series], tourney_rank: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Positions that put the rows in play order (a stable sort: file order within a round). The rows
-    have a date and a tourney_id (`_bad_rows`); the ids are ranked once, as strings sort."""
-    date, tourney, round_order, match_num = (out[c].take(rows).to_numpy() for c in PLAY_ORDER)
-    tourney_rank, _ = pd.factorize(tourney, sort=True)
-    return np.lexsort((match_num, round_order, tourney_rank, date.view("int64")))
+    have a date and a tourney_id (`_bad_rows`), whose rank stands for it."""
+    date, round_order, match_num = (out[c].take(rows).to_numpy() for c in PLAY_ORDER if c != "tourney_id")
+    return np.lexsort((match_num, round_order, tourney_rank[rows], date.view("int64")))
 
 
 def load_players(
