@@ -189,7 +189,7 @@ async def _react(
     """A burst of frames: prints watched for a start, the changed books decided together; a failure or
     an unexpected exception is logged and the stream goes on."""
     changed = sorted({e.ticker for e in burst if isinstance(e, BookUpdated)})
-    pulse.updates += len(changed)
+    pulse.updates += sum(isinstance(e, BookUpdated) for e in burst)
     try:
         await trader.starts.on_trades([e.trade for e in burst if isinstance(e, TradeEvent)])
         if changed:
