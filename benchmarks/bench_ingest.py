@@ -1,9 +1,10 @@
 """Ingest of $COURTSIDE_DATA into a fresh history store (Parquet), a re-ingest with nothing new, a
 re-ingest after a sync that changed one match file and one odds file, and the rating build, next to the
-time plain pandas needs just to read the same CSVs, with the ratio the issue asks under 5x. Each step
-runs in its own process, so its peak RSS is its own
-(interpreter and imports included); wall and CPU time exclude the imports. On a shared machine the CPU
-time (user + system) is the steadier figure.
+time plain pandas needs just to read the same CSVs (the files the first ingest reads), with the ratio
+the issue asks under 5x, in wall and in CPU time. Each step runs in its own process, one after the
+other in this order, so its peak RSS is its own (interpreter and imports included); wall and CPU time
+exclude the imports. The plain read and the first ingest run side by side ROUNDS times, alternately; on
+a shared machine the CPU time (user + system) is the steadier figure.
 
     COURTSIDE_DATA=/path/to/data .venv/bin/python benchmarks/bench_ingest.py
 
@@ -17,6 +18,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,7 @@ from rich.table import Table
 
 from courtside.data.sources import ATTRIBUTION
 
+ROUNDS = 3  # the plain read and the first ingest are run this many times, alternately
 STEPS = (
     ("pandas", "pandas.read_csv of every CSV"),
     ("first", "ingest into an empty history store"),
@@ -49,8 +52,12 @@ def _cpu_s() -> float:
 
 
 def _pandas_read(data_dir: Path, _db: str) -> str:
+    """Plain pandas.read_csv of exactly the files the first ingest reads (players, matches, odds)."""
+    from courtside.data.ingest import tours_present
+    from courtside.data.manifest import discover
+
     rows = 0
-    paths = sorted(data_dir.glob("tennis_*/*.csv"))
+    paths = [f.path for f in discover(data_dir, tours_present(data_dir))]
     for path in paths:
         rows += len(pd.read_csv(path, encoding="latin-1", low_memory=False))
     return f"{rows} rows in {len(paths)} files"
@@ -119,27 +126,49 @@ def main() -> int:
         print("set COURTSIDE_DATA to the data folder", file=sys.stderr)
         return 2
     data_dir = Path(env)
-    table = Table(title="ingest benchmark (each step in its own process)")
+    table = Table(title="ingest benchmark (each step in its own process, in this order)")
     for col in ("step", "wall s", "CPU s", "peak RSS MB", "detail"):
         table.add_column(col)
+    labels = dict(STEPS)
     with tempfile.TemporaryDirectory() as tmp:
-        db = f"{tmp}/history"
         synced = _synced_copy(data_dir, Path(tmp))
-        wall: dict[str, float] = {}
-        for name, label in STEPS:
-            figures = _run(name, synced if name == "synced" else data_dir, db)
-            secs, cpu, peak = (float(str(figures[k])) for k in ("secs", "cpu", "peak_mb"))
-            wall[name] = secs
-            table.add_row(label, f"{secs:.1f}", f"{cpu:.1f}", f"{peak:.0f}", str(figures["detail"]))
+        rounds: list[dict[str, tuple[float, float]]] = []
+        for n in range(1, ROUNDS + 1):  # the plain read and the first ingest side by side, ROUNDS times
+            db = f"{tmp}/history-{n}"
+            rounds.append({})
+            for name in ("pandas", "first"):
+                rounds[-1][name] = _add_row(table, f"{labels[name]} (round {n})", _run(name, data_dir, db))
+        for name in ("again", "synced", "ratings"):
+            _add_row(table, labels[name], _run(name, synced if name == "synced" else data_dir, db))
         size = sum(f.stat().st_size for f in Path(db).rglob("gen-*/*.parquet")) / 1e6
     console = Console(width=200)
     console.print(table)
-    ratio = wall["first"] / wall["pandas"]
-    console.print(
-        f"first ingest {wall['first']:.1f} s vs pandas read {wall['pandas']:.1f} s: {ratio:.1f}x (goal < 5x)"
-    )
+    _print_ratios(console, rounds)
     console.print(f"history store size {size:.0f} MB (both generations)\n[dim]{ATTRIBUTION}[/]")
     return 0
+
+
+def _add_row(table: Table, label: str, figures: dict[str, object]) -> tuple[float, float]:
+    secs, cpu, peak = (float(str(figures[k])) for k in ("secs", "cpu", "peak_mb"))
+    table.add_row(label, f"{secs:.1f}", f"{cpu:.1f}", f"{peak:.0f}", str(figures["detail"]))
+    return secs, cpu
+
+
+def _print_ratios(console: Console, rounds: list[dict[str, tuple[float, float]]]) -> None:
+    """Each round's ratio (the two steps run back to back), the median round, and the ratio of each
+    step's fastest run: on a shared machine a neighbour's load can land on either step of a round."""
+    ratios = []
+    for n, took in enumerate(rounds, 1):
+        wall, cpu = (took["first"][i] / took["pandas"][i] for i in (0, 1))
+        ratios.append((wall, cpu))
+        console.print(f"round {n}: first ingest / pandas read = {wall:.1f}x wall, {cpu:.1f}x CPU")
+    for what, i in (("wall", 0), ("CPU", 1)):
+        median = statistics.median(r[i] for r in ratios)
+        first, plain = (min(r[name][i] for r in rounds) for name in ("first", "pandas"))
+        console.print(
+            f"{what}: median round {median:.1f}x; fastest runs: first ingest {first:.1f} s vs pandas read "
+            f"{plain:.1f} s = {first / plain:.1f}x (goal < 5x)"
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from courtside.domain.errors import NotFoundError
+from courtside.domain.live import MatchState, MatchStatus
 from courtside.domain.market import (
     Event,
     ExchangeStatus,
@@ -17,6 +18,7 @@ from courtside.domain.market import (
     MarketStatus,
     OrderBook,
     Series,
+    Trade,
 )
 from courtside.domain.money import TickGrid
 
@@ -151,6 +153,8 @@ class FakeData:
         self.markets: dict[str, Market] = {}
         self.events: list[tuple[Series, Event]] = []
         self.exchange_status = ExchangeStatus(True, True, (ShardStatus(3, True, True),))
+        self.statuses: dict[str, MatchStatus] = {}  # event -> what the venue says of its start
+        self.tape: list[Trade] = []  # public trades, oldest first
 
     async def status(self) -> ExchangeStatus:
         return self.exchange_status
@@ -177,3 +181,10 @@ class FakeData:
 
     async def market(self, ticker: str) -> Market:
         return self.markets[ticker]
+
+    async def match_status(self, event_tickers: Sequence[str]) -> dict[str, MatchStatus]:
+        unknown = "no milestone listed"
+        return {e: self.statuses.get(e, MatchStatus(e, MatchState.UNKNOWN, unknown)) for e in event_tickers}
+
+    async def trades(self, ticker: str, *, since: datetime) -> list[Trade]:
+        return [t for t in reversed(self.tape) if t.ticker == ticker and t.created_time >= since]

@@ -9,30 +9,24 @@ Each test checks one thing the user would notice in their output, log or account
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.e2e.kalshi_day import Day, Listing, TamperingProxy, build_day, iter_json_lines
+from tests.e2e.kalshi_day import Day, TamperingProxy, build_day, iter_json_lines
+from tests.e2e.trained import COURTSIDE, PYTHON, RUN_AUTO_TRADER, Run, model_probability, user_env
+from tests.e2e.trained import run as _run
 
 from courtside.sim.server import SimServer
 from courtside.sim.testing import new_rsa_key, prepare_session, write_private_pem
 
 pytestmark = [pytest.mark.slow, pytest.mark.data]
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = Path(sys.executable)
-COURTSIDE = PYTHON.parent / "courtside"
-RUN_AUTO_TRADER = ROOT / "scripts" / "trading" / "run_auto_trader.py"
 MAX_SIZE = 3
 MIN_VOLUME = 20
 # The flags of the README's dry-run example, with a volume floor the thin market falls under.
@@ -47,83 +41,9 @@ ORDER_LINE = re.compile(
     r"order: (?P<ticker>\S+) side=(?P<side>\w+) action=(?P<action>\w+) count=(?P<count>[\d.]+) "
     r"price=(?P<price>[\d.]+)"
 )
-# What the model needs to know about each competition we list (US Open, Halle, Eastbourne, Bastad).
-COMPETITIONS = {
-    "US Open Men Singles": ("Hard", "grand_slam"),
-    "US Open Women Singles": ("Hard", "grand_slam"),
-    "ATP Halle": ("Grass", "tour_500"),
-    "WTA Eastbourne": ("Grass", "tour_250"),
-    "ATP Bastad": ("Clay", "tour_250"),
-}
-ROUNDS = {"Round Of 16": "R16", "Round Of 32": "R32", "Quarterfinal": "QF", "Qualification Final": "Q3"}
-
-
-# ---- the model the user trains ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def model_dir(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`courtside model train` on the last three tour-level seasons (about 15 s), as a user would;
-    $COURTSIDE_E2E_MODEL points at an artifact to reuse instead."""
-    given = os.environ.get("COURTSIDE_E2E_MODEL")
-    if given:
-        return Path(given)
-    root = tmp_path_factory.mktemp("history")
-    for tour in ("atp", "wta"):
-        folder = root / f"tennis_{tour}"
-        folder.mkdir()
-        for name in [f"{tour}_players.csv", *(f"{tour}_matches_{y}.csv" for y in (2021, 2022, 2023))]:
-            (folder / name).symlink_to(data_dir / f"tennis_{tour}" / name)
-    out = tmp_path_factory.mktemp("model") / "model"
-    done = subprocess.run(
-        [str(COURTSIDE), "model", "train", "--data", str(root), "--out", str(out), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, f"courtside model train failed:\n{done.stdout}\n{done.stderr}"
-    return out
-
-
-def model_probability(model: Path, day_of_match: date) -> Any:
-    """P(A wins) from the project's own predictor and registry, for the listings we misprice."""
-    from courtside.app.wiring import load_model
-    from courtside.domain.tennis import Level, MatchContext, Surface, Tour
-
-    predictor, registry = load_model(model)
-
-    def p_of(lst: Listing) -> float:
-        tour = Tour.WTA if "WTA" in lst.series else Tour.ATP
-        surface, level = COMPETITIONS.get(lst.competition, ("Hard", "tour_250"))
-        refs = []
-        for player in (lst.a, lst.b):
-            res = registry.resolve(player.name, tour, active_on=day_of_match)
-            if res.player is None:
-                return 0.5  # unknown to the model: the listing is there to be skipped
-            refs.append(res.player)
-        rnd = ROUNDS.get(lst.round or "")
-        best_of = 5 if tour is Tour.ATP and level == "grand_slam" else 3
-        ctx = MatchContext(
-            tour, lst.start.date(), Surface(surface), Level(level), rnd, best_of, lst.competition
-        )
-        return float(predictor.predict(refs[0], refs[1], ctx).p_a)
-
-    return p_of
 
 
 # ---- the server, the day and the runs -----------------------------------------------------------
-
-
-@dataclass
-class Run:
-    args: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def explain(self) -> str:
-        out = f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
-        return f"$ {' '.join(self.args)}\nexit {self.returncode}\n{out}"
 
 
 @dataclass
@@ -146,18 +66,6 @@ class Session:
         return list(iter_json_lines(self.runs["scan"].stdout))
 
 
-def _run(name: str, args: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    """One command as a subprocess, with the user's folder as its home (COURTSIDE_HOME: journal,
-    logs/auto_trader.log); its output is also kept next to the log, for a human to read."""
-    env = env | {"COURTSIDE_HOME": str(cwd)}
-    done = subprocess.run(
-        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL
-    )
-    run = Run(args, done.returncode, done.stdout, done.stderr)
-    (cwd / f"{name}.out").write_text(run.explain(), encoding="utf-8")
-    return run
-
-
 def _trader_orders(exchange: Any, user_id: str) -> list[Any]:
     with exchange.lock:
         return [o for o in exchange.orders.values() if o.user_id == user_id]
@@ -174,12 +82,7 @@ def session(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         day = build_day(sim.control, sim.mm_user_id, tape, now, model_probability(model_dir, now.date()))
         with TamperingProxy(server.base_url.removesuffix("/trade-api/v2"), day.tamper) as proxy:
             s = Session(day, proxy.base_url, sim.user_id, sim.exchange, sim.private_key_path, sim.key_id)
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("COURTSIDE_", "KALSHI_"))} | {
-                "KALSHI_API_KEY_ID": sim.key_id,
-                "KALSHI_PRIVATE_KEY_PATH": str(sim.private_key_path),
-                "NO_COLOR": "1",
-                "COLUMNS": "200",
-            }
+            env = user_env(sim.key_id, sim.private_key_path)
             common = ["--env", s.base_url, "--model", str(model_dir)]
             for mode in ("scan", "dry", "live", "refuse"):
                 s.home[mode] = tmp / mode

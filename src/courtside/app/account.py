@@ -123,6 +123,7 @@ def risk_view(journal: Journal, limits: RiskLimits, acct: AccountPicture) -> Ass
         unresolved=len(acct.rec.unresolved),
         equity=high,
         peak_equity=peak,
+        stopped=journal.stopped_matches(),
     )
     view, tripped = assess(facts, limits, own_stop(journal), shared_state(journal))
     return Assessed(view, low, tripped)

@@ -24,6 +24,7 @@ from courtside.app.settings import LogFormat, LogLevel
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _MARK = "_courtside"
+GUIDE = "courtside.guide"  # the user guide's lines (app/guide.py): the file has them, not the console
 
 
 def iso_utc(created: float) -> str:
@@ -136,6 +137,7 @@ def setup_logging(
     if console:
         console_handler = _console_handler(fmt)
         console_handler.setLevel(wanted)
+        console_handler.addFilter(lambda record: not record.name.startswith(GUIDE))  # file only
         handlers.append(console_handler)
     for handler in handlers:
         setattr(handler, _MARK, True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +44,8 @@ class MatchVerdict:
         index = {"a": 0, "b": 1}.get(self.backs)
         return self.players[index] if index is not None and len(self.players) > index else ""
 
+    rank: int | None = None  # place among the scan's candidates, best expected profit first
+
     def as_json(self) -> dict[str, object]:
         def num(x: Decimal | None) -> str | None:
             if x is None:
@@ -63,6 +68,7 @@ class MatchVerdict:
             "edge": num(self.edge),
             "ev": num(self.ev),
             "size": num(self.size),
+            "rank": self.rank,
             "decision": self.decision,
             "reasons": list(self.reasons),
         }
@@ -76,10 +82,16 @@ class ScanResult:
     skipped: int = 0
     events: int = 0
     reconciled: Reconciled | None = None
+    reaction: bool = False  # a --stream reaction: a refusal is logged only when its reasons change
 
 
 def verdict_of(
-    match: TennisMatch, p: float | None, decision: Decision | None, verdict: str, reasons: tuple[str, ...]
+    match: TennisMatch,
+    p: float | None,
+    decision: Decision | None,
+    verdict: str,
+    reasons: tuple[str, ...],
+    rank: int | None = None,
 ) -> MatchVerdict:
     quote = decision.quote if isinstance(decision, OrderIntent) else (decision.best if decision else None)
     size = decision.count if isinstance(decision, OrderIntent) else None
@@ -103,4 +115,36 @@ def verdict_of(
         p_market=held.p_market if held else None,
         p_blend=held.p if held else None,
         backs=quote.route.backs if quote else "",
+        rank=rank,
     )
+
+
+# What varies between two refusals of the same kind: tickers, quoted names, figures, the detail.
+_KIND_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(player not identified)\b.*"), r"\1"),
+    (re.compile(r"^(.*? taken by better)\b.*"), r"\1"),
+    (re.compile(r"^(?:KX[\w.-]+|at [\d.]+ contracts): "), ""),
+    (re.compile(r"\bKX[A-Z0-9]+(?:-[A-Z0-9.]+)*"), "<market>"),
+    (re.compile(r"'[^']*'|\"[^\"]*\""), "'…'"),
+    (re.compile(r"\s*\([^()]*\)"), ""),
+    (re.compile(r"[-+]?\$?\d+(?:\.\d+)?%?"), "N"),
+)
+
+
+def reason_kind(reason: str) -> str:
+    """A reason with its particulars taken out, so refusals of one kind count together: 'EV 0.0123 <
+    min-ev 0.05' and 'EV -0.2 < min-ev 0.05' are both 'EV N < min-ev N'."""
+    kind = reason.strip()
+    for pattern, repl in _KIND_RULES:
+        kind = pattern.sub(repl, kind)
+    return kind.strip() or reason
+
+
+def top_reasons(items: Iterable[MatchVerdict], limit: int = 10) -> list[tuple[str, int]]:
+    """The commonest kinds of reason a match was skipped, refused or held, with how many matches
+    each stopped (a match with two reasons counts under both), commonest first."""
+    counts: Counter[str] = Counter()
+    for item in items:
+        if item.decision != "taken":
+            counts.update({reason_kind(r) for r in item.reasons})
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]

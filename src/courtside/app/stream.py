@@ -1,5 +1,8 @@
-"""--stream: full scans every --scan-interval seconds, and between them a reaction to every
-WebSocket book change of a watched market (orderbook_delta, kalshi-api.md §3)."""
+"""--stream: full scans every --scan-interval seconds, and between them a reaction to the WebSocket
+book changes of watched markets (orderbook_delta, kalshi-api.md §3). The changes that arrived
+together are decided together: their candidates compete for the room best first, as in a scan.
+Between scans the real start is watched too: the `trade` channel's prints and, twice a second, the
+live data of the matches we hold orders on (one batch request); a start cancels at once."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -19,11 +22,13 @@ from courtside.app.trader import AutoTrader
 from courtside.domain.errors import CourtsideError, ExchangeError, NetworkError
 from courtside.domain.market import OrderBook
 from courtside.kalshi.ws import BOOK_CHANNEL, KalshiWebSocket
-from courtside.kalshi.ws_events import BookUpdated, WsEvent
+from courtside.kalshi.ws_events import BookUpdated, TradeEvent, WsEvent
 
 log = logging.getLogger("courtside.trader")
 WsFactory = Callable[[], AbstractAsyncContextManager[KalshiWebSocket]]
 OnItem = Callable[[MatchVerdict], None]
+TRADE_CHANNEL = "trade"
+START_POLL_S = 0.5  # live data of the matches we hold orders on, read this often between scans
 
 
 def _books(trader: AutoTrader, ws: KalshiWebSocket, ticker: str) -> dict[str, OrderBook] | None:
@@ -36,12 +41,13 @@ def _books(trader: AutoTrader, ws: KalshiWebSocket, ticker: str) -> dict[str, Or
     return {t: replace(ws.book(t), ts=now) for t in pm.match.tickers}
 
 
-class BookWatch:
-    """One orderbook_delta subscription for every watched market: new markets are added to it and
-    gone ones deleted from it (update_subscription, kalshi-api.md §3), never a second subscription."""
+class ChannelWatch:
+    """One subscription of a channel for every watched market: new markets are added to it and gone
+    ones deleted from it (update_subscription, kalshi-api.md §3), never a second subscription."""
 
-    def __init__(self, ws: KalshiWebSocket) -> None:
+    def __init__(self, ws: KalshiWebSocket, channel: str = BOOK_CHANNEL) -> None:
         self.ws = ws
+        self.channel = channel
         self.tickers: set[str] = set()
 
     async def follow(self, wanted: set[str]) -> None:
@@ -49,15 +55,15 @@ class BookWatch:
         try:
             await self._follow(wanted)
         except ExchangeError as e:
-            log.warning("websocket subscription not updated (will retry after the next scan): %s", e)
+            log.warning("%s subscription not updated (will retry after the next scan): %s", self.channel, e)
 
     async def _follow(self, wanted: set[str]) -> None:
-        sid = self.ws.sid_of(BOOK_CHANNEL)
+        sid = self.ws.sid_of(self.channel)
         if sid is None:
             if self.tickers:  # subscribed, but reconnecting: the client resubscribes by itself
                 return
             if wanted:
-                await self.ws.subscribe([BOOK_CHANNEL], sorted(wanted))
+                await self.ws.subscribe([self.channel], sorted(wanted))
                 self.tickers = set(wanted)
             return
         if not wanted:
@@ -104,46 +110,37 @@ class _Pulse:
     watcher: ScanWatcher | None = None
     last_message_at: datetime | None = None
 
-
-async def _scan_again(trader: AutoTrader, watch: BookWatch, pulse: _Pulse) -> None:
-    """The periodic full scan of --stream: its heartbeat line first; a failure is logged and counted
-    as the loop's are (max-failed-scans in a row stop opening positions)."""
-    log.info(
-        "websocket: %d book updates since the last scan, %d books subscribed, %d reconnects",
-        pulse.updates, len(watch.tickers), watch.ws.reconnects,
-    )  # fmt: skip
-    pulse.updates = 0
-    await _scan(trader, pulse)
-    await _follow(watch, set(trader.watched_tickers))
-    _tell(pulse, watch)
+    def tell(self, books: ChannelWatch, state: str | None = None) -> None:
+        """The WebSocket's state, books followed, reconnects and last message, to the watcher."""
+        if self.watcher is None:
+            return
+        subscribed = books.ws.sid_of(books.channel) is not None or not books.tickers
+        state = state or ("connected" if subscribed else "reconnecting")
+        self.watcher.websocket(state, len(books.tickers), books.ws.reconnects, self.last_message_at)
 
 
-def _tell(pulse: _Pulse, watch: BookWatch, state: str | None = None) -> None:
-    """The WebSocket's state, books followed, reconnects and last message, to the watcher."""
-    if pulse.watcher is None:
-        return
-    subscribed = watch.ws.sid_of(BOOK_CHANNEL) is not None or not watch.tickers
-    state = state or ("connected" if subscribed else "reconnecting")
-    pulse.watcher.websocket(state, len(watch.tickers), watch.ws.reconnects, pulse.last_message_at)
+@dataclass
+class _Clock:
+    """When the next full scan and the next live-data poll are due (monotonic seconds)."""
 
+    interval: float
+    poll: float
+    started: float = field(default_factory=time.monotonic)
+    next_scan: float = 0.0
+    next_poll: float = 0.0
 
-async def _follow(watch: BookWatch, wanted: set[str]) -> None:
-    before = set(watch.tickers)
-    await watch.follow(wanted)
-    if watch.tickers != before:
-        log.info("websocket: subscribed to %d books", len(watch.tickers))
+    def scanned(self) -> None:
+        """A scan just ended: the next is an interval from now."""
+        self.next_scan = time.monotonic() + self.interval
 
+    def wait(self, max_seconds: float | None) -> float:
+        limit = min(self.next_scan, self.next_poll) - time.monotonic()
+        if max_seconds is not None:
+            limit = min(limit, max_seconds - (time.monotonic() - self.started))
+        return max(limit, 0.0)
 
-async def _react(trader: AutoTrader, ws: KalshiWebSocket, event: BookUpdated) -> MatchVerdict | None:
-    """A reaction to one book change; an unexpected exception is logged and the stream goes on."""
-    books = _books(trader, ws, event.ticker)
-    try:
-        return await trader.react(event.ticker, books) if books else None
-    except CourtsideError as e:
-        log.warning("reaction to %s failed: %s", event.ticker, e)
-    except Exception:  # a bug in one reaction must not end the stream
-        log.exception("reaction to %s crashed", event.ticker)
-    return None
+    def running(self, max_seconds: float | None) -> bool:
+        return max_seconds is None or time.monotonic() - self.started < max_seconds
 
 
 async def _scan(trader: AutoTrader, pulse: _Pulse) -> None:
@@ -182,39 +179,86 @@ async def run_stream(
     interval: float,
     max_seconds: float | None = None,
     on_item: OnItem | None = None,
+    start_poll: float = START_POLL_S,
     watcher: ScanWatcher | None = None,
 ) -> int:
-    """Run until max_seconds (forever when None); returns how many reactions placed an order. The
+    """Run until max_seconds (forever when None); returns how many reactions placed an order. Between
+    scans: book changes are decided in bursts, prints are watched for a match's start, and every
+    `start_poll` seconds the live data of the matches we hold orders on is read (app/starts.py). The
     watcher hears how each scan ended and how the WebSocket is after it (app/operator.py)."""
-    started = time.monotonic()
-    placed, pulse = 0, _Pulse(watcher=watcher)
+    clock, pulse = _Clock(interval, start_poll), _Pulse(watcher=watcher)
     await _scan(trader, pulse)
+    placed = 0
     async with contextlib.AsyncExitStack() as stack:
         ws = await _open(stack, connect, trader, interval, pulse)
         log.info("websocket connected to %s", ws.endpoints.ws_url)
-        watch = BookWatch(ws)
-        await _follow(watch, set(trader.watched_tickers))
-        _tell(pulse, watch)
+        books, prints = ChannelWatch(ws, BOOK_CHANNEL), ChannelWatch(ws, TRADE_CHANNEL)
+        await _follow(trader, books, prints)
+        pulse.tell(books)
         events = ws.events()
-        next_scan = time.monotonic() + interval
-        while max_seconds is None or time.monotonic() - started < max_seconds:
-            limit = next_scan - time.monotonic()
-            if max_seconds is not None:
-                limit = min(limit, max_seconds - (time.monotonic() - started))
-            event = await _next(events, max(limit, 0.0))
+        clock.scanned()
+        while clock.running(max_seconds):
+            event = await _next(events, clock.wait(max_seconds))
             if event is None:
-                if time.monotonic() >= next_scan:
-                    await _scan_again(trader, watch, pulse)
-                    next_scan = time.monotonic() + interval
+                await _on_time(trader, clock, pulse, books, prints)
                 continue
             pulse.last_message_at = trader.clock.now()
-            if isinstance(event, BookUpdated):
-                pulse.updates += 1
-                item = await _react(trader, ws, event)
-                if item is not None:
-                    placed += item.decision == "taken"
-                    if on_item:
-                        on_item(item)
-        _tell(pulse, watch, "closed")
-    log.info("websocket closed after %d reconnects", ws.reconnects)
+            burst = [event, *ws.queued()]
+            for item in await _react(trader, ws, burst, pulse):
+                placed += item.decision == "taken"
+                if on_item:
+                    on_item(item)
+        pulse.tell(books, "closed")
+        log.info("websocket closed after %d reconnects", ws.reconnects)
     return placed
+
+
+async def _react(
+    trader: AutoTrader, ws: KalshiWebSocket, burst: list[WsEvent], pulse: _Pulse
+) -> list[MatchVerdict]:
+    """A burst of frames: prints watched for a start, the changed books decided together; a failure or
+    an unexpected exception is logged and the stream goes on."""
+    changed = sorted({e.ticker for e in burst if isinstance(e, BookUpdated)})
+    pulse.updates += sum(isinstance(e, BookUpdated) for e in burst)
+    try:
+        await trader.starts.on_trades([e.trade for e in burst if isinstance(e, TradeEvent)])
+        if changed:
+            return await trader.react(changed, lambda t: _books(trader, ws, t))
+    except CourtsideError as e:
+        log.warning("reaction to %s failed: %s", ", ".join(changed) or "prints", e)
+    except Exception:  # a bug in one reaction must not end the stream
+        log.exception("reaction to %s crashed", ", ".join(changed) or "prints")
+    return []
+
+
+async def _follow(trader: AutoTrader, books: ChannelWatch, prints: ChannelWatch) -> None:
+    watched = set(trader.watched_tickers)
+    before = set(books.tickers)
+    await books.follow(watched)
+    await prints.follow(watched)
+    if books.tickers != before:
+        log.info("websocket: subscribed to %d books", len(books.tickers))
+
+
+async def _on_time(
+    trader: AutoTrader, clock: _Clock, pulse: _Pulse, books: ChannelWatch, prints: ChannelWatch
+) -> None:
+    """A scan (its heartbeat line first) or a live-data poll that has come due (a failed poll is
+    logged; the next one retries)."""
+    now = time.monotonic()
+    if now >= clock.next_scan:
+        log.info(
+            "websocket: %d book updates since the last scan, %d books subscribed, %d reconnects",
+            pulse.updates, len(books.tickers), books.ws.reconnects,
+        )  # fmt: skip
+        pulse.updates = 0
+        await _scan(trader, pulse)
+        await _follow(trader, books, prints)
+        pulse.tell(books)
+        clock.scanned()
+    if now >= clock.next_poll:
+        try:
+            await trader.starts.poll()
+        except CourtsideError as e:
+            log.warning("live-data poll failed (next in %.1f s): %s", clock.poll, e)
+        clock.next_poll = time.monotonic() + clock.poll

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only b
     from courtside.app.scan_result import MatchVerdict
     from courtside.app.settings import TraderSettings
     from courtside.kalshi.results import TransferResult
+    from courtside.store.journal_tables import InferredTournamentRow
 
 
 log = logging.getLogger("courtside.trader")
@@ -151,6 +152,7 @@ def scan(
             typer.echo(json.dumps(item.as_json()))
         return
     show_table(console, SCAN_HEADERS, [_scan_row(i) for i in items], title=SCAN_TITLE)
+    _print_top_reasons(items)
 
 
 SCAN_TITLE = (
@@ -159,7 +161,7 @@ SCAN_TITLE = (
 )
 SCAN_HEADERS = (
     "A vs B", "P(A) model", "P(A) market", "P(A) used", "buy", "backs", "price", "fee", "edge", "EV",
-    "size", "decision", "reasons",
+    "size", "rank", "decision", "reasons",
 )  # fmt: skip
 
 
@@ -178,9 +180,21 @@ def _scan_row(i: MatchVerdict) -> list[str]:
         num(i.edge, ".3f"),
         num(i.ev, ".3f"),
         num(i.size),
+        f"#{i.rank}" if i.rank is not None else "-",
         i.decision,
         "; ".join(i.reasons),
     ]
+
+
+def _print_top_reasons(items: list[MatchVerdict]) -> None:
+    """The scan's commonest reasons not to trade, by kind, with how many matches each stopped."""
+    from courtside.app.scan_result import top_reasons
+
+    top = top_reasons(items)
+    if not top:
+        console.print("no match was skipped or refused")
+        return
+    show_table(console, ("top refusal reasons", "matches"), [(kind, str(n)) for kind, n in top])
 
 
 def unmatched(
@@ -188,13 +202,16 @@ def unmatched(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Players Kalshi lists that the registry could not identify (add aliases for them)."""
-    rows = journal_or_exit(settings_or_exit(config, db=db), read_only=True).unmatched()
+    """Players Kalshi lists that the registry could not identify (add aliases for them), and the
+    tournaments missing from the table that were priced by inference (check what was inferred)."""
+    journal = journal_or_exit(settings_or_exit(config, db=db), read_only=True)
+    rows, tournaments = journal.unmatched(), journal.inferred_tournaments()
     if json_out:
         for r in rows:
             typer.echo(
                 json.dumps(
                     {
+                        "kind": "player",
                         "name": r.name,
                         "tour": r.tour,
                         "status": r.status,
@@ -205,11 +222,37 @@ def unmatched(
                     }
                 )
             )
+        for t in tournaments:
+            typer.echo(json.dumps(_tournament_json(t)))
         return
     headers = ("name", "tour", "status", "seen", "last event", "detail")
     show_table(
         console, headers, [(r.name, r.tour, r.status, str(r.times), r.event_ticker, r.detail) for r in rows]
     )
+    show_table(
+        console,
+        ("tournament", "tour", "level", "surface", "best of", "seen", "last event", "how"),
+        [
+            (t.name, t.tour, t.level, t.surface, str(t.best_of), str(t.times), t.event_ticker, t.detail)
+            for t in tournaments
+        ],
+        title="tournaments priced by inference (not in the tournament table)",
+    )
+
+
+def _tournament_json(t: InferredTournamentRow) -> dict[str, object]:
+    return {
+        "kind": "tournament",
+        "name": t.name,
+        "tour": t.tour,
+        "status": "inferred",
+        "level": t.level,
+        "surface": t.surface,
+        "best_of": t.best_of,
+        "times": t.times,
+        "event_ticker": t.event_ticker,
+        "detail": t.detail,
+    }
 
 
 def _dollars(text: str) -> Decimal:

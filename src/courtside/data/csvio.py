@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from courtside.data.frames import per_value
+
 
 @dataclass
 class LoadReport:
@@ -53,20 +55,30 @@ def _decode_line(line: bytes) -> str:
 
 
 def read_csv(path: Path, dtype: dict[str, str] | None = None) -> pd.DataFrame:
-    """One CSV, read tolerantly (encoding, blank lines); every column as text unless dtype says."""
+    """One CSV, read tolerantly (encoding, blank lines); every column as text unless dtype says.
+    Valid UTF-8 goes straight to the C reader; a file with latin-1 lines is decoded line by line."""
+    try:
+        return _read_csv(path, dtype, "utf-8-sig")
+    except UnicodeDecodeError:
+        return _read_csv(io.StringIO(read_text(path)), dtype, None)
+
+
+def _read_csv(source: Path | io.StringIO, dtype: dict[str, str] | None, encoding: str | None) -> pd.DataFrame:
     return pd.read_csv(
-        io.StringIO(read_text(path)),
+        source,
         dtype=dtype if dtype is not None else str,
         keep_default_na=False,
         na_values=[""],
         skip_blank_lines=True,
+        encoding=encoding,
     )
 
 
 def to_float(series: pd.Series) -> pd.Series:
+    """Numbers from text (anything else is NaN), parsed once per distinct text."""
     if series.dtype == np.float64:
         return series
-    return pd.to_numeric(series, errors="coerce").astype("float64")
+    return per_value(series, lambda s: pd.to_numeric(s, errors="coerce").astype("float64"))
 
 
 def to_int_id(series: pd.Series) -> pd.Series:

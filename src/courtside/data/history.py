@@ -45,11 +45,10 @@ def stored_matches(
 
 def results_through(store: HistoryStore) -> date | None:
     """The newest result's play day (the event Monday for a Sackmann row)."""
-    frame = stored_matches(store, columns=["tourney_date", "day"])
-    if frame.empty:
-        return None
-    newest = pd.to_datetime(frame["day"]).fillna(frame["tourney_date"]).max()
-    return None if pd.isna(newest) else newest.date()
+    frames = [store.read(name, ["tourney_date", "day"]) for name in MATCH_TABLES]
+    days = [pd.to_datetime(f["day"]).fillna(f["tourney_date"]).max() for f in frames if f is not None]
+    newest = max((d for d in days if not pd.isna(d)), default=None)  # the tables need no play order
+    return None if newest is None else newest.date()
 
 
 def registry_from_store(store: HistoryStore, *, played_only: bool = False) -> PlayerRegistry | None:
@@ -82,10 +81,15 @@ def assign_seq(
     merged = [(kept, gone) for kept, gones in absorbed.items() for gone in gones]
     pairs = pd.concat([own, pd.DataFrame(merged, columns=["kept", "uid"], dtype="int64")], ignore_index=True)
     pairs = pairs.drop_duplicates()
+    if known.empty:  # a first write: every row is new, and so is every uid it holds
+        held = pairs[pairs["kept"].isin(frame["uid"])]
+        row_seq = pd.Series(seq, index=frame.index, dtype="int64", name="uid")
+        return row_seq, held[["uid"]].assign(seq=seq).astype("int64")
     pairs["seq"] = pairs["uid"].map(known)
     oldest = pairs.groupby("kept")["seq"].min()
     row_seq = frame["uid"].map(oldest).fillna(seq).astype("int64")
-    pairs["seq"] = pairs["kept"].map(dict(zip(frame["uid"], row_seq, strict=True)))
+    by_uid = pd.Series(row_seq.to_numpy(), index=frame["uid"].to_numpy())
+    pairs["seq"] = pairs["kept"].map(by_uid[~by_uid.index.duplicated(keep="last")])
     add = pairs.dropna(subset=["seq"])[["uid", "seq"]].astype("int64")
     if ledger is not None:
         add = add[~add["uid"].isin(known.index)]

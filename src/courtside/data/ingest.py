@@ -11,7 +11,10 @@ table. Rows keep the seq they had (history.assign_seq), so `model update` learns
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,13 +23,14 @@ from typing import Any
 import pandas as pd
 
 from courtside.data.csvio import LoadReport
+from courtside.data.frames import in_order
 from courtside.data.history import (
     assign_seq,
     links_for,
     merge_ledger,
     results_through,
 )
-from courtside.data.manifest import FilePlan, digest, discover, plan_reads, record
+from courtside.data.manifest import FilePlan, discover, plan_reads, record
 from courtside.data.results import lazy_identities, with_activity
 from courtside.data.sources import MATCH_COLUMNS, load_match_files, load_players
 from courtside.data.tennisdata import load_tennisdata_files
@@ -93,18 +97,32 @@ def ingest(
     result = IngestResult(plan.statuses())
     if not plan.read:
         return _summary(store, result)
-    fresh = _read(data_dir, plan, store, result)
-    moved = [f.rel for f, _ in plan.read if digest(f.path) != (f.size, f.digest)]
-    if moved:  # the rows read may not be the bytes digested: recording them would skip a change
-        raise ConfigError(f"{', '.join(moved)} changed while being read (a sync running?): ingest again")
-    with store.commit() as gen:
-        for name, frame in fresh.items():
-            if name != "sackmann":  # its rows are the merged table's Sackmann rows
-                gen.write(name, frame)
-        rebuild(store, gen, fresh, clock.now().date(), result)
-        gen.state["files"] = record(state.get("files", {}), [f for f, _ in plan.read], clock.now())
-        _log_run(gen, "ingest", clock, result.as_dict())
+    with _no_cycle_collection():
+        fresh = _read(data_dir, plan, store, result)
+        moved = [f.rel for f, _ in plan.read if not f.unchanged()]
+        if moved:  # the rows read may not be the bytes digested: recording them would skip a change
+            raise ConfigError(f"{', '.join(moved)} changed while being read (a sync running?): ingest again")
+        with store.commit() as gen:
+            for name, frame in fresh.items():
+                if name != "sackmann":  # its rows are the merged table's Sackmann rows
+                    gen.write(name, frame)
+            rebuild(store, gen, fresh, clock.now().date(), result)
+            gen.state["files"] = record(state.get("files", {}), [f for f, _ in plan.read], clock.now())
+            _log_run(gen, "ingest", clock, result.as_dict())
     return _summary(store, result)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while an ingest makes millions of objects and few cycles: each
+    full collection walks every live container, about a third of a second of a first ingest."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read(
@@ -138,9 +156,9 @@ def _replace(
 ) -> pd.DataFrame:
     if stored is None or stored.empty:
         return fresh if fresh is not None else pd.DataFrame()
-    if fresh is None:
-        return stored
-    kept = stored[~stored[by].isin(keys)]
+    kept = stored[~stored[by].isin(keys)] if keys else stored
+    if fresh is None or fresh.empty:  # an empty frame's untyped columns would make every column object
+        return kept
     return pd.concat([kept, fresh], ignore_index=True) if not kept.empty else fresh
 
 
@@ -148,9 +166,7 @@ def rebuild(
     store: HistoryStore, gen: Generation, tables: dict[str, pd.DataFrame], today: date, result: IngestResult
 ) -> None:
     """Merge every source's stored rows again into `matches`, `matches_kalshi` and `players`."""
-    sackmann = tables["sackmann"].sort_values(
-        ["tourney_date", "tourney_id", "round_order", "match_num"], kind="mergesort", ignore_index=True
-    )
+    sackmann = in_order(tables["sackmann"], ["tourney_date", "tourney_id", "round_order", "match_num"])
     players = tables["sackmann_players"].assign(source="sackmann")
     ids = lazy_identities(players, sackmann)
     merged = merge_tennisdata(sackmann, players, tables["tennisdata"], ids)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -54,6 +55,7 @@ class _MatchIndex:
     week_days: list[date] = field(default_factory=list)
     week_keys: dict[date, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: dict[str, str] = field(default_factory=dict)
+    player_days: dict[str, list[date] | None] = field(default_factory=dict)
 
     def add(self, m: _Played, winner_name: str, loser_name: str) -> None:
         self.by_pair[(m.winner, m.loser)].append(m)
@@ -65,6 +67,20 @@ class _MatchIndex:
 
     def finish(self) -> None:
         self.week_days = sorted(self.week_keys)
+        for key, found in self.by_player.items():
+            days = [m.day for m in found]
+            in_order = all(a <= b for a, b in itertools.pairwise(days))
+            self.player_days[key] = days if in_order else None
+
+    def matches_of(self, key: str, day: date) -> list[_Played]:
+        """The player's matches whose event window holds the day, in the order they were added (found by
+        bisection when they were added in date order, as the history's are)."""
+        found = self.by_player.get(key, [])
+        days = self.player_days.get(key)
+        if days is None:
+            return [m for m in found if _in_window(m, day)]
+        lo = bisect.bisect_left(days, day - WINDOW_AFTER)
+        return found[lo : bisect.bisect_right(days, day + WINDOW_BEFORE)]
 
     def players_around(self, day: date) -> frozenset[str]:
         lo = bisect.bisect_left(self.week_days, day - WINDOW_AFTER)
@@ -85,10 +101,10 @@ _NAMES = ("winner_name", "loser_name")
 def _build_index(matches: pd.DataFrame) -> dict[str, _MatchIndex]:
     out: dict[str, _MatchIndex] = defaultdict(_MatchIndex)
     cols = ["tour", "tourney_date", "tourney_id", "match_num", "round", "winner_key", "loser_key"]
-    days = matches["tourney_date"].dt.date
-    names = [matches[c] if c in matches.columns else pd.Series("", index=matches.index) for c in _NAMES]
-    rows = zip(*(matches[c] for c in cols[2:]), *names, strict=True)
-    for tour, day, (tid, num, rnd, wk, lk, wn, ln) in zip(matches["tour"], days, rows, strict=True):
+    days = matches["tourney_date"].dt.date.tolist()
+    names = [matches[c].tolist() if c in matches.columns else [""] * len(matches) for c in _NAMES]
+    rows = zip(*(matches[c].tolist() for c in cols[2:]), *names, strict=True)
+    for tour, day, (tid, num, rnd, wk, lk, wn, ln) in zip(matches["tour"].tolist(), days, rows, strict=True):
         out[tour].add(_Played(day, str(tid), int(num), str(rnd), wk, lk), str(wn), str(ln))
     for index in out.values():
         index.finish()
@@ -150,8 +166,8 @@ class _Joiner:
         parsed = parse_name(other)
         target = "".join(parsed.surname or parsed.tokens)
         by_name, by_initials = [], []
-        for m in index.by_player.get(key, []):
-            if not _in_window(m, day) or (m.winner == key) != as_winner:
+        for m in index.matches_of(key, day):
+            if (m.winner == key) != as_winner:
                 continue
             opp_name = index.names.get(m.loser if as_winner else m.winner, "")
             folded = compact(opp_name)
@@ -181,8 +197,9 @@ def join_odds(matches: pd.DataFrame, odds: pd.DataFrame, registry: PlayerRegistr
         matches = matches[matches["level"].isin(ODDS_LEVELS)]
     joiner = _Joiner(_build_index(matches), registry)
     found: list[tuple[object, ...]] = []
-    days = odds["date"].dt.date
-    cols = zip(odds["tour"], days, odds["winner"], odds["loser"], odds["round"].fillna(""), strict=True)
+    days = odds["date"].dt.date.tolist()
+    tours, winners, losers = (odds[c].tolist() for c in ("tour", "winner", "loser"))
+    cols = zip(tours, days, winners, losers, odds["round"].fillna("").tolist(), strict=True)
     for tour, day, winner, loser, rnd in cols:
         m, why = joiner.join_row(str(tour), day, str(winner), str(loser), str(rnd))
         if m is None:

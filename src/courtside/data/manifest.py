@@ -38,6 +38,15 @@ class DataFile:
     source: str  # the match file's source (tour, qual_chall, qual_itf), else the kind
     size: int
     digest: str
+    stamp: tuple[int, int, int] = (0, 0, 0)  # inode, size and mtime (ns) seen before the digest
+
+    def unchanged(self) -> bool:
+        """Whether the file is still the one digested: a write or a replacing rename (a sync) gives it
+        a new mtime or inode, so its rows were read from the bytes the digest describes."""
+        try:
+            return _stamp(self.path) == self.stamp
+        except OSError:
+            return False
 
 
 @dataclass(frozen=True)
@@ -81,10 +90,16 @@ def discover(data_dir: Path, tours: Iterable[Tour]) -> list[DataFile]:
     found += [(p, "tennisdata", tour, "tennisdata") for p, tour in tennisdata_files(data_dir, tours)]
     out = []
     for path, kind, tour, source in found:
+        stamp = _stamp(path)
         size, hexdigest = digest(path)
         rel = path.relative_to(data_dir).as_posix()
-        out.append(DataFile(path, rel, kind, tour, source, size, hexdigest))
+        out.append(DataFile(path, rel, kind, tour, source, size, hexdigest, stamp))
     return out
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def plan_reads(stored: Mapping[str, Mapping[str, Any]], files: Sequence[DataFile], *, full: bool) -> FilePlan:

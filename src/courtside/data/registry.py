@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from courtside.data.names import (
@@ -339,23 +340,24 @@ def registry_records(players: pd.DataFrame, matches: pd.DataFrame | None = None)
 
 
 def activity(matches: pd.DataFrame) -> pd.DataFrame:
-    """Per player key: first_seen, last_seen (dates), n_matches and n_tour_matches (tour level only)."""
-    both = pd.concat(
-        [
-            matches[["winner_key", "tourney_date", "level"]].set_axis(["key", "day", "level"], axis=1),
-            matches[["loser_key", "tourney_date", "level"]].set_axis(["key", "day", "level"], axis=1),
-        ],
-        ignore_index=True,
-    )
-    both["tour_level"] = ~both["level"].isin(_LOWER_LEVELS)
-    grouped = both.groupby("key")
+    """Per player key: first_seen, last_seen (dates), n_matches and n_tour_matches (tour level only),
+    indexed by key in sorted order (rows without a key are left out)."""
+    keys = pd.concat([matches["winner_key"], matches["loser_key"]], ignore_index=True)
+    codes, uniques = pd.factorize(keys, sort=True)
+    days = np.concatenate([matches["tourney_date"].to_numpy()] * 2)
+    lower = matches["level"].isin(_LOWER_LEVELS).to_numpy()
+    tour_level = np.concatenate([~lower, ~lower])
+    known = codes >= 0
+    codes, days, tour_level = codes[known], days[known], tour_level[known]
+    by_key = pd.Series(days).groupby(codes, sort=True)
     out = pd.DataFrame(
         {
-            "first_seen": grouped["day"].min().dt.date,
-            "last_seen": grouped["day"].max().dt.date,
-            "n_matches": grouped.size(),
-            "n_tour_matches": grouped["tour_level"].sum(),
-        }
+            "first_seen": by_key.min().dt.date.to_numpy(),
+            "last_seen": by_key.max().dt.date.to_numpy(),
+            "n_matches": np.bincount(codes, minlength=len(uniques)),
+            "n_tour_matches": np.bincount(codes, weights=tour_level, minlength=len(uniques)).astype("int64"),
+        },
+        index=pd.Index(uniques, name="key"),
     )
     return out
 
@@ -370,7 +372,7 @@ def _names_seen(matches: pd.DataFrame) -> dict[str, list[str]]:
     ).dropna()
     pairs = pairs.drop_duplicates()
     seen: dict[str, list[str]] = defaultdict(list)
-    for key, name in zip(pairs["key"], pairs["name"], strict=True):
+    for key, name in zip(pairs["key"].tolist(), pairs["name"].tolist(), strict=True):
         seen[str(key)].append(str(name))
     return seen
 

@@ -12,11 +12,13 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from courtside.data.csvio import LoadReport, read_csv, read_text, to_float, to_int_id
+from courtside.data.frames import distinct_rows, per_value, player_keys, row_codes
 from courtside.data.odds import ODDS_COLUMNS, empty_odds, load_odds, odds_files
 from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Level, Tour
@@ -81,19 +83,23 @@ _MATCH_FLOATS = (
 )  # fmt: skip
 
 
+# dtype objects, not names: the reader looks each one up again for every column of every file
+_FLOAT, _TEXT = np.dtype("float64"), pd.api.types.pandas_dtype("str")
+
+
 def read_match_csv(path: Path) -> pd.DataFrame:
     """A Sackmann match file: numeric columns parsed by the C reader, text when one is malformed.
     Valid UTF-8 goes straight to the C reader; a file with latin-1 lines is decoded line by line."""
     with path.open("rb") as f:
         header = f.readline().decode("utf-8", "replace").removeprefix("\ufeff").strip().split(",")
-    dtype = {c: ("float64" if c in _MATCH_FLOATS else "str") for c in header}
+    dtype = {c: (_FLOAT if c in _MATCH_FLOATS else _TEXT) for c in header}
     try:
         return _parse(path, dtype, "utf-8-sig")
     except UnicodeDecodeError:
         return _parse(io.StringIO(read_text(path)), dtype, None)
 
 
-def _parse(source: Path | io.StringIO, dtype: dict[str, str], encoding: str | None) -> pd.DataFrame:
+def _parse(source: Path | io.StringIO, dtype: dict[str, Any], encoding: str | None) -> pd.DataFrame:
     try:
         return pd.read_csv(source, dtype=dtype, keep_default_na=False, na_values=[""], encoding=encoding)
     except ValueError as e:
@@ -146,15 +152,31 @@ def score_outcomes(scores: pd.Series) -> pd.Series:
     """Vectorised `score_outcome`: completed, retired, walkover, default or unknown per score.
 
     The patterns run once per distinct score (a season repeats a few thousand), then map back."""
-    text = scores.astype(object).where(scores.notna(), "").astype(str).str.strip()
-    distinct = pd.Series(text.unique(), dtype=object)
-    out = pd.Series("unknown", index=distinct.index, dtype=object)
-    out = out.where(~distinct.str.contains(_SET_SCORE, regex=True), "completed")
-    out = out.where(~distinct.str.contains(_UNFINISHED, regex=True), "unknown")
-    for outcome, pattern in reversed(_OUTCOME_PATTERNS):
-        out = out.where(~distinct.str.contains(pattern, regex=True), outcome)
-    table = dict(zip(distinct.tolist(), out.tolist(), strict=True))
-    return text.map(table).astype("str")
+    return per_value(scores.astype(object), _outcomes_of).astype("str")
+
+
+def _outcomes_of(scores: pd.Series) -> pd.Series:
+    texts = ("" if pd.isna(v) else str(v).strip() for v in scores.tolist())
+    return pd.Series([_outcome(t) for t in texts], index=scores.index, dtype=object)
+
+
+_OUTCOME_RES = tuple((outcome, re.compile(pattern)) for outcome, pattern in _OUTCOME_PATTERNS)
+_UNFINISHED_RE, _SET_SCORE_RE = re.compile(_UNFINISHED), re.compile(_SET_SCORE)
+
+
+_PLAIN_SCORE = re.compile(r"[\d\s()\[\]-]*")
+
+
+def _outcome(score: str) -> str:
+    """A marker decides (walkover before default before retired), then an unfinished note, then a set."""
+    if _PLAIN_SCORE.fullmatch(score):  # games only ('7-6(5) 6-4'): no marker or note can be in it
+        return "completed" if _SET_SCORE_RE.search(score) else "unknown"
+    for outcome, pattern in _OUTCOME_RES:
+        if pattern.search(score):
+            return outcome
+    if _UNFINISHED_RE.search(score):
+        return "unknown"
+    return "completed" if _SET_SCORE_RE.search(score) else "unknown"
 
 
 def _level_of(tour: str, code: str) -> str | None:
@@ -166,51 +188,68 @@ def _level_of(tour: str, code: str) -> str | None:
     return None
 
 
+_TOUR_LEVEL_VALUES = frozenset(lv.value for lv in _TOUR_LEVEL_CODES)
+_QUALIFYING_ROUND = re.compile(r"Q\d")
+
+
+def _row_level(tour: str, code: str, big_draw: bool, round_name: str) -> str:
+    """The level of one row: the tour's code (a WTA 'W' event of 48 or more is a 1000), the tour's
+    default when the code is unknown, and qualifying for a Q round of a tour-level event."""
+    level = _level_of(tour, code)
+    if tour == Tour.WTA.value and code == "W" and big_draw:
+        level = Level.MASTERS.value
+    if level is None:
+        level = Level.ITF.value if tour == Tour.WTA.value else Level.TOUR_250.value
+    if _QUALIFYING_ROUND.match(round_name) and level in _TOUR_LEVEL_VALUES:
+        return Level.QUALIFYING.value
+    return level
+
+
 def _map_level(frame: pd.DataFrame, tours: pd.Series) -> pd.Series:
-    """Level per row from the tour's tourney_level codes (looked up once per distinct pair)."""
-    raw = frame["tourney_level"].fillna("").astype(str)
-    pairs = tours.astype(str) + "|" + raw
-    table = {pair: _level_of(*pair.split("|", 1)) for pair in pairs.unique()}
-    level = pairs.map(table).astype(object)
-    wta = tours == Tour.WTA.value
-    big_w = wta & (raw == "W") & (pd.to_numeric(frame["draw_size"], errors="coerce") >= 48)
-    level = level.where(~big_w, Level.MASTERS.value)
-    default = pd.Series(Level.TOUR_250.value, index=frame.index).where(~wta, Level.ITF.value)
-    level = level.where(level.notna(), default)
-    tour_codes = {lv.value for lv in _TOUR_LEVEL_CODES}
-    qual = frame["round"].fillna("").str.match(r"Q\d") & level.isin(tour_codes)
-    return level.where(~qual, Level.QUALIFYING.value).astype(object)
+    """Level per row, worked out once per distinct (tour, tourney_level, draw of 48+, round)."""
+    draw = pd.to_numeric(frame["draw_size"], errors="coerce")
+    codes, rows = distinct_rows(
+        tours.astype(str),
+        frame["tourney_level"].fillna("").astype(str),
+        draw >= 48,
+        frame["round"].fillna(""),
+    )
+    levels = [_row_level(str(t), str(c), bool(b), str(r)) for t, c, b, r in rows.itertuples(index=False)]
+    return pd.Series(np.array(levels, dtype=object).take(codes), index=frame.index, dtype=object)
 
 
-def _normalise_matches(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    """Raw rows of several files (with `_tour` and `_source` columns) -> the normalised frame."""
-    out = pd.DataFrame(index=frame.index)
-    out["tour"] = frame["_tour"]
-    out["source"] = SOURCE
-    out["file"] = frame["_file"]
+def _normalise_matches(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Raw rows of several files (with `_tour` and `_file` columns) -> the normalised columns, every row."""
+    nan = pd.Series(np.nan, index=frame.index)
+    out: dict[str, pd.Series] = {"tour": frame["_tour"], "file": frame["_file"]}
     for col in ("tourney_id", "tourney_name", "tourney_level", "round", "score"):
-        out[col] = frame.get(col)
-    out["surface"] = frame["surface"].where(frame["surface"].isin(["Hard", "Clay", "Grass", "Carpet"]))
+        out[col] = frame[col] if col in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    out["surface"] = per_value(
+        frame["surface"], lambda s: s.where(s.isin(["Hard", "Clay", "Grass", "Carpet"]))
+    )
     out["draw_size"] = to_float(frame["draw_size"])
     out["level"] = _map_level(frame, frame["_tour"])
-    out["tourney_date"] = pd.to_datetime(frame["tourney_date"], format="%Y%m%d", errors="coerce")
+    out["tourney_date"] = per_value(
+        frame["tourney_date"], lambda d: pd.to_datetime(d, format="%Y%m%d", errors="coerce")
+    )
     out["match_num"] = pd.to_numeric(frame["match_num"], errors="coerce").fillna(0).astype("int64")
-    out["round_order"] = frame["round"].map(ROUND_ORDER).fillna(0).astype("int64")
+    out["round_order"] = per_value(frame["round"], lambda r: r.map(ROUND_ORDER).fillna(0).astype("int64"))
     out["best_of"] = pd.to_numeric(frame["best_of"], errors="coerce").fillna(3).astype("int64")
     for side in ("winner", "loser"):
         for fld in _PLAYER_FIELDS:
             col = f"{side}_{fld}"
-            values = frame.get(col, pd.Series(np.nan, index=frame.index))
+            values = frame[col] if col in frame.columns else nan
             out[col] = to_float(values) if fld in _FLOAT_FIELDS else values
         out[f"{side}_id"] = to_int_id(out[f"{side}_id"])
-    out["minutes"] = to_float(frame.get("minutes", pd.Series(np.nan, index=frame.index)))
+    out["minutes"] = to_float(frame["minutes"] if "minutes" in frame.columns else nan)
     for col in STAT_COLUMNS:
-        out[col] = to_float(frame.get(col, pd.Series(np.nan, index=frame.index)))
+        out[col] = to_float(frame[col] if col in frame.columns else nan)
     out["outcome"] = score_outcomes(out["score"])
-    return _reject_bad_matches(out, report)
+    return out
 
 
-def _reject_bad_matches(out: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+def _bad_rows(out: dict[str, pd.Series], report: LoadReport) -> np.ndarray:
+    """Rows that cannot be a match (no players, no date, no event), each counted under its first reason."""
     checks = (
         ("missing winner_id", out["winner_id"].isna()),
         ("missing loser_id", out["loser_id"].isna()),
@@ -218,16 +257,12 @@ def _reject_bad_matches(out: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
         ("missing tourney_id", out["tourney_id"].isna()),
         ("winner_id equals loser_id", out["winner_id"] == out["loser_id"]),
     )
-    bad = pd.Series(False, index=out.index)
+    bad = np.zeros(len(out["tour"]), dtype=bool)
     for reason, mask in checks:
-        mask = mask.fillna(False).astype(bool) & ~bad
-        report.reject(reason, int(mask.sum()))
-        bad |= mask
-    out = out.loc[~bad].copy()
-    for side in ("winner", "loser"):
-        out[f"{side}_id"] = out[f"{side}_id"].astype("int64")
-        out[f"{side}_key"] = out["tour"] + ":" + out[f"{side}_id"].astype(str)
-    return out
+        fresh = mask.fillna(False).to_numpy(dtype=bool) & ~bad
+        report.reject(reason, int(fresh.sum()))
+        bad |= fresh
+    return bad
 
 
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -274,36 +309,62 @@ def load_match_files(
     incremental ingest reads when only some files changed."""
     report = report if report is not None else LoadReport()
     frames: list[pd.DataFrame] = []
+    tours: list[str] = []
+    rels: list[str] = []
     for path, tour, _source in _progress_iter(list(files), progress, "reading matches"):
         raw = read_match_csv(path)
         report.files += 1
         report.rows_read += len(raw)
         if raw.empty:
             continue
-        rel = f"tennis_{Tour(tour).value}/{Path(path).name}"
-        frames.append(raw.rename(columns=str.strip).assign(_tour=Tour(tour).value, _file=rel))
+        frames.append(raw if all(c == c.strip() for c in raw.columns) else raw.rename(columns=str.strip))
+        tours.append(Tour(tour).value)
+        rels.append(f"tennis_{Tour(tour).value}/{Path(path).name}")
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS})
+    lengths = [len(f) for f in frames]
     raw = pd.concat(frames, ignore_index=True)
-    matches = _drop_duplicates(_normalise_matches(raw, report)[list(MATCH_COLUMNS)], report)
-    matches = matches.sort_values(
-        ["tourney_date", "tourney_id", "round_order", "match_num"], kind="mergesort", ignore_index=True
-    )
-    report.rows_kept += len(matches)
-    return matches
+    raw["_tour"] = pd.Series(np.repeat(np.array(tours, dtype=object), lengths), dtype="str")
+    raw["_file"] = pd.Series(np.repeat(np.array(rels, dtype=object), lengths), dtype="str")
+    out = _normalise_matches(raw)
+    tourney_rank, _ = pd.factorize(out["tourney_id"], sort=True)  # ids ranked once, as strings sort
+    keep = _first_of_each(out, tourney_rank, np.flatnonzero(~_bad_rows(out, report)), report)
+    keep = keep[_play_order(out, tourney_rank, keep)]
+    kept = {c: out[c].take(keep).reset_index(drop=True) for c in out}  # one copy of each column
+    for side in ("winner", "loser"):
+        kept[f"{side}_id"] = kept[f"{side}_id"].astype("int64")
+        kept[f"{side}_key"] = player_keys(kept["tour"], kept[f"{side}_id"])
+    kept["source"] = pd.Series(SOURCE, index=kept["tour"].index, dtype="str")
+    report.rows_kept += len(keep)
+    return pd.DataFrame({c: kept[c] for c in MATCH_COLUMNS}, copy=False)  # the columns are fresh copies
 
 
 MATCH_KEY: tuple[str, ...] = ("tour", "tourney_id", "round", "match_num")
+PLAY_ORDER = ("tourney_date", "tourney_id", "round_order", "match_num")
 
 
-def _drop_duplicates(matches: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    """Rows listed twice are dropped; MATCH_KEY (WTA reuses match_num across rounds) stays unique."""
-    same = matches.duplicated([*MATCH_KEY, "winner_id", "loser_id"])
+def _first_of_each(
+    out: dict[str, pd.Series], tourney_rank: np.ndarray, rows: np.ndarray, report: LoadReport
+) -> np.ndarray:
+    """The rows without repeats: a row listed twice is dropped, and MATCH_KEY (WTA reuses match_num
+    across rounds) stays unique, the first row in file order winning."""
+    key = [pd.Series(tourney_rank[rows]) if c == "tourney_id" else out[c].take(rows) for c in MATCH_KEY]
+    match = pd.Series(row_codes(*key))
+    ids = {side: out[f"{side}_id"].take(rows).to_numpy() for side in ("winner", "loser")}
+    players = pd.DataFrame({"match": match, **ids})
+    same = players.duplicated().to_numpy()
     report.reject("duplicate row (same match listed twice)", int(same.sum()))
-    matches = matches.loc[~same]
-    clash = matches.duplicated(list(MATCH_KEY))
+    rows, match = rows[~same], match[~same]
+    clash = match.duplicated().to_numpy()
     report.reject("another match has the same tour, tourney_id, round and match_num", int(clash.sum()))
-    return matches.loc[~clash]
+    return rows[~clash]
+
+
+def _play_order(out: dict[str, pd.Series], tourney_rank: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions that put the rows in play order (a stable sort: file order within a round). The rows
+    have a date and a tourney_id (`_bad_rows`), whose rank stands for it."""
+    date, round_order, match_num = (out[c].take(rows).to_numpy() for c in PLAY_ORDER if c != "tourney_id")
+    return np.lexsort((match_num, round_order, tourney_rank[rows], date.view("int64")))
 
 
 def load_players(
@@ -325,23 +386,26 @@ def _load_player_file(data_dir: Path, tour: Tour, report: LoadReport) -> pd.Data
     report.files += 1
     report.rows_read += len(raw)
     ids = to_int_id(raw["player_id"])
-    first = raw["name_first"].fillna("").str.strip()
-    last = raw["name_last"].fillna("").str.strip()
+    first = _stripped(raw["name_first"])
+    last = _stripped(raw["name_last"])
     bad_id, no_name = ids.isna(), (first == "") & (last == "")
     report.reject("missing player_id", int(bad_id.sum()))
     report.reject("no name", int((no_name & ~bad_id).sum()))
     keep = ~(bad_id | no_name)
     ids = ids[keep].astype("int64")
+    first, last = first[keep], last[keep]
+    full = [f"{a} {b}".strip() for a, b in zip(first.tolist(), last.tolist(), strict=True)]
+    prefix = tour.value
     out = pd.DataFrame(
         {
-            "key": tour.value + ":" + ids.astype(str),
+            "key": pd.Series([f"{prefix}:{i}" for i in ids.tolist()], index=ids.index, dtype="str"),
             "tour": tour.value,
             "player_id": ids,
-            "name_first": first[keep],
-            "name_last": last[keep],
-            "full_name": (first[keep] + " " + last[keep]).str.strip(),
+            "name_first": first,
+            "name_last": last,
+            "full_name": pd.Series(full, index=ids.index, dtype="str"),
             "hand": raw.loc[keep, "hand"].where(raw.loc[keep, "hand"].isin(["R", "L", "A"])),
-            "dob": pd.to_datetime(raw.loc[keep, "dob"], format="%Y%m%d", errors="coerce").dt.date,
+            "dob": per_value(raw.loc[keep, "dob"], _dates),
             "ioc": raw.loc[keep, "ioc"],
             "height": to_float(raw.loc[keep, "height"]),
         }
@@ -349,6 +413,16 @@ def _load_player_file(data_dir: Path, tour: Tour, report: LoadReport) -> pd.Data
     dup = out["key"].duplicated()
     report.reject("duplicate player_id", int(dup.sum()))
     return out.loc[~dup].reset_index(drop=True)
+
+
+def _stripped(text: pd.Series) -> pd.Series:
+    """Text without surrounding spaces, missing as '' (str.strip per element: pandas' accessor costs
+    several times more per value)."""
+    return pd.Series([v.strip() for v in text.fillna("").tolist()], index=text.index, dtype="str")
+
+
+def _dates(days: pd.Series) -> pd.Series:
+    return pd.to_datetime(days, format="%Y%m%d", errors="coerce").dt.date
 
 
 def load_rankings(

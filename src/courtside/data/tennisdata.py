@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from courtside.data.csvio import LoadReport, column, read_csv, to_float
+from courtside.data.frames import distinct_rows, per_value
 from courtside.data.odds import ODDS_COLUMNS
 from courtside.domain.tennis import Level, Tour
 
@@ -93,6 +94,10 @@ def tennisdata_files(
 
 
 def _fold(values: pd.Series) -> pd.Series:
+    return per_value(values, _fold_distinct)
+
+
+def _fold_distinct(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).str.lower().str.replace(r"[\s._-]+", "", regex=True)
 
 
@@ -118,16 +123,30 @@ def event_mondays(days: pd.Series, events: pd.Series) -> pd.Series:
 def round_codes(rounds: pd.Series, events: pd.Series) -> pd.Series:
     """'1st Round' of an event with n rounds before its quarter-finals is R(2^(n+3)), and so on."""
     folded = _fold(rounds)
-    nth = pd.to_numeric(folded.str.extract(_NTH_ROUND.pattern, expand=False), errors="coerce")
+    nth = per_value(
+        folded, lambda f: pd.to_numeric(f.str.extract(_NTH_ROUND.pattern, expand=False), errors="coerce")
+    )
     n_before_qf = nth.groupby(events).transform("max")
-    size = 2.0 ** (n_before_qf - nth + 4)
-    numbered = ("R" + size.fillna(0).astype("int64").astype(str)).where(nth.notna())
-    named = folded.map(_NAMED_ROUNDS)
+    size = (2.0 ** (n_before_qf - nth + 4)).fillna(0).astype("int64")
+    numbered = per_value(size, lambda n: "R" + n.astype(str)).where(nth.notna())
+    named = per_value(folded, lambda f: f.map(_NAMED_ROUNDS))
     return numbered.fillna(named).astype(object)
 
 
+SET_COLUMNS = tuple(f"{side}{n}" for n in range(1, 6) for side in ("W", "L"))
+
+
 def set_scores(raw: pd.DataFrame, outcome: pd.Series) -> pd.Series:
-    """'6-4 3-6 7-6' from W1..L5 (winner's games first), ' RET' after a retirement, 'W/O' for a walkover."""
+    """'6-4 3-6 7-6' from W1..L5 (winner's games first), ' RET' after a retirement, 'W/O' for a walkover:
+    written once per distinct line of games and outcome."""
+    games = [column(raw, c).astype(object) for c in SET_COLUMNS]
+    codes, rows = distinct_rows(*games, outcome.astype(object))
+    rows.columns = [*SET_COLUMNS, "_outcome"]
+    text = _set_scores(rows, rows["_outcome"])
+    return pd.Series(text.to_numpy().take(codes), index=raw.index, dtype=object)
+
+
+def _set_scores(raw: pd.DataFrame, outcome: pd.Series) -> pd.Series:
     parts: list[pd.Series] = []
     for n in range(1, 6):
         w = pd.to_numeric(column(raw, f"W{n}"), errors="coerce")
@@ -179,38 +198,48 @@ def empty_tennisdata() -> pd.DataFrame:
 def _normalise(raw: pd.DataFrame) -> pd.DataFrame:
     from courtside.data.sources import MATCH_COLUMNS, ROUND_ORDER
 
-    number = pd.to_numeric(column(raw, "ATP"), errors="coerce").fillna(-1).astype("int64")
-    day = pd.to_datetime(column(raw, "Date"), errors="coerce", format="mixed").dt.normalize()
-    events = raw["_file"] + "|" + number.astype(str) + "|" + column(raw, "Tournament").fillna("").astype(str)
+    number = to_float(column(raw, "ATP")).fillna(-1).astype("int64")
+    day = per_value(column(raw, "Date"), _days)
+    events, _ = distinct_rows(raw["_file"], number, column(raw, "Tournament").fillna(""))
+    event = pd.Series(events, index=raw.index)
     out = pd.DataFrame(index=raw.index, columns=list(MATCH_COLUMNS), dtype=object)
     out["tour"] = raw["_tour"]
     out["source"] = SOURCE
     out["file"] = raw["_file"]
-    out["tourney_id"] = raw["_season"].astype(str) + "-td" + number.astype(str).str.zfill(3)
+    ids, firsts = distinct_rows(raw["_season"], number)
+    names = firsts[0].astype(str) + "-td" + firsts[1].astype(str).str.zfill(3)
+    out["tourney_id"] = pd.Series(names.to_numpy().take(ids), index=raw.index, dtype="str")
     out["tourney_name"] = column(raw, "Tournament")
     surface = column(raw, "Surface")
-    out["surface"] = surface.where(surface.isin(["Hard", "Clay", "Grass", "Carpet"]))
+    out["surface"] = per_value(surface, lambda s: s.where(s.isin(["Hard", "Clay", "Grass", "Carpet"])))
     out["draw_size"] = np.nan
     out["tourney_level"] = column(raw, "Series")
     out["level"] = level_of(out["tourney_level"])
-    out["tourney_date"] = event_mondays(day, events)
-    out["round"] = round_codes(column(raw, "Round"), events)
+    out["tourney_date"] = event_mondays(day, event)
+    out["round"] = round_codes(column(raw, "Round"), event)
     out["round_order"] = out["round"].map(ROUND_ORDER).fillna(0).astype("int64")
-    out["match_num"] = raw.groupby(events).cumcount().astype("int64") + 1
-    out["best_of"] = pd.to_numeric(column(raw, "Best of"), errors="coerce").fillna(3).astype("int64")
+    out["match_num"] = raw.groupby(event).cumcount().astype("int64") + 1
+    out["best_of"] = to_float(column(raw, "Best of")).fillna(3).astype("int64")
     for side, name, rank, pts in (("winner", "Winner", "WRank", "WPts"), ("loser", "Loser", "LRank", "LPts")):
-        names = column(raw, name)
-        clean = names.astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
-        out[f"{side}_name"] = clean.where(names.notna(), None).astype(object)
+        out[f"{side}_name"] = per_value(column(raw, name), _clean_names)
         out[f"{side}_rank"] = to_float(column(raw, rank))
         out[f"{side}_rank_points"] = to_float(column(raw, pts))
     out["outcome"] = _fold(column(raw, "Comment")).map(_OUTCOMES).astype(object)
     out["score"] = set_scores(raw, out["outcome"])
     out["day"] = day
-    out["td_comment"] = column(raw, "Comment").fillna("").astype(str).str.strip()
+    out["td_comment"] = per_value(column(raw, "Comment"), lambda c: c.fillna("").astype(str).str.strip())
     for col in ODDS_COLUMNS:
         out[col] = to_float(column(raw, col))
     return out
+
+
+def _days(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates, errors="coerce", format="mixed").dt.normalize()
+
+
+def _clean_names(names: pd.Series) -> pd.Series:
+    clean = names.astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
+    return clean.where(names.notna(), None).astype(object)
 
 
 def _reject(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from courtside.data.frames import in_order
 from courtside.data.identity import Identities, resolve_sides
 from courtside.data.join import ODDS_LEVELS, WINDOW_AFTER, WINDOW_BEFORE, join_odds
 from courtside.data.names import fold, parse_name
@@ -34,6 +35,11 @@ KALSHI = "kalshi"
 EXTRA_COLUMNS = ("day", "td_comment", *ODDS_COLUMNS, "uid")
 RESULT_COLUMNS = (*MATCH_COLUMNS, *EXTRA_COLUMNS)
 ORDER = ["tourney_date", "tourney_id", "round_order", "match_num"]
+# what the joins read of the Sackmann tour-level rows
+JOIN_NEEDS = (
+    "tour", "tourney_date", "tourney_id", "match_num", "round", "level",
+    "winner_key", "loser_key", "winner_name", "loser_name",
+)  # fmt: skip
 
 
 @dataclass
@@ -59,10 +65,26 @@ class Merged:
 
 
 def uids(source: str, frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """A stable 64-bit id per row from the source name and its natural key columns."""
-    keys = frame[columns].astype(str).assign(_source=source)  # pandas combines the column hashes
-    hashed = pd.util.hash_pandas_object(keys, index=False)
-    return pd.Series(hashed.to_numpy().view(np.int64), index=frame.index)
+    """A stable 64-bit id per row from the source name and its natural key columns: the value of
+    `pd.util.hash_pandas_object(frame[columns].astype(str).assign(_source=source), index=False)`, which
+    is what every stored uid is, with each column hashed once per distinct value."""
+    parts = [_hashes(frame[c]) for c in columns]
+    parts.append(np.full(len(frame), _hashes(pd.Series([source]))[0], dtype=np.uint64))
+    out = np.full(len(frame), 0x345678, dtype=np.uint64)  # pandas' row hash: CPython's tuple hash
+    mult = np.uint64(1000003)
+    for i, part in enumerate(parts):
+        out ^= part
+        out *= mult
+        mult += np.uint64(82520 + 2 * (len(parts) - i))
+    out += np.uint64(97531)
+    return pd.Series(out.view(np.int64), index=frame.index)
+
+
+def _hashes(column: pd.Series) -> np.ndarray:
+    """pandas' hash of each value of the column as text."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    text = pd.Series(distinct, dtype=column.dtype).astype(str)
+    return pd.util.hash_pandas_object(text, index=False).to_numpy().take(codes)
 
 
 def sackmann_uids(frame: pd.DataFrame) -> pd.Series:
@@ -95,7 +117,7 @@ def _sackmann_short(players: pd.DataFrame, keys: pd.Index) -> dict[str, str]:
 
 def coverage(sackmann: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
     """Per tour, the days Sackmann's tour-level files cover (first Monday - 7 days, last + 20)."""
-    tour_level = sackmann[sackmann["level"].isin(ODDS_LEVELS)]
+    tour_level = sackmann.loc[sackmann["level"].isin(ODDS_LEVELS), ["tour", "tourney_date"]]
     out: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
     for tour, part in tour_level.groupby("tour"):
         out[str(tour)] = (
@@ -129,12 +151,14 @@ def _pair_frame(
 def _best_pairs(probe: pd.DataFrame, sk: pd.DataFrame, *, contained: bool = False) -> pd.Series:
     """td index -> Sackmann index where exactly one meeting fits best (the latest event started)."""
     probe = probe[(probe["w"] != "") & (probe["l"] != "")]
+    if probe.empty or sk.empty:
+        return pd.Series(np.zeros(0, dtype="int64"), index=np.zeros(0, dtype="int64"))
     pairs = probe.merge(sk.rename(columns={"i": "sk_index"}), on=["tour", "w", "l"], how="inner")
     fits = (pairs["day"] >= pairs["tdate"] - WINDOW_BEFORE) & (pairs["day"] <= pairs["tdate"] + WINDOW_AFTER)
     if contained:
         inside = [
             bool(a) and bool(b) and (a in b or b in a)
-            for a, b in zip(pairs["other"], pairs["other_sk"], strict=True)
+            for a, b in zip(pairs["other"].tolist(), pairs["other_sk"].tolist(), strict=True)
         ]
         fits &= np.array(inside, dtype=bool)
     pairs = pairs[fits].copy()
@@ -168,6 +192,7 @@ def fast_join(td: pd.DataFrame, tour_level: pd.DataFrame, players: pd.DataFrame)
         (_same, _initial, "l"),
         (_initial, _same, "w"),
     ]
+    parts = _SplitCache(sk)
     for wf, lf, contains in passes:
         todo = found.isna()
         probe = _pair_frame(
@@ -179,19 +204,44 @@ def fast_join(td: pd.DataFrame, tour_level: pd.DataFrame, players: pd.DataFrame)
             "day",
         )
         probe["other"] = _surname(mine[contains][todo]).to_numpy() if contains else ""
+        # only the meetings that can fit: the winner's name as this pass reads it, inside the window
+        near = parts.get(wf, "w").isin(probe["w"].unique())
+        near &= _near_days(tour_level["tourney_date"], probe["day"])
         skf = _pair_frame(
-            tour_level["tour"],
-            wf(sk["w"]),
-            lf(sk["l"]),
-            tour_level["tourney_date"],
-            tour_level.index,
+            tour_level.loc[near, "tour"],
+            parts.get(wf, "w")[near],
+            parts.get(lf, "l")[near],
+            tour_level.loc[near, "tourney_date"],
+            tour_level.index[near],
             "tdate",
         )
-        skf["other_sk"] = _surname(sk[contains]).to_numpy() if contains else ""
+        skf["other_sk"] = parts.get(_surname, contains)[near].to_numpy() if contains else ""
         hit = _best_pairs(probe, skf, contained=contains is not None)
         hit = hit[~hit.isin(set(found.dropna().astype("int64")))]
         found.loc[hit.index] = hit.to_numpy()
     return found
+
+
+class _SplitCache:
+    """The Sackmann side's 'surname|initial' strings, and each half, split once per side."""
+
+    def __init__(self, sides: dict[str, pd.Series]) -> None:
+        self.sides = sides
+        self.done: dict[tuple[str, str], pd.Series] = {}
+
+    def get(self, fn: Callable[[pd.Series], pd.Series], side: str) -> pd.Series:
+        key = (fn.__name__, side)
+        if key not in self.done:
+            self.done[key] = fn(self.sides[side])
+        return self.done[key]
+
+
+def _near_days(event_days: pd.Series, days: pd.Series) -> pd.Series:
+    """Events whose window can hold one of the days (a superset: each pair is checked again)."""
+    if days.empty:
+        return pd.Series(False, index=event_days.index)
+    first, last = days.min() - WINDOW_AFTER, days.max() + WINDOW_BEFORE
+    return event_days.between(first, last)
 
 
 def _same(x: pd.Series) -> pd.Series:
@@ -221,8 +271,9 @@ def slow_join(
     keys = pd.concat([tour_level["winner_key"], tour_level["loser_key"]]).unique()
     registry = PlayerRegistry.from_frames(players[players["key"].isin(keys)], tour_level)
     tour_level = _sharing_a_surname(td, tour_level, players)
-    days = pd.to_datetime(td["day"]).dt.normalize().unique()
-    near = {d + pd.Timedelta(days=k) for d in days for k in range(-WINDOW_AFTER.days, WINDOW_BEFORE.days + 1)}
+    days = np.asarray(pd.to_datetime(td["day"]).dt.normalize().unique())
+    offsets = np.arange(-WINDOW_AFTER.days, WINDOW_BEFORE.days + 1).astype("timedelta64[D]")
+    near = np.unique((days[:, None] + offsets[None, :]).ravel())
     tour_level = tour_level[tour_level["tourney_date"].isin(near)]
     odds = pd.DataFrame(
         {
@@ -236,7 +287,7 @@ def slow_join(
     joined = join_odds(tour_level, odds, registry)
     position = pd.Series(
         tour_level.index,
-        index=list(zip(tour_level["tour"], tour_level["tourney_id"], tour_level["match_num"], strict=True)),
+        index=list(zip(*(tour_level[c].tolist() for c in ("tour", "tourney_id", "match_num")), strict=True)),
     )
     position = position[~position.index.duplicated()]
     found = joined["join_status"] == "joined"
@@ -251,7 +302,7 @@ def slow_join(
 
 def with_extra_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with the columns other sources add (play day, tennis-data comment, odds), typed."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's columns are copied only if written to
     if "day" not in out.columns:
         out["day"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
     if "td_comment" not in out.columns:
@@ -285,7 +336,7 @@ def merge_tennisdata(
     td["uid"] = tennisdata_uids(td)
     inside = _covered(td, coverage(sackmann))
     covered = td[inside]
-    tour_level = sackmann[sackmann["level"].isin(ODDS_LEVELS)]
+    tour_level = sackmann.loc[sackmann["level"].isin(ODDS_LEVELS), [c for c in JOIN_NEEDS if c in sackmann]]
     at = fast_join(covered, tour_level, players)
     rest = covered[at.isna()]
     if not rest.empty:
@@ -304,12 +355,12 @@ def merge_tennisdata(
         base.loc[target, "td_comment"] = joined["td_comment"].astype(object).to_numpy()
         for col in ODDS_COLUMNS:
             base.loc[target, col] = pd.to_numeric(joined[col], errors="coerce").to_numpy(dtype=float)
-        for keep, gone in zip(base.loc[target, "uid"], joined["uid"], strict=True):
+        for keep, gone in zip(base.loc[target, "uid"].tolist(), joined["uid"].tolist(), strict=True):
             absorbed.setdefault(int(keep), []).append(int(gone))
     counts.merged = len(joined)
     new = _new_tennisdata(td[~inside], ids, players, counts)
     out = pd.concat([base, new], ignore_index=True) if not new.empty else base
-    out = out.sort_values(ORDER, kind="mergesort", ignore_index=True)
+    out = in_order(out, ORDER)
     return Merged(out, {SACKMANN: SourceCounts(len(base), len(base)), TENNIS_DATA: counts}, absorbed)
 
 

@@ -6,6 +6,7 @@ resolved before anything new is placed on its match: sent again under the same i
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -165,8 +166,9 @@ class Executor:
         one), which the venue resolves to the order that landed if it did; an expired or stale one, or
         any with resend=False, is only looked up. Returns the ids still unresolved."""
         unresolved: list[str] = []
+        stopped = self.journal.stopped_matches()  # a match that began: look its orders up, never resend
         for row in self.journal.orders(statuses=PENDING):
-            if resend and not self._expired(row) and not self._stale(row):
+            if resend and row.event_ticker not in stopped and not self._expired(row) and not self._stale(row):
                 placed = await self.retry(row)
                 settled = placed.status != "unknown"
             else:
@@ -224,6 +226,60 @@ class Executor:
         )
         if order.status is OrderStatus.CANCELED and order.fill_count == 0:
             self._free_if_untouched(row.event_ticker)
+
+    async def cancel_match(self, event_ticker: str, reason: str) -> int:
+        """Cancel every order of a match that may rest, at once (one batch write). An order whose send
+        is unresolved is looked up first: found, it is recorded (and cancelled if it rests); not found,
+        it is marked not placed, never to be sent again (a late landing is swept by `cancel_resting`
+        at the next reconciliation). Returns how many orders were cancelled."""
+        for row in self.journal.orders(statuses=PENDING, event_ticker=event_ticker):
+            await self._settle_pending(row, reason)
+        rows = [
+            r for r in self.journal.orders(statuses=("resting",), event_ticker=event_ticker) if r.order_id
+        ]
+        if not rows:
+            return 0
+        try:
+            results = await self.venue.cancel_many([r.order_id for r in rows if r.order_id])
+        except ExchangeError as e:
+            log.warning(
+                "cancel of %d orders on %s failed (tried again next check): %s", len(rows), event_ticker, e
+            )
+            return 0
+        now = self.clock.now()
+        for row, result in zip(rows, results, strict=False):
+            detail = f"{reason} (already gone)" if result.gone else reason
+            self.journal.update_order(row.client_order_id, now, status="canceled", detail=detail)
+            log.info("cancelled %s on %s: %s", row.client_order_id, row.ticker, reason)
+        return sum(not r.gone for r in results)
+
+    async def _settle_pending(self, row: OrderRow, reason: str) -> None:
+        try:
+            found = await self.venue.find_order(row.client_order_id, ticker=row.ticker)
+        except ExchangeError as e:
+            log.warning(
+                "cannot look up %s (looked up again next scan, never re-sent): %s", row.client_order_id, e
+            )
+            return
+        if found is None:
+            self.journal.update_order(
+                row.client_order_id, self.clock.now(), status="not_placed", detail=reason
+            )
+        else:
+            self.record_order(row, found)
+
+    async def cancel_resting(self, orders: Sequence[Order], reason: str) -> int:
+        """Cancel orders the venue shows resting (whatever the journal says of them), at once."""
+        if not orders:
+            return 0
+        try:
+            results = await self.venue.cancel_many([o.order_id for o in orders])
+        except ExchangeError as e:
+            log.warning("cancel of %d resting orders failed (tried again next scan): %s", len(orders), e)
+            return 0
+        for order in orders:
+            log.info("cancelled %s on %s: %s", order.client_order_id or order.order_id, order.ticker, reason)
+        return sum(not r.gone for r in results)
 
     async def cancel(self, row: OrderRow, reason: str) -> bool:
         """Cancel a resting order; a 404 means it is gone already. True when nothing rests any more."""

@@ -12,6 +12,8 @@ from courtside.domain.orders import BookSide, Order, outcome_price_for
 from courtside.markets.match import TennisMatch
 from courtside.strategy.decide import Candidate, NoTrade, StrategyParams
 
+START_NEAR = "match start is near"
+
 
 def stale_reason(
     route: str,
@@ -29,7 +31,7 @@ def stale_reason(
     if match is None:
         return "match no longer listed as open"
     if (match.start - now).total_seconds() < params.min_minutes * 60:
-        return "match start is near"
+        return START_NEAR
     if choice is None or isinstance(choice, NoTrade):
         return "edge gone" + (f": {'; '.join(choice.reasons)}" if choice else "")
     if choice.quote.route.label != route or choice.quote.yes_price != yes_price:

@@ -20,7 +20,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -45,7 +45,7 @@ from courtside.kalshi.ratelimit import BASIC, AccountLimits, Monotonic, RateLimi
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Params = Mapping[str, str | int | bool | None]
+Params = Mapping[str, str | int | bool | Sequence[str] | None]  # a list: the key repeated
 
 # Errors raised before any byte reached the server: the request certainly did not execute.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
@@ -212,7 +212,7 @@ class KalshiHttp:
         return error_for(resp.status_code, content, method=method, path=signed)
 
     async def _exchange(
-        self, method: str, rel: str, params: Mapping[str, str | int], body: Any
+        self, method: str, rel: str, params: Mapping[str, str | int | list[str]], body: Any
     ) -> tuple[httpx.Response, bytes]:
         """Send and read the answer, streamed and refused past Bounds.max_body bytes."""
         request = self._http.build_request(method, rel, params=params, json=body)
@@ -332,16 +332,17 @@ class KalshiHttp:
 
     async def pages(self, path: str, params: Params, key: str) -> AsyncIterator[list[Any]]:
         """Yield the `key` list of every page, following `cursor` until it is "" or null."""
+        async for data in self.bodies(path, params):
+            yield page_items(data, key, f"GET {path}")
+
+    async def bodies(self, path: str, params: Params) -> AsyncIterator[dict[str, Any]]:
+        """Yield every page's whole body (a listing that carries more than one list), following
+        `cursor` until it is "" or null."""
         cursor: str | None = None
         seen: set[str] = set()
         while True:
             data = await self.get(path, {**params, "cursor": cursor})
-            items = data.get(key) if isinstance(data, dict) else None
-            if items is None:
-                items = []
-            if not isinstance(items, list):
-                raise ParseError(f"GET {path}", f"{key!r} is not a list")
-            yield items
+            yield data if isinstance(data, dict) else {}
             cursor = page_cursor(data, f"GET {path}")
             if cursor is None:
                 return
@@ -379,7 +380,19 @@ def _too_large(method: str, rel: str, limit: int) -> CourtsideError:
     return ParseError(f"{method} /{rel}", why) if method.upper() == "GET" else _lost(method, rel, why)
 
 
-def _param(value: str | int | bool) -> str | int:
+def page_items(data: dict[str, Any], key: str, what: str) -> list[Any]:
+    """The `key` list of one page ([] when absent)."""
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise ParseError(what, f"{key!r} is not a list")
+    return items
+
+
+def _param(value: str | int | bool | Sequence[str]) -> str | int | list[str]:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    if isinstance(value, str | int):
+        return value
+    return list(value)

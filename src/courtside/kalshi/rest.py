@@ -43,7 +43,7 @@ from courtside.domain.orders import (
 )
 from courtside.kalshi.env import Endpoints
 from courtside.kalshi.filters import EventFilters, FillFilters, MarketFilters, OrderFilters, TradeFilters
-from courtside.kalshi.http import HttpOptions, KalshiHttp, Params
+from courtside.kalshi.http import HttpOptions, KalshiHttp, Params, page_items
 from courtside.kalshi.parse import (
     parse_account_limits,
     parse_event,
@@ -56,6 +56,15 @@ from courtside.kalshi.parse import (
     parse_orderbooks,
     parse_series,
     parse_trade,
+)
+from courtside.kalshi.parse_live import (
+    EventPage,
+    LiveData,
+    Milestone,
+    parse_live_data_answer,
+    parse_live_datas,
+    parse_milestone,
+    parse_milestones,
 )
 from courtside.kalshi.parse_portfolio import (
     parse_amend,
@@ -83,6 +92,7 @@ MAX_MARKETS_PAGE = 1000
 MAX_EVENTS_PAGE = 200
 MAX_PORTFOLIO_PAGE = 1000
 ORDERBOOK_BATCH = 100
+LIVE_DATA_BATCH = 100  # milestone ids per GET /live_data/batch
 
 
 def _csv(values: Sequence[str] | None) -> str | None:
@@ -171,15 +181,37 @@ class KalshiClient:
     ) -> AsyncIterator[Event | MalformedEvent]:
         """GET /events, every page, each event parsed on its own: a malformed one is yielded as
         MalformedEvent with its reason (the trader reports it) instead of being dropped."""
+        pages = self.iter_event_pages(
+            series_ticker=series_ticker, status=status, with_nested_markets=with_nested_markets
+        )
+        async for page in pages:
+            for event in page.events:
+                yield event
+
+    async def iter_event_pages(
+        self,
+        *,
+        series_ticker: str,
+        status: str = "open",
+        with_nested_markets: bool = True,
+        with_milestones: bool = False,
+    ) -> AsyncIterator[EventPage]:
+        """GET /events page by page: its events (each parsed on its own, as iter_event_listing) and,
+        with_milestones, the milestones Kalshi lists beside them (no request more for the real start)."""
         params: Params = {
             "series_ticker": series_ticker,
             "status": status,
             "with_nested_markets": with_nested_markets or None,
+            "with_milestones": with_milestones or None,
             "limit": MAX_EVENTS_PAGE,
         }
-        async for items in self.http.pages("events", params, "events"):
-            for raw in items:
-                yield parse_listed_event(raw)
+        async for body in self.http.bodies("events", params):
+            events = [parse_listed_event(raw) for raw in page_items(body, "events", "GET /events")]
+            listed = None
+            if with_milestones and body.get("milestones") is not None:
+                raw = page_items(body, "milestones", "GET /events")
+                listed = parse_milestones(raw, f"GET /events?series_ticker={series_ticker}")
+            yield EventPage(events, listed)
 
     async def get_events(self, **filters: Unpack[EventFilters]) -> list[Event]:
         """GET /events, every page (filters as in iter_events)."""
@@ -283,6 +315,40 @@ class KalshiClient:
 
     async def get_trades(self, **filters: Unpack[TradeFilters]) -> list[Trade]:
         return [t async for t in self.iter_trades(**filters)]
+
+    # ---- milestones and live data: the real start of a match (kalshi-api.md §5.3) -------------
+    async def get_milestones(
+        self,
+        *,
+        related_event_ticker: str | None = None,
+        category: str | None = None,
+        milestone_type: str | None = None,
+        minimum_start_date: str | None = None,
+        limit: int = 100,
+    ) -> list[Milestone]:
+        """GET /milestones (`type` = milestone_type), every page; a malformed one is logged and skipped."""
+        params: Params = {
+            "related_event_ticker": related_event_ticker,
+            "category": category,
+            "type": milestone_type,
+            "minimum_start_date": minimum_start_date,
+            "limit": limit,
+        }
+        return [m async for m in self.http.each("milestones", params, "milestones", parse_milestone)]
+
+    async def get_live_data(self, milestone_id: str) -> LiveData:
+        """GET /live_data/milestone/{id}: the match's live status (none | live | finished)."""
+        return parse_live_data_answer(
+            await self.http.get(f"live_data/milestone/{milestone_id}"), milestone_id
+        )
+
+    async def get_live_datas(self, milestone_ids: Sequence[str]) -> dict[str, LiveData]:
+        """GET /live_data/batch?milestone_ids=..., 100 ids a request; by milestone id."""
+        out: dict[str, LiveData] = {}
+        for i in range(0, len(milestone_ids), LIVE_DATA_BATCH):
+            chunk = list(milestone_ids[i : i + LIVE_DATA_BATCH])
+            out.update(parse_live_datas(await self.http.get("live_data/batch", {"milestone_ids": chunk})))
+        return out
 
     # ---- portfolio reads (auth) ---------------------------------------------------------
     async def get_balance(

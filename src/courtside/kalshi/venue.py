@@ -10,7 +10,8 @@ only when nothing is found is the same client_order_id sent once more.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,8 +20,11 @@ from courtside.domain.errors import (
     DuplicateOrderError,
     ExchangeError,
     ExchangeUnavailableError,
+    NotFoundError,
     OutcomeUnknownError,
+    ParseError,
 )
+from courtside.domain.live import MatchState, MatchStatus
 from courtside.domain.market import (
     Event,
     ExchangeStatus,
@@ -30,6 +34,7 @@ from courtside.domain.market import (
     Market,
     OrderBook,
     Series,
+    Trade,
 )
 from courtside.domain.orders import (
     TENNIS_SHARD,
@@ -43,6 +48,7 @@ from courtside.domain.orders import (
     Settlement,
     ShardFunds,
 )
+from courtside.kalshi.parse_live import LiveData, Milestone, milestone_for, status_of
 from courtside.kalshi.parse_portfolio import ack_from_order
 from courtside.kalshi.rest import KalshiClient
 from courtside.kalshi.shards import shard_funds
@@ -50,6 +56,7 @@ from courtside.kalshi.shards import shard_funds
 log = logging.getLogger("courtside.kalshi")
 LOOKUP_PAGE = 200
 LOOKUP_ORDERS = 1000  # how far back (newest first) an order is looked for by client_order_id
+MILESTONE_RECHECK_S = 600.0  # an event Kalshi listed no milestone for is asked about again after this
 
 
 def _same_order(order: Order, req: OrderRequest) -> bool:
@@ -59,8 +66,11 @@ def _same_order(order: Order, req: OrderRequest) -> bool:
 class KalshiVenue:
     """The trader's exchange when it is Kalshi (or anything that speaks its API)."""
 
-    def __init__(self, client: KalshiClient) -> None:
+    def __init__(self, client: KalshiClient, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.client = client
+        self._monotonic = monotonic
+        self._milestones: dict[str, tuple[Milestone | None, float]] = {}  # event -> (milestone, asked)
+        self._batch = True  # GET /live_data/batch usable (its entries say which milestone they are for)
 
     @property
     def exchange(self) -> str:
@@ -79,14 +89,78 @@ class KalshiVenue:
     async def series(self, series_ticker: str) -> Series:
         return await self.client.get_series(series_ticker)
 
-    def open_events(self, series_ticker: str) -> AsyncIterator[Event | MalformedEvent]:
-        return self.client.iter_event_listing(series_ticker=series_ticker, status="open")
+    async def open_events(self, series_ticker: str) -> AsyncIterator[Event | MalformedEvent]:
+        """GET /events with the milestones beside them, kept for match_status (no request more)."""
+        pages = self.client.iter_event_pages(series_ticker=series_ticker, status="open", with_milestones=True)
+        async for page in pages:
+            now = self._monotonic()
+            for event in page.events:
+                if isinstance(event, Event) and page.milestones is not None:
+                    found = milestone_for(event.event_ticker, page.milestones)
+                    self._milestones[event.event_ticker] = (found, now)
+                yield event
 
     async def orderbooks(self, tickers: Sequence[str]) -> dict[str, OrderBook | MalformedBook]:
         return await self.client.get_orderbooks(tickers)
 
     async def market(self, ticker: str) -> Market:
         return await self.client.get_market(ticker)
+
+    async def trades(self, ticker: str, *, since: datetime) -> list[Trade]:
+        return await self.client.get_trades(ticker=ticker, min_ts=int(since.timestamp()))
+
+    async def match_status(self, event_tickers: Sequence[str]) -> dict[str, MatchStatus]:
+        """Each event's milestone (looked up once; again after a while when Kalshi lists none), then
+        the live data of all of them in one batch request. A failure is UNKNOWN, never raised."""
+        out: dict[str, MatchStatus] = {}
+        found: dict[str, Milestone] = {}
+        for event in dict.fromkeys(event_tickers):
+            try:
+                milestone = await self._milestone(event)
+            except (ExchangeError, ParseError) as e:
+                out[event] = MatchStatus(event, MatchState.UNKNOWN, f"milestones unavailable: {e}")
+                continue
+            if milestone is None:
+                out[event] = MatchStatus(event, MatchState.UNKNOWN, "no milestone listed")
+            else:
+                found[event] = milestone
+        try:
+            lives = await self._live_data(sorted({m.milestone_id for m in found.values()}))
+        except (ExchangeError, ParseError) as e:
+            log.warning("live data unavailable: %s", e)
+            out.update(
+                {ev: MatchStatus(ev, MatchState.UNKNOWN, f"live data unavailable: {e}") for ev in found}
+            )
+            return out
+        for event, milestone in found.items():
+            out[event] = status_of(event, milestone, lives.get(milestone.milestone_id))
+        return out
+
+    async def _milestone(self, event_ticker: str) -> Milestone | None:
+        cached = self._milestones.get(event_ticker)
+        now = self._monotonic()
+        if cached is not None and (cached[0] is not None or now - cached[1] < MILESTONE_RECHECK_S):
+            return cached[0]
+        listed = await self.client.get_milestones(related_event_ticker=event_ticker)
+        milestone = milestone_for(event_ticker, listed)
+        self._milestones[event_ticker] = (milestone, now)
+        return milestone
+
+    async def _live_data(self, milestone_ids: list[str]) -> dict[str, LiveData]:
+        """One batch request; one by one if the batch answer cannot be used (or for a single id)."""
+        if self._batch and len(milestone_ids) > 1:
+            try:
+                return await self.client.get_live_datas(milestone_ids)
+            except (ParseError, NotFoundError) as e:
+                log.warning("GET /live_data/batch unusable (%s): asking per milestone from now on", e)
+                self._batch = False
+        out: dict[str, LiveData] = {}
+        for mid in milestone_ids:
+            try:
+                out[mid] = await self.client.get_live_data(mid)
+            except NotFoundError:
+                continue  # no live data for it (yet): its status stays unknown
+        return out
 
     # ---- the account -------------------------------------------------------------------------
     async def funds(self, shard: int = TENNIS_SHARD) -> ShardFunds:

@@ -241,6 +241,13 @@ class KalshiWebSocket:
         timeout: a timeout loses nothing (an async generator would be closed by it)."""
         return EventStream(self)
 
+    def queued(self) -> list[WsEvent]:
+        """Every event already queued, taken without waiting (a burst is decided together)."""
+        out: list[WsEvent] = []
+        while not self._queue.empty():
+            out.append(self._queue.get_nowait())
+        return out
+
     def book(self, ticker: str) -> OrderBook:
         """The local book of a subscribed market (check is_stale first when it matters)."""
         return self.keeper.book(ticker)
@@ -323,7 +330,8 @@ class KalshiWebSocket:
         """action = add_markets | delete_markets | get_snapshot (orderbook_delta only)."""
         params = {"sids": [sid], "market_tickers": list(market_tickers), "action": action}
         sub = next((s for s in self._subs if sid in s.sids.values()), None)
-        if action == "add_markets" and sub is not None:
+        books = sub is not None and sub.sids.get(BOOK_CHANNEL) == sid  # only a book sid has local books
+        if action == "add_markets" and books:
             self.keeper.track(market_tickers, sid)
         if action == "get_snapshot":  # answered by snapshots, not necessarily by an "ok"
             await self._command("update_subscription", params, replies=0)
@@ -333,7 +341,8 @@ class KalshiWebSocket:
             sub.market_tickers.extend(t for t in market_tickers if t not in sub.market_tickers)
         elif sub is not None and action == "delete_markets":
             sub.market_tickers = [t for t in sub.market_tickers if t not in market_tickers]
-            self.keeper.forget(market_tickers)
+            if books:
+                self.keeper.forget(market_tickers)
         return replies[0]
 
     async def list_subscriptions(self) -> list[dict[str, Any]]:

@@ -4,7 +4,8 @@ K = a/(n + b)^c by experience (FiveThirtyEight / Kovalchik), overall and per-sur
 blended, a margin-of-victory multiplier from the games share, experience that decays during
 long breaks (so K grows again after inactivity), level multipliers on K, best-of-5 probabilities
 derived from the best-of-3 one through the set probability, and newcomers seeded from their
-ranking at first appearance (qualifying, Challenger and ITF history rate them before the tour).
+ranking at first appearance, or without one from the newcomer rating of the level they first played at
+(qualifying, Challenger and ITF history rate them before the tour).
 The state lives in flat Python lists indexed by player so a 1990-2023 build takes seconds.
 """
 
@@ -20,6 +21,28 @@ from courtside.domain.tennis import Level
 from courtside.model.chrono import NO_SURFACE, SURFACES, MatchArrays
 
 _LOG10 = math.log(10.0)
+TOUR_LEVEL = "tour_level"
+_TOUR_LEVELS = frozenset(
+    {Level.GRAND_SLAM, Level.TOUR_FINALS, Level.MASTERS, Level.TOUR_500, Level.TOUR_250, Level.OLYMPICS}
+)
+# The rating of a newcomer without a ranking, by tour and the level of the first match ("tour_level"
+# pools the tour's main draws). Fitted on 1990-2018 (the tuning seasons 2019-2021 and later unused) by
+# scripts/model/fit_newcomer_ratings.py: coordinate descent on a 100-point grid, each group's seed the
+# one under which the Elo log loss of all the tour's completed matches of 2005-2018 is lowest (a seed
+# moves every rating its newcomers meet, so the newcomers' own matches alone are the wrong measure).
+# Men's ITF has no results in the files and WTA 125 too few unranked newcomers: they take the seed of
+# the level above (Challenger, tour qualifying), which the level below cannot exceed.
+NEWCOMER_RATING: dict[str, float] = {
+    "atp:tour_level": 1500.0, "atp:qualifying": 1300.0, "atp:challenger": 1300.0, "atp:itf": 1300.0,
+    "atp:team": 1200.0,
+    "wta:tour_level": 1400.0, "wta:qualifying": 1300.0, "wta:challenger": 1300.0, "wta:itf": 1300.0,
+    "wta:team": 1100.0,
+}  # fmt: skip
+
+
+def level_group(level: str) -> str:
+    """The level a newcomer's seed is kept under: a tour's main draws are one group."""
+    return TOUR_LEVEL if level in _TOUR_LEVELS else level
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +62,8 @@ class EloParams:
     retired_weight: float = 1.0
     init_base: float = 1500.0
     init_slope: float = 50.0
-    init_unranked: float = 1300.0
+    init_unranked: float = 1300.0  # an unranked newcomer at a level newcomer_rating does not name
+    newcomer_rating: dict[str, float] = field(default_factory=lambda: dict(NEWCOMER_RATING))
     dominance_k: float = 6.0
     level_k: dict[str, float] = field(
         default_factory=lambda: {
@@ -114,17 +138,13 @@ class EloState:
     def __len__(self) -> int:
         return len(self.r_all)
 
-    def player(self, key: str, rank: float = math.nan) -> int:
-        """Index of a player, seeding a newcomer from the ranking at first appearance."""
+    def player(self, key: str, rank: float = math.nan, level: str = "") -> int:
+        """Index of a player, seeding a newcomer from the ranking at first appearance, or without one
+        from the newcomer rating of the tour and level of that first match."""
         idx = self.index.get(key)
         if idx is not None:
             return idx
-        p = self.params
-        if rank > 0:
-            start = p.init_base - p.init_slope * (math.log(rank) - math.log(100.0))
-            start = min(max(start, p.init_unranked - 100.0), p.init_base + 300.0)
-        else:
-            start = p.init_unranked
+        start = self.newcomer_start(key, rank, level)
         idx = len(self.r_all)
         self.index[key] = idx
         self.r_all.append(start)
@@ -136,6 +156,15 @@ class EloState:
         self.r_dom.append(start)
         self.n_dom.append(0.0)
         return idx
+
+    def newcomer_start(self, key: str, rank: float, level: str) -> float:
+        """A newcomer's first rating: from the ranking the source gives, else the level's seed."""
+        p = self.params
+        if rank > 0:
+            start = p.init_base - p.init_slope * (math.log(rank) - math.log(100.0))
+            return min(max(start, p.init_unranked - 100.0), p.init_base + 300.0)
+        tour = key.split(":", 1)[0]
+        return p.newcomer_rating.get(f"{tour}:{level_group(level)}", p.init_unranked)
 
     def rating(self, idx: int, surface: int) -> tuple[float, float]:
         """(overall, surface) rating; the surface one falls back to overall when unknown."""
@@ -280,8 +309,8 @@ def rate_round(state: EloState, arrays: MatchArrays, start: int, stop: int, out:
     the round's results into the ratings. The one Elo pass: training, evaluation, update, benchmarks."""
     results: list[RoundResult] = []
     for i in range(start, stop):
-        w = state.player(arrays.winner[i], arrays.winner_rank[i])
-        lo = state.player(arrays.loser[i], arrays.loser_rank[i])
+        w = state.player(arrays.winner[i], arrays.winner_rank[i], arrays.level[i])
+        lo = state.player(arrays.loser[i], arrays.loser_rank[i], arrays.level[i])
         out[i] = state.pre(w, lo, arrays.surface[i], arrays.best_of[i]).row()
         weight = outcome_weight(arrays.outcome[i], state.params)
         results.append(

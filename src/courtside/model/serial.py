@@ -49,7 +49,9 @@ def pack_elo(elo: EloState) -> tuple[Arrays, dict[str, Any]]:
 
 
 def unpack_elo(a: Arrays, info: dict[str, Any]) -> EloState:
-    elo = EloState(EloParams(**info["elo_params"]))
+    params = dict(info["elo_params"])
+    params.setdefault("newcomer_rating", {})  # an artifact from before level seeds: every unranked
+    elo = EloState(EloParams(**params))  # newcomer starts from init_unranked, as it was trained
     keys = [str(k) for k in a["elo_keys"]]
     sizes = {len(a[f"elo_{n}"]) for n in ("r_all", "n_all", "last_day", "r_dom", "n_dom")}
     if sizes != {len(keys)} or a["elo_r_surf"].shape[1:] != (len(keys),):

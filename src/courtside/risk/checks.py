@@ -60,6 +60,8 @@ class RiskView:
     unresolved: int = 0  # orders of unknown outcome not yet found by client_order_id
     equity: Decimal | None = None  # cash + open positions and resting orders at cost; None: unknown
     peak_equity: Decimal | None = None  # the high-water mark of equity (persisted by the caller)
+    # matches never to be ordered on again (begun, or cancelled as their start neared) and why
+    stopped: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,11 @@ def check_exchange(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
     if not v.exchange.trading_active_on(p.match.exchange_index):
         return f"exchange not trading (shard {p.match.exchange_index})"
     return None
+
+
+def check_match_stopped(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
+    reason = v.stopped.get(p.match.event_ticker)
+    return None if reason is None else f"no new orders on this match: {reason}"
 
 
 def check_one_per_match(p: Proposal, v: RiskView, lim: RiskLimits) -> str | None:
@@ -193,6 +200,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_state,
     check_unresolved,
     check_exchange,
+    check_match_stopped,
     check_one_per_match,
     check_stale,
     check_orders_per_scan,

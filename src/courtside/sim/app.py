@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from courtside.domain.errors import NotFoundError
-from courtside.sim import history, portfolio, serialize
+from courtside.sim import history, live, portfolio, serialize
 from courtside.sim.context import SimContext, ctx_of, guarded
 from courtside.sim.exchange import SimExchange
 from courtside.sim.faults import FaultMiddleware
@@ -206,7 +206,10 @@ async def events_list(request: Request) -> Response:
             and _event_matches(request, [ex.markets[t] for t in e.market_tickers])
         ]
         page, cursor = paginate(rows, q, limit)
-        return _ok({"events": [serialize.event_json(ex, e, nested=nested) for e in page], "cursor": cursor})
+        body: dict[str, object] = {"events": [serialize.event_json(ex, e, nested=nested) for e in page]}
+        if parse_bool(q, "with_milestones"):
+            body["milestones"] = live.milestones_of(ex, [e.event_ticker for e in page])
+        return _ok({**body, "cursor": cursor})
 
 
 async def event_one(request: Request) -> Response:
@@ -250,6 +253,7 @@ def create_app(exchange: SimExchange, context: SimContext | None = None) -> Star
     ctx.hub = ws.WsHub(ctx)
     routes: list[BaseRoute] = [
         *public_routes(),
+        *live.routes(PREFIX),
         *history.routes(PREFIX),
         *portfolio.routes(PREFIX),
         *control.routes(),

@@ -89,6 +89,7 @@ def event_from_json(ex: SimExchange, data: Json) -> SimEvent:
         exchange_index=int(data.get("exchange_index", series.exchange_index)),
         strike_date=parse_time(data.get("strike_date"), "strike_date"),
         last_updated=ex.now(),
+        milestone=bool(data.get("milestone", True)),
     )
 
 

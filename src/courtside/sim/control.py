@@ -96,6 +96,39 @@ def _settle(ctx: SimContext, body: Json, request: Request) -> Json:
     return {"ticker": request.path_params["ticker"], "settlements": len(records)}
 
 
+def _start(ctx: SimContext, body: Json, request: Request) -> Json:
+    """The match begins now (live data `live`), early or late; `live_data: false` keeps its live data
+    away from clients (404), so only the market's trades can tell."""
+    from courtside.sim import live
+
+    milestone = live.start_match(ctx.exchange, request.path_params["ticker"])
+    if body.get("live_data") is not None:
+        milestone.live_data = bool(body["live_data"])
+    return {"event_ticker": milestone.event_ticker, "milestone_id": milestone.milestone_id, "status": "live"}
+
+
+def _finish(ctx: SimContext, body: Json, request: Request) -> Json:
+    from courtside.sim import live
+
+    milestone = live.finish_match(ctx.exchange, request.path_params["ticker"])
+    return {"event_ticker": milestone.event_ticker, "status": milestone.status}
+
+
+def _print(ctx: SimContext, body: Json, request: Request) -> Json:
+    """A trade between two other parties on this market (the in-play tape), outside the book."""
+    from courtside.domain.orders import BookSide
+    from courtside.sim import live
+
+    trade = live.print_trade(
+        ctx.exchange,
+        request.path_params["ticker"],
+        catalog.parse_decimal(body["price"], "price"),
+        catalog.parse_decimal(body["count"], "count"),
+        BookSide(body.get("taker_side", "bid")),
+    )
+    return {"trade_id": trade.trade_id}
+
+
 def _clock(ctx: SimContext, body: Json, request: Request) -> Json:
     ex = ctx.exchange
     if body.get("now_ms") is not None:
@@ -209,6 +242,9 @@ def routes() -> list[BaseRoute]:
         ("/_sim/markets/{ticker}/status", _status, ["POST"]),
         ("/_sim/markets/{ticker}/determine", _determine, ["POST"]),
         ("/_sim/markets/{ticker}/settle", _settle, ["POST"]),
+        ("/_sim/markets/{ticker}/trades", _print, ["POST"]),
+        ("/_sim/events/{ticker}/start", _start, ["POST"]),
+        ("/_sim/events/{ticker}/finish", _finish, ["POST"]),
         ("/_sim/clock", _clock, ["POST"]),
         ("/_sim/faults", _faults, ["POST", "DELETE"]),
         ("/_sim/config", _config, ["POST"]),
@@ -287,6 +323,20 @@ class SimControl:
 
     def settle(self, ticker: str) -> Json:
         return self._call("POST", f"/_sim/markets/{ticker}/settle")
+
+    def start_match(self, event_ticker: str, *, live_data: bool = True) -> Json:
+        """The match begins now: its live data says `live` (or, with live_data=False, is withheld)."""
+        return self._call("POST", f"/_sim/events/{event_ticker}/start", {"live_data": live_data})
+
+    def finish_match(self, event_ticker: str) -> Json:
+        return self._call("POST", f"/_sim/events/{event_ticker}/finish")
+
+    def print_trade(
+        self, ticker: str, price: Decimal | str, count: Decimal | str | int, taker_side: str = "bid"
+    ) -> Json:
+        """An in-play print on `ticker` between two other parties (YES price, contracts)."""
+        body = {"price": str(price), "count": str(count), "taker_side": taker_side}
+        return self._call("POST", f"/_sim/markets/{ticker}/trades", body)
 
     def set_clock(self, now_ms: int) -> int:
         return int(self._call("POST", "/_sim/clock", {"now_ms": now_ms})["now_ms"])

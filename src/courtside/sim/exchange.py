@@ -29,6 +29,7 @@ from courtside.sim.state import (
     SimConfig,
     SimFill,
     SimMarket,
+    SimMilestone,
     SimOrder,
     SimSeries,
     SimSettlement,
@@ -80,6 +81,8 @@ class SimExchange:
             self.user_orders: dict[str, list[SimOrder]] = {}
             self.user_fills: dict[str, list[SimFill]] = {}
             self.trades: list[SimTrade] = []
+            self.milestones: dict[str, SimMilestone] = {}  # by milestone id
+            self.milestone_of: dict[str, str] = {}  # event ticker -> milestone id
             self._timers: list[tuple[int, int, str, str]] = []
             self.market_settled_cutoff: datetime | None = None  # None: now - 90 days (sim/history.py)
 
@@ -180,6 +183,10 @@ class SimExchange:
             if event.series_ticker not in self.series:
                 raise NotFoundError("series not found", status=404, code="not_found")
             self.events[event.event_ticker] = event
+            if self.config.milestones and event.milestone and event.event_ticker not in self.milestone_of:
+                mid = self.new_id()
+                self.milestones[mid] = SimMilestone(mid, event.event_ticker, event.title, None, self.now())
+                self.milestone_of[event.event_ticker] = mid
             self.emit(
                 LifecycleEvent(
                     event.event_ticker,
@@ -205,6 +212,9 @@ class SimExchange:
             self.markets[market.ticker] = market
             self.books[market.ticker] = Book(market.ticker)
             event.market_tickers.append(market.ticker)
+            milestone = self.milestones.get(self.milestone_of.get(event.event_ticker, ""))
+            if milestone is not None and milestone.start_date is None:
+                milestone.start_date = market.occurrence_datetime  # the scheduled start
             if market.status is MarketStatus.INITIALIZED:
                 self.schedule(market.open_time, _OPEN, market.ticker)
             self.schedule(market.close_time, _CLOSE, market.ticker)

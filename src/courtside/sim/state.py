@@ -38,6 +38,7 @@ class SimConfig:
     auto_settle: bool = True  # settle `settlement_timer_seconds` after determination
     stale_reads_ms: int = 0  # > 0: order reads show the pre-cancel state this long (recorded race)
     new_order_lag_ms: int = 0  # > 0: a new order is missing from order reads this long (lagging replica)
+    milestones: bool = True  # every event gets a milestone with live data (False: a venue with none)
 
 
 @dataclass(slots=True)
@@ -68,6 +69,23 @@ class SimEvent:
     strike_date: datetime | None = None
     last_updated: datetime | None = None
     market_tickers: list[str] = field(default_factory=list)
+    milestone: bool = True  # list a milestone (with live data) for this match
+
+
+@dataclass(slots=True)
+class SimMilestone:
+    """A match's milestone and its live data (kalshi-api.md §5.3): `status` none | live | finished.
+    The scheduled start is its markets' `occurrence_datetime`; `start_match` makes it live, early or not."""
+
+    milestone_id: str
+    event_ticker: str
+    title: str
+    start_date: datetime | None
+    last_updated: datetime
+    status: str = "none"
+    live_data: bool = True  # False: GET /live_data answers 404 for it (no live data kept)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from courtside.domain.errors import StoreError
 
@@ -43,8 +45,20 @@ class Generation:
     written: set[str] = field(default_factory=set)
 
     def write(self, name: str, frame: pd.DataFrame) -> None:
-        frame.to_parquet(self.folder / f"{name}.parquet", index=False, compression="zstd")
+        pq.write_table(arrow_table(frame), self.folder / f"{name}.parquet", compression="zstd")
         self.written.add(name)
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """The frame as `DataFrame.to_parquet` would store it (same types, same pandas metadata), with its
+    text columns handed to Arrow as they are: pandas would first copy each one and mark its gaps."""
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    arrays = []
+    for name, arrow_field in zip(frame.columns, schema, strict=True):
+        column = frame[name]
+        values = column.to_numpy() if isinstance(column.dtype, pd.StringDtype) else column
+        arrays.append(pa.array(values, type=arrow_field.type, from_pandas=True))
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 class HistoryStore:

@@ -19,6 +19,8 @@ from courtside.store.journal_tables import (
     DecisionRow,
     EquityRow,
     FillRow,
+    InferredTournamentRow,
+    MatchStopRow,
     OrderRow,
     PositionRow,
     ScanRow,
@@ -32,7 +34,17 @@ from courtside.store.journal_tables import (
 )
 
 ZERO = Decimal(0)
-Booked = ScanRow | DecisionRow | OrderRow | FillRow | PositionRow | SettlementRow | TradedEventRow | StopRow
+Booked = (
+    ScanRow
+    | DecisionRow
+    | OrderRow
+    | FillRow
+    | PositionRow
+    | SettlementRow
+    | TradedEventRow
+    | StopRow
+    | MatchStopRow
+)
 OPEN_STATUSES = ("intent", "unknown", "resting")
 
 
@@ -203,6 +215,28 @@ class Journal:
             q = select(TradedEventRow.event_ticker).where(*self._mine(TradedEventRow))
             return set(s.scalars(q))
 
+    # ---- matches stopped for good (started, or their start near) -----------------------
+    def stop_match(self, event_ticker: str, reason: str, now: datetime) -> bool:
+        """Record that no order may be placed on this match again; False if it was stopped already."""
+        with transaction(self._factory) as s:
+            q = select(MatchStopRow).where(
+                *self._mine(MatchStopRow), MatchStopRow.event_ticker == event_ticker
+            )
+            if s.scalars(q).first() is not None:
+                return False
+            s.add(
+                MatchStopRow(
+                    exchange=self.exchange, mode=self.mode, event_ticker=event_ticker, reason=reason, ts=now
+                )
+            )
+            return True
+
+    def stopped_matches(self) -> dict[str, str]:
+        """Every stopped match of this exchange and mode, and why."""
+        with self._factory() as s:
+            q = select(MatchStopRow).where(*self._mine(MatchStopRow))
+            return {r.event_ticker: r.reason for r in s.scalars(q)}
+
     # ---- what the exchange says ----------------------------------------------------
     def add_fills(self, fills: Iterable[Fill]) -> int:
         """Insert fills not seen before; returns how many were new."""
@@ -342,6 +376,26 @@ class Journal:
     def unmatched(self) -> list[UnmatchedRow]:
         with self._factory() as s:
             return list(s.scalars(select(UnmatchedRow).order_by(UnmatchedRow.times.desc())))
+
+    # ---- tournaments priced by inference -----------------------------------------------
+    def record_inferred_tournament(self, row: InferredTournamentRow) -> None:
+        """Seen again: the facts as now inferred, one more sighting; first time: the row as given."""
+        with transaction(self._factory) as s:
+            q = select(InferredTournamentRow).where(
+                InferredTournamentRow.name == row.name, InferredTournamentRow.tour == row.tour
+            )
+            found = s.scalars(q).first()
+            if found is None:
+                s.add(row)
+                return
+            found.level, found.surface, found.best_of = row.level, row.surface, row.best_of
+            found.detail, found.event_ticker, found.last_seen = row.detail, row.event_ticker, row.last_seen
+            found.times += 1
+
+    def inferred_tournaments(self) -> list[InferredTournamentRow]:
+        with self._factory() as s:
+            q = select(InferredTournamentRow).order_by(InferredTournamentRow.times.desc())
+            return list(s.scalars(q))
 
     # ---- closing prices for CLV ------------------------------------------------------
     def record_start_price(

@@ -127,6 +127,9 @@ class DecisionRow(Base):
     decision: Mapped[str] = mapped_column(String(12))  # taken | refused | holding | skipped
     reasons: Mapped[str] = mapped_column(Text, default="")
     model_version: Mapped[str] = mapped_column(String(80), default="")
+    # place among the scan's (or the --stream burst's) candidates, best expected profit first; None:
+    # not a candidate (skipped, or refused before sizing)
+    rank: Mapped[int | None] = mapped_column(Integer, nullable=True)
     match_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the scheduled start
 
 
@@ -248,6 +251,26 @@ class TradedEventRow(Base):
     source: Mapped[str] = mapped_column(String(20))  # order | exchange
 
 
+class MatchStopRow(Base):
+    """A match never to be ordered on again: it has begun (live data, in-play trades) or its start was
+    near when its resting orders were cancelled. Written before those cancels are sent, so a restart
+    (even after kill -9) cannot place a fresh order on it."""
+
+    __tablename__ = "trader_match_stops"
+    __table_args__ = (
+        UniqueConstraint(
+            "exchange", "mode", "event_ticker", name="uq_trader_match_stops_exchange_mode_event_ticker"
+        ),
+        Index("ix_trader_match_stops_exchange_mode", "exchange", "mode"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(String(EXCHANGE_LENGTH))
+    mode: Mapped[str] = mapped_column(String(8))
+    event_ticker: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class UnmatchedRow(Base):
     __tablename__ = "trader_unmatched"
     __table_args__ = (UniqueConstraint("name", "tour"),)
@@ -258,6 +281,25 @@ class UnmatchedRow(Base):
     competitor_id: Mapped[str] = mapped_column(String(64), default="")
     event_ticker: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    times: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class InferredTournamentRow(Base):
+    """A competition missing from the tournament table that the trader priced by inference
+    (markets/inference.py): what it took for level, surface and best-of, and from where."""
+
+    __tablename__ = "trader_inferred_tournaments"
+    __table_args__ = (UniqueConstraint("name", "tour", name="uq_trader_inferred_tournaments_name_tour"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    tour: Mapped[str] = mapped_column(String(4))
+    level: Mapped[str] = mapped_column(String(20))
+    surface: Mapped[str] = mapped_column(String(10))  # Hard | Clay | Grass | Carpet | unknown (blended)
+    best_of: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")  # the inference line the log carries
+    event_ticker: Mapped[str] = mapped_column(String(80))
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     times: Mapped[int] = mapped_column(Integer, default=1)

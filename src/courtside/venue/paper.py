@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from courtside.domain.clock import Clock
 from courtside.domain.errors import DataError, NotFoundError, OrderRejectedError
+from courtside.domain.live import MatchStatus
 from courtside.domain.market import (
     Event,
     ExchangeStatus,
@@ -28,6 +29,7 @@ from courtside.domain.market import (
     MarketStatus,
     OrderBook,
     Series,
+    Trade,
 )
 from courtside.domain.mode import Mode
 from courtside.domain.money import ONE, ZERO
@@ -122,6 +124,12 @@ class PaperVenue:
 
     async def market(self, ticker: str) -> Market:
         return await self.market_data.market(ticker)
+
+    async def match_status(self, event_tickers: Sequence[str]) -> dict[str, MatchStatus]:
+        return await self.market_data.match_status(event_tickers)
+
+    async def trades(self, ticker: str, *, since: datetime) -> list[Trade]:
+        return await self.market_data.trades(ticker, since=since)
 
     async def _fee_schedule(self, ticker: str) -> FeeSchedule:
         """The event's override, else the series' schedule (asked for once), else Kalshi's default."""

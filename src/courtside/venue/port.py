@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from courtside.domain.live import MatchStatus
 from courtside.domain.market import (
     Event,
     ExchangeStatus,
@@ -21,6 +22,7 @@ from courtside.domain.market import (
     Market,
     OrderBook,
     Series,
+    Trade,
 )
 from courtside.domain.orders import (
     TENNIS_SHARD,
@@ -64,6 +66,15 @@ class MarketData(Protocol):
 
     async def market(self, ticker: str) -> Market:
         """One market, for its status and settlement."""
+        ...
+
+    async def match_status(self, event_tickers: Sequence[str]) -> dict[str, MatchStatus]:
+        """Whether each match has really begun, as the venue knows it (its milestone's live data on
+        Kalshi). Every event asked for is answered: UNKNOWN, with why, when the venue cannot tell."""
+        ...
+
+    async def trades(self, ticker: str, *, since: datetime) -> list[Trade]:
+        """The market's public trades from `since` on, newest first (a start shows in them)."""
         ...
 
 

@@ -92,6 +92,7 @@ async def test_markets_that_come_and_go_update_the_one_book_subscription(harness
     assert len(added) == 2
     assert len(seen["gone"]) == 2
     assert not seen["now"] & seen["gone"]
-    assert [s["channel"] for s in seen["subs"]] == ["orderbook_delta"]  # one subscription, updated
+    # one subscription per channel (books, and the prints a start shows in), each updated in place
+    assert sorted(s["channel"] for s in seen["subs"]) == ["orderbook_delta", "trade"]
     assert not any(seen["stale"][t] for t in seen["now"])  # the new markets got their snapshots
     assert all(seen["stale"][t] for t in seen["gone"])  # the closed ones were deleted from it

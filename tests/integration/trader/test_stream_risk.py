@@ -84,11 +84,16 @@ async def test_a_reaction_is_sized_on_the_exposure_room_the_scan_left(harness: A
 
 async def test_a_reaction_with_no_room_for_one_contract_places_nothing(harness: Any) -> None:
     """$5.80 leaves 0.3565 after the scan's order, less than one contract at 0.48 + fee: the reaction
-    decides no trade (a reaction journals only what it places or the risk gate refuses)."""
+    places nothing, and says the scan's better order took the room."""
     placed, items, _ = await _stream(harness, pulls=2, max_exposure="5.8")
     orders = await harness.exchange_orders()
     assert placed == 0
-    assert items == []
+    assert {i.decision for i in items} == {"refused"}
+    zve = next(o.ticker for o in orders)
+    assert items[0].reasons == (
+        f"room taken by better #1: {zve} (fewer than 1 whole contract fits the exposure room left "
+        "($0.36 of max-exposure 5.8 with $5.44 open; one contract costs $0.4844 all-in))",
+    )
     assert [o.ticker.rsplit("-", 1)[0].endswith("ZVEKHA") for o in orders] == [True]
 
 

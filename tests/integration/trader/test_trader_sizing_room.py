@@ -1,6 +1,7 @@
 """Sizing on the room a scan has left, on the simulator (real client, real trader, live mode): with a
-$N exposure limit the later orders of a scan are made smaller to fit instead of being refused, and
-the exposure never passes N. Three matches the model likes, priced about 0.69, 0.49 and 0.19."""
+$N exposure limit the room goes to the best trades first, the later orders of a scan are made smaller
+to fit instead of being refused, and the exposure never passes N. Four matches the model likes,
+priced about 0.69, 0.49, 0.19 and 0.69."""
 
 from __future__ import annotations
 
@@ -86,23 +87,28 @@ async def test_later_orders_of_a_scan_are_shrunk_to_the_exposure_room(four: Harn
     journal = Journal(
         make_engine(f"sqlite:///{four.tmp / 'journal.db'}"), mode, exchange=exchange_id(four.sim.base_url)
     )
-    # Rublev: 10 x 0.69 + 0.0375 = 6.9375; 2.9225 left: Ruud 5 x 0.49 + 0.0219 = 2.4719; 0.4506 left:
-    # Sinner 2 x 0.19 + 0.0054 = 0.3854; 0.0652 left: not one Fritz contract at 0.6938
+    # Best first, by expected profit after fees: Sinner 10 x (0.35 - 0.19) - 0.027 = 1.573, Rublev and
+    # Fritz 10 x (0.85 - 0.69) - 0.0375 = 1.5625 (Rublev listed first), Ruud 10 x 0.15 - 0.0438 = 1.456.
+    # Sinner 10 x 0.19 + 0.027 = 1.927; Rublev 6.9375 (8.8645 open, 0.9955 left): Fritz shrunk to 1 x
+    # 0.69 + 0.0038 = 0.6938; 0.3017 left: not one Ruud contract at 0.4944.
     orders = journal.orders()
-    assert [(o.event_ticker[-6:], o.count) for o in orders] == [("RUBPAU", 10), ("RUURUN", 5), ("SINMED", 2)]
+    assert [(o.event_ticker[-6:], o.count) for o in orders] == [("SINMED", 10), ("RUBPAU", 10), ("FRISHE", 1)]
     assert report.orders == 3
-    (fritz,) = [i for i in report.items if i.event_ticker.endswith("FRISHE")]
-    assert fritz.decision == "refused"
-    assert fritz.reasons == (
-        "fewer than 1 whole contract fits the exposure room left ($0.07 of max-exposure 9.86 with $9.79 "
-        "open; one contract costs $0.6938 all-in)",
+    ranks = {i.event_ticker[-6:]: i.rank for i in report.items}
+    assert ranks == {"SINMED": 1, "RUBPAU": 2, "FRISHE": 3, "RUURUN": 4}
+    (ruud,) = [i for i in report.items if i.event_ticker.endswith("RUURUN")]
+    assert ruud.decision == "refused"
+    assert ruud.reasons == (
+        "room taken by better #1-#3: KXATPMATCH-26DEC04SINMED-SIN, KXATPMATCH-26DEC04RUBPAU-RUB, "
+        "KXATPMATCH-26DEC04FRISHE-FRI (fewer than 1 whole contract fits the exposure room left ($0.30 of "
+        "max-exposure 9.86 with $9.56 open; one contract costs $0.4944 all-in))",
     )
     taken = [d for d in journal.decisions() if d.decision == "taken"]
     assert sum(d.size * d.price + d.fee for d in taken if d.size and d.price and d.fee) <= limit
     assert not any("would pass" in r for i in report.items for r in i.reasons)  # nothing refused by the check
     if mode == "live":
         placed = await four.exchange_orders()
-        assert sorted(o.initial_count for o in placed) == [2, 5, 10]
+        assert sorted(o.initial_count for o in placed) == [1, 10, 10]
     # a restart reconciles the same orders: the exposure it sees stays within the limit, nothing new
     again = await _scan(four, **flags)
     assert again.orders == 0

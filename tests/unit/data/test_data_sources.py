@@ -185,3 +185,23 @@ def test_load_odds_reads_both_layouts_and_rejects_bad_rows(tmp_path: Path) -> No
     assert pd.isna(row["MaxW"])  # a bookmaker column the file lacks is NaN, not an error
     assert pd.isna(row["lrank"])
     assert load_odds(tmp_path, [Tour.ATP]).empty
+
+
+def test_a_match_key_seen_twice_keeps_the_first_row_in_file_order(tmp_path: Path) -> None:
+    atp = tmp_path / "tennis_atp"
+    atp.mkdir()
+    rows = [
+        _row("2023-1", "A", 7, "101", "102", "6-4 6-3", "QF"),
+        _row("2023-1", "A", 7, "103", "104", "6-1 6-1", "QF"),  # same event, round and number
+        _row("2023-1", "A", 7, "101", "102", "6-4 6-3", "QF"),  # the first row again
+        _row("2023-1", "A", 3, "105", "106", "6-2 6-2", "R16"),
+    ]
+    (atp / "atp_matches_2023.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    report = LoadReport()
+    m = load_matches(tmp_path, [Tour.ATP], report=report)
+    assert report.rejected == {
+        "duplicate row (same match listed twice)": 1,
+        "another match has the same tour, tourney_id, round and match_num": 1,
+    }
+    assert list(zip(m["round"], m["winner_key"], strict=True)) == [("R16", "atp:105"), ("QF", "atp:101")]
+    assert report.rows_kept == 2

@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from tests.unit.model.synth import synthetic_matches
 
 from courtside.model.chrono import games_share, to_arrays
+from courtside.model.dataset import build
 from courtside.model.ratings import (
+    NEWCOMER_RATING,
+    PRE_COLUMNS,
     EloParams,
     EloState,
     RoundResult,
@@ -18,6 +22,7 @@ from courtside.model.ratings import (
     odd_logit,
     odd_prob,
 )
+from courtside.model.serial import pack_elo, unpack_elo
 
 
 def _state() -> tuple[EloState, int, int]:
@@ -97,3 +102,39 @@ def test_ratings_learn_true_skill_order_and_build_fast_enough() -> None:
     late = np.arange(len(p)) > len(p) // 2
     assert float(-np.mean(np.log(p[late]))) < 0.66  # better than a coin (0.693) on true-skill data
     assert len(state) == matches[["winner_key", "loser_key"]].stack().nunique()
+
+
+def test_an_unranked_newcomer_starts_from_the_rating_of_the_level_it_is_first_seen_at() -> None:
+    state = EloState(EloParams())
+    itf = state.player("wta:1", math.nan, "itf")
+    wta_500 = state.player("wta:2", math.nan, "tour_500")
+    slam = state.player("wta:3", math.nan, "grand_slam")
+    assert state.r_all[itf] == NEWCOMER_RATING["wta:itf"] < state.r_all[wta_500] == state.r_all[slam]
+    assert state.r_surf[2][itf] == state.r_dom[itf] == state.r_all[itf]
+    assert state.r_all[state.player("atp:4", math.nan, "challenger")] < NEWCOMER_RATING["atp:tour_level"]
+    assert state.r_all[state.player("wta:5", 100.0, "itf")] == 1500.0  # a ranking still decides
+    assert state.r_all[state.player("wta:6", math.nan, "")] == EloParams().init_unranked
+    assert state.player("wta:1", math.nan, "grand_slam") == itf  # known players keep their rating
+    assert state.r_all[itf] == NEWCOMER_RATING["wta:itf"]
+
+
+def test_newcomers_met_in_a_roll_forward_start_from_their_levels_rating() -> None:
+    history = synthetic_matches(n_weeks=8)
+    _, state = build(history)
+    later = history.iloc[[0, 1]].copy()
+    later["tourney_date"] = history["tourney_date"].max() + pd.Timedelta(weeks=1)
+    later["tourney_id"] = ["ITF1", "WTA500"]
+    later["level"] = ["itf", "tour_500"]
+    later["winner_key"] = ["atp:9001", "atp:9002"]  # two unranked debutants, one at each level
+    later["winner_rank"] = np.nan
+    frame, state = build(later.reset_index(drop=True), state=state)
+    itf_start, tour_start = frame.pre[:, PRE_COLUMNS.index("elo_w_all")]
+    assert itf_start == NEWCOMER_RATING["atp:itf"]
+    assert tour_start == NEWCOMER_RATING["atp:tour_level"] > itf_start
+
+
+def test_an_artifact_from_before_level_seeds_keeps_one_unranked_rating() -> None:
+    arrays, info = pack_elo(EloState(EloParams()))
+    del info["elo_params"]["newcomer_rating"]
+    elo = unpack_elo(arrays, info)
+    assert elo.r_all[elo.player("wta:1", math.nan, "itf")] == EloParams().init_unranked

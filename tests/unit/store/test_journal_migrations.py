@@ -144,7 +144,7 @@ def test_the_way_down_keeps_one_exchange_and_refuses_two(tmp_path: Path) -> None
         assert conn.execute(text("SELECT client_order_id FROM trader_orders")).scalar() == COID
     fresh = create_engine(f"sqlite:///{tmp_path / 'journal.db'}")
     Journal(fresh, Mode.LIVE, exchange="demo").mark_traded("E2", NOW, "order")  # a second exchange
-    with fresh.begin() as conn:  # the revisions after 0002 (the operator's tables) go down first
+    with fresh.begin() as conn:  # the revisions after 0002 go down without touching the exchanges
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")
     with fresh.begin() as conn:
