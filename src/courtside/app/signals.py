@@ -4,8 +4,10 @@ wait between scans or for a WebSocket frame.
 The running work is one task; a signal cancels it. A cancellation can be swallowed on the way (in
 Python 3.11 `asyncio.wait_for` loses one that arrives as its inner future completes; a cleanup that
 suppresses CancelledError loses one too), so the task is cancelled again every `repeat` seconds until it
-ends. Being stopped mid-order is safe: the intent is journalled before the order is sent and resolved
-by its client_order_id on the next start. A second signal leaves at once (KeyboardInterrupt).
+ends. An order write already sent is finished and its answer journalled before the cancellation goes on
+(execution/inflight.py); and were an order cut off all the same, the intent is journalled before it is
+sent and resolved by its client_order_id on the next start. A second signal leaves at once
+(KeyboardInterrupt).
 """
 
 from __future__ import annotations
