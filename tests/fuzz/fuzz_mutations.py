@@ -23,6 +23,7 @@ import httpx
 from hypothesis import strategies as st
 
 from tampering import Rule
+from tampering import on_event as at_event
 
 Json = Any
 Change = Callable[[Json], None]
@@ -111,17 +112,6 @@ def at_market(ticker: str, change: Change) -> Rule:
                 for market in event.get("markets", []):
                     if isinstance(market, dict) and market.get("ticker") == ticker:
                         change(market)
-        return data
-
-    return rule
-
-
-def at_event(event_ticker: str, change: Change) -> Rule:
-    def rule(request: httpx.Request, data: Json) -> Json:
-        if request.url.path.endswith("/events"):
-            for event in data.get("events", []):
-                if event.get("event_ticker") == event_ticker:
-                    change(event)
         return data
 
     return rule

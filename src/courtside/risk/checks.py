@@ -37,7 +37,9 @@ class RiskLimits:
     max_orders_per_scan: int = 5
     max_exposure: Decimal = Decimal(500)
     daily_loss_limit: Decimal = Decimal(100)
-    kill_file: Path = Path("var/KILL")
+    # the file whose presence halts trading (the home's var/KILL, set by the settings); None: none,
+    # as in a backtest, which never reads the working directory
+    kill_file: Path | None = None
     # fraction of the equity's high-water mark that may be lost before no new positions open; None: off
     max_drawdown: Decimal | None = Decimal("0.25")
 
@@ -215,5 +217,5 @@ def evaluate(p: Proposal, v: RiskView, lim: RiskLimits, checks: tuple[Check, ...
     return [reason for check in checks if (reason := check(p, v, lim)) is not None]
 
 
-def kill_switch_on(path: Path) -> bool:
-    return path.exists()
+def kill_switch_on(path: Path | None) -> bool:
+    return path is not None and path.exists()

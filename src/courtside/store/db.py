@@ -15,8 +15,6 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-DEFAULT_URL = "sqlite:///var/courtside.db"
-
 
 class Base(DeclarativeBase):
     """Declarative base shared by all courtside tables."""
@@ -44,7 +42,7 @@ def missing_journal(url: str) -> Path | None:
     return path if path is not None and not path.exists() else None
 
 
-def make_engine(url: str = DEFAULT_URL) -> Engine:
+def make_engine(url: str) -> Engine:
     """An engine for url; creates the SQLite file's folder and turns on WAL for crash safety."""
     path = sqlite_file(url)
     if path is not None:

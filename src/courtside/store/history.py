@@ -28,7 +28,6 @@ import pyarrow.parquet as pq
 
 from courtside.domain.errors import StoreError
 
-DEFAULT_HISTORY = Path("var/history")
 CURRENT = "CURRENT"
 STATE = "state.json"
 LOCK = "LOCK"
@@ -64,7 +63,7 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
 class HistoryStore:
     """The history folder: `read` a table of the current generation, `commit` a new one."""
 
-    def __init__(self, root: Path = DEFAULT_HISTORY) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
     def _current(self) -> Path | None:

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "trading" / "run_auto_trader.py"
@@ -65,3 +66,15 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], timeout
             proc.kill()
             raise AssertionError("the trader never got there")
         time.sleep(0.1)
+
+
+def trader_args(harness: Any, tmp: Path) -> list[str]:
+    """The documented script's flags for a run on the harness's simulator, its state under tmp."""
+    config = tmp / "trader.toml"
+    config.write_text(
+        f'[trader]\nkill_file = "{tmp / "KILL"}"\nlog_file = "{tmp / "auto_trader.log"}"\n', encoding="utf-8"
+    )
+    return [
+        "--env", harness.sim.base_url, "--db", f"sqlite:///{tmp / 'journal.db'}", "--config", str(config),
+        "--min-volume", "0", "--scan-interval", "600",
+    ]  # fmt: skip

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
-from trader_sim import Harness
+from trader_sim import Harness, TableModel, list_table, table_registry
 from typer.testing import CliRunner
 
 from courtside.app.logs import setup_logging
@@ -21,9 +21,7 @@ from courtside.app.run import Overrides
 from courtside.app.wiring import build
 from courtside.cli import trade as trade_cli
 from courtside.data.registry import PlayerRegistry
-from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
 from courtside.kalshi.env import exchange_id
-from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
 
@@ -40,34 +38,16 @@ FLAGS = {"max_orders_per_scan": 2, "max_exposure": "100"}
 LIVE = {"live": True, "confirm_live": True}
 
 
-class Model:
-    version = "fixed-best-first"
-
-    def predict(self, a: PlayerRef, b: PlayerRef, ctx: MatchContext) -> Prediction:
-        for name_a, name_b, _, p in MATCHES:
-            if (a.name, b.name) == (name_a, name_b):
-                return Prediction(p, {}, self.version)
-        raise AssertionError(f"unexpected match {a.name} vs {b.name}")
+Model = partial(TableModel, MATCHES, "fixed-best-first")
 
 
 def _registry() -> PlayerRegistry:
-    names = [n for m in MATCHES for n in m[:2]]
-    return PlayerRegistry.from_records(
-        {"key": f"atp:{i}", "name_first": n.split()[0], "name_last": n.split()[1]}
-        for i, n in enumerate(names)
-    )
+    return table_registry(MATCHES)
 
 
 @pytest.fixture
 def four(sim_server: Any, tmp_path: Path) -> Harness:
-    now = sim_server.exchange.now()
-    specs = [
-        MatchSpec(a, b, Tour.ATP, "US Open Men Singles", "Round Of 16", now + timedelta(hours=3 + i), fair)
-        for i, (a, b, fair, _) in enumerate(MATCHES)
-    ]
-    sim_server.control.bulk(
-        build_bundle(specs, sim_server.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0))
-    )
+    list_table(sim_server, MATCHES)
     return Harness(sim_server, tmp_path)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from script_run import run, start, wait_for
+from script_run import run, start, trader_args, wait_for
 
 
 def _live_env(harness: Any) -> dict[str, str]:
@@ -16,21 +16,10 @@ def _live_env(harness: Any) -> dict[str, str]:
     }
 
 
-def _args(harness: Any, tmp: Path) -> list[str]:
-    config = tmp / "trader.toml"
-    config.write_text(
-        f'[trader]\nkill_file = "{tmp / "KILL"}"\nlog_file = "{tmp / "auto_trader.log"}"\n', encoding="utf-8"
-    )
-    return [
-        "--env", harness.sim.base_url, "--db", f"sqlite:///{tmp / 'journal.db'}", "--config", str(config),
-        "--min-volume", "0", "--scan-interval", "600",
-    ]  # fmt: skip
-
-
 def test_a_second_live_trader_on_the_same_journal_refuses_naming_the_first(
     harness: Any, tmp_path: Path
 ) -> None:
-    args = [*_args(harness, tmp_path), "--live", "--confirm-live"]
+    args = [*trader_args(harness, tmp_path), "--live", "--confirm-live"]
     first = start(args, tmp_path, _live_env(harness))
     log = tmp_path / "auto_trader.log"
     try:
@@ -51,7 +40,7 @@ def test_live_switched_on_by_the_environment_or_a_file_alone_stays_dry(harness: 
     flag: one scan, on paper; the exchange sees no order (issue 13, item 3)."""
     env = {**_live_env(harness), "COURTSIDE_LIVE": "true", "COURTSIDE_CONFIRM_LIVE": "true"}
     (tmp_path / ".env").write_text("COURTSIDE_LIVE=true\nCOURTSIDE_CONFIRM_LIVE=true\n", encoding="utf-8")
-    args = _args(harness, tmp_path)
+    args = trader_args(harness, tmp_path)
     config = Path(args[args.index("--config") + 1])
     config.write_text(
         config.read_text(encoding="utf-8") + "live = true\nconfirm_live = true\n", encoding="utf-8"
@@ -69,10 +58,12 @@ def test_live_needs_the_flag_and_then_the_confirmation_on_the_same_command_line(
     harness: Any, tmp_path: Path
 ) -> None:
     env = {**_live_env(harness), "COURTSIDE_CONFIRM_LIVE": "true"}
-    status, output = run([*_args(harness, tmp_path), "--once", "--live"], tmp_path, env)
+    status, output = run([*trader_args(harness, tmp_path), "--once", "--live"], tmp_path, env)
     assert status == 2, output
     assert "--live without a terminal needs --confirm-live" in output
     assert [o for o in harness.sim.exchange.orders.values() if o.user_id == harness.sim.user_id] == []
-    status, output = run([*_args(harness, tmp_path), "--once", "--live", "--confirm-live"], tmp_path, env)
+    status, output = run(
+        [*trader_args(harness, tmp_path), "--once", "--live", "--confirm-live"], tmp_path, env
+    )
     assert status == 0, output
     assert len([o for o in harness.sim.exchange.orders.values() if o.user_id == harness.sim.user_id]) == 1

@@ -10,18 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from script_run import start, wait_for
-
-
-def _args(harness: Any, tmp: Path) -> list[str]:
-    config = tmp / "trader.toml"
-    config.write_text(
-        f'[trader]\nkill_file = "{tmp / "KILL"}"\nlog_file = "{tmp / "auto_trader.log"}"\n', encoding="utf-8"
-    )
-    return [
-        "--env", harness.sim.base_url, "--db", f"sqlite:///{tmp / 'journal.db'}", "--config", str(config),
-        "--min-volume", "0", "--scan-interval", "600",
-    ]  # fmt: skip
+from script_run import start, trader_args, wait_for
 
 
 def _log(tmp: Path) -> str:
@@ -33,7 +22,7 @@ def _log(tmp: Path) -> str:
 def test_a_signal_between_scans_stops_the_trader_at_once(
     harness: Any, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    proc = start(_args(harness, tmp_path), tmp_path)
+    proc = start(trader_args(harness, tmp_path), tmp_path)
     wait_for(lambda: "scan 1 done" in _log(tmp_path), proc)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)  # the next scan is 10 minutes away
@@ -47,7 +36,7 @@ def test_a_signal_mid_scan_stops_the_trader_without_waiting_for_the_exchange(
     harness: Any, tmp_path: Path, sig: signal.Signals
 ) -> None:
     harness.sim.control.fault(delay_ms=120_000, count=1, path_regex="markets/orderbooks")
-    proc = start(_args(harness, tmp_path), tmp_path)
+    proc = start(trader_args(harness, tmp_path), tmp_path)
     wait_for(lambda: "scan 1 start" in _log(tmp_path), proc)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=25)  # the held request would take 2 minutes (its deadline: 30 s)

@@ -5,19 +5,17 @@ priced about 0.69, 0.49, 0.19 and 0.69."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from trader_sim import Harness
+from trader_sim import Harness, TableModel, list_table, table_registry
 
 from courtside.app.wiring import build
 from courtside.data.registry import PlayerRegistry
-from courtside.domain.tennis import MatchContext, PlayerRef, Prediction, Tour
 from courtside.kalshi.env import exchange_id
-from courtside.sim.generator import Liquidity, MatchSpec, build_bundle
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
 
@@ -32,36 +30,16 @@ MATCHES = [
 LIVE = {"live": True, "confirm_live": True}
 
 
-class Model:
-    version = "fixed-room-test"
-
-    def predict(self, a: PlayerRef, b: PlayerRef, ctx: MatchContext) -> Prediction:
-        for name_a, name_b, _, p in MATCHES:
-            if (a.name, b.name) == (name_a, name_b):
-                return Prediction(p, {}, self.version)
-            if (a.name, b.name) == (name_b, name_a):
-                return Prediction(1 - p, {}, self.version)
-        raise AssertionError(f"unexpected match {a.name} vs {b.name}")
+Model = partial(TableModel, MATCHES, "fixed-room-test")
 
 
 def _registry() -> PlayerRegistry:
-    names = [n for m in MATCHES for n in m[:2]]
-    return PlayerRegistry.from_records(
-        {"key": f"atp:{i}", "name_first": n.split()[0], "name_last": n.split()[1]}
-        for i, n in enumerate(names)
-    )
+    return table_registry(MATCHES)
 
 
 @pytest.fixture
 def four(sim_server: Any, tmp_path: Path) -> Harness:
-    now = sim_server.exchange.now()
-    specs = [
-        MatchSpec(a, b, Tour.ATP, "US Open Men Singles", "Round Of 16", now + timedelta(hours=3 + i), fair)
-        for i, (a, b, fair, _) in enumerate(MATCHES)
-    ]
-    sim_server.control.bulk(
-        build_bundle(specs, sim_server.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0))
-    )
+    list_table(sim_server, MATCHES)
     return Harness(sim_server, tmp_path)
 
 

@@ -50,6 +50,45 @@ def registry() -> PlayerRegistry:
     )
 
 
+# (player A, player B, the market's P(A), the model's P(A)): a day of matches the model prices as listed
+Table = list[tuple[str, str, float, float]]
+
+
+class TableModel:
+    """The model port: P(A wins) read from a table of matches (either order of the players)."""
+
+    def __init__(self, matches: Table, version: str) -> None:
+        self.matches, self.version = matches, version
+
+    def predict(self, a: PlayerRef, b: PlayerRef, ctx: MatchContext) -> Prediction:
+        for name_a, name_b, _, p in self.matches:
+            if (a.name, b.name) == (name_a, name_b):
+                return Prediction(p, {}, self.version)
+            if (a.name, b.name) == (name_b, name_a):
+                return Prediction(1 - p, {}, self.version)
+        raise AssertionError(f"unexpected match {a.name} vs {b.name}")
+
+
+def table_registry(matches: Table) -> PlayerRegistry:
+    """Every player of the table, known by name."""
+    names = [n for m in matches for n in m[:2]]
+    return PlayerRegistry.from_records(
+        {"key": f"atp:{i}", "name_first": n.split()[0], "name_last": n.split()[1]}
+        for i, n in enumerate(names)
+    )
+
+
+def list_table(sim: Any, matches: Table) -> None:
+    """The table's matches listed at the US Open, starting 3, 4, 5... hours from now, each market
+    priced at its P(A) without noise."""
+    now = sim.exchange.now()
+    listed = [
+        MatchSpec(a, b, Tour.ATP, "US Open Men Singles", "Round Of 16", now + timedelta(hours=3 + i), fair)
+        for i, (a, b, fair, _) in enumerate(matches)
+    ]
+    sim.control.bulk(build_bundle(listed, sim.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0)))
+
+
 def specs(now: Any) -> list[MatchSpec]:
     return [
         MatchSpec(

@@ -20,6 +20,7 @@ from courtside.risk.checks import (
     drawdown_breach,
     drawdown_stop,
     evaluate,
+    kill_switch_on,
     strictest,
 )
 from courtside.strategy.decide import OrderIntent, PricedMatch, StrategyParams, StrategyState, decide
@@ -148,3 +149,15 @@ def test_strictest_state_wins_and_keeps_the_reasons_of_its_level() -> None:
     assert strictest((halted, "manual kill"), (reducing, "max drawdown: x")) == (halted, "manual kill")
     assert strictest((reducing, "same"), (reducing, "same")) == (reducing, "same")
     assert strictest() == (active, "")
+
+
+def test_limits_without_a_kill_file_never_read_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backtest's limits name no kill file: a var/KILL where it happens to run halts nothing; the
+    trader's limits name the home's (app/settings.py)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "KILL").write_text("x", encoding="utf-8")
+    assert not kill_switch_on(RiskLimits().kill_file)
+    assert kill_switch_on(RiskLimits(kill_file=tmp_path / "var" / "KILL").kill_file)
