@@ -4,41 +4,13 @@ nothing written, and neither the token nor the URL's secret in it; `config show`
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_user import assert_refused as refused
+from cli_user import run
 
-COURTSIDE = Path(sys.executable).parent / "courtside"
 TOKEN = "owner-token-kept-secret-0123456789"
-
-
-def run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    home, cwd = tmp_path / "home", tmp_path / "cwd"
-    home.mkdir(exist_ok=True)
-    cwd.mkdir(exist_ok=True)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("COURTSIDE_", "KALSHI_"))}
-    return subprocess.run(
-        [str(COURTSIDE), *args],
-        cwd=cwd,
-        env=clean | {"COURTSIDE_HOME": str(home)} | (env or {}),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def refused(tmp_path: Path, done: subprocess.CompletedProcess[str], *named: str) -> str:
-    assert done.returncode == 2, done
-    (line,) = done.stderr.splitlines()
-    assert line.startswith("error: ")
-    for name in named:
-        assert name in line, line
-    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
-    return line
 
 
 @pytest.mark.parametrize(
