@@ -30,11 +30,11 @@ from pathlib import Path
 import pandas as pd
 
 from courtside.data.sources import load_matches
+from courtside.data.tournament_history import editions, history_document
 from courtside.domain.market import Event, Series
 from courtside.domain.tennis import Level, Surface, Tour
 from courtside.kalshi.parse import parse_event, parse_series
 from courtside.markets.history import TournamentHistory, parse_history
-from courtside.markets.history_build import editions, history_document
 from courtside.markets.inference import SERIES_LEVEL, Fact, Source, TournamentResolver
 from courtside.markets.match import Skip, TennisMatch, parse_match
 from courtside.markets.tournaments import lookup

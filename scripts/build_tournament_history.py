@@ -5,7 +5,7 @@ python scripts/build_tournament_history.py --data $COURTSIDE_DATA [--since 2008]
 
 from __future__ import annotations
 
-from courtside.markets.history_build import main
+from courtside.data.tournament_history import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

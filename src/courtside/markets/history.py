@@ -1,10 +1,10 @@
 """Where and when tournaments were played: the surface and level of a city's event in a given week.
 
 The table (`tournament_history.json`, next to this module) is generated from the match history by
-`scripts/build_tournament_history.py` (see `history_build`) and shipped with the package, because
-the trader has no data folder at run time. It answers two questions for a competition that is not
-in the hand-kept tournament table: what was played in this city around this week of the year, and,
-failing that, what is usually played at this level in this week (the calendar).
+`scripts/build_tournament_history.py` (courtside.data.tournament_history) and shipped with the
+package, because the trader has no data folder at run time. It answers two questions for a
+competition that is not in the hand-kept tournament table: what was played in this city around this
+week of the year, and, failing that, what is usually played at this level in this week (the calendar).
 Derived from Jeff Sackmann's match files (Tennis Abstract, CC BY-NC-SA 4.0).
 """
 

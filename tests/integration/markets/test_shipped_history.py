@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from courtside.data.tournament_history import main
 from courtside.markets.history import FILE
-from courtside.markets.history_build import main
 
 
 @pytest.mark.data

@@ -6,9 +6,9 @@ import json
 
 import pandas as pd
 
+from courtside.data.tournament_history import editions, history_document, render
 from courtside.domain.tennis import Level, Surface, Tour
 from courtside.markets.history import parse_history
-from courtside.markets.history_build import editions, history_document, render
 
 
 def _rows(tour: str, tid: str, name: str, day: str, surface: str, level: str, code: str) -> list[dict]:

@@ -23,6 +23,7 @@ from courtside.data.manifest import digest
 from courtside.data.sources import load_matches, match_files
 from courtside.domain.errors import ConfigError
 from courtside.domain.tennis import Level, Tour
+from courtside.markets import history as history_module
 from courtside.markets.history import (
     CALENDAR_COLUMNS,
     FILE,
@@ -143,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=os.environ.get("COURTSIDE_DATA"), help="$COURTSIDE_DATA")
     parser.add_argument("--since", type=int, default=DEFAULT_YEARS.start, help="first season to read")
-    default_out = Path(__file__).with_name(FILE)
+    default_out = Path(history_module.__file__).with_name(FILE)
     parser.add_argument("--out", type=Path, default=default_out, help=f"default: the package's {FILE}")
     args = parser.parse_args(argv)
     if args.data is None or not Path(args.data).is_dir():
