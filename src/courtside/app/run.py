@@ -62,15 +62,24 @@ def stdin_is_tty() -> bool:
     return sys.stdin.isatty()
 
 
-def trade_until_stopped(settings: TraderSettings, ov: Overrides | None = None) -> int:
+def trade_until_stopped(
+    settings: TraderSettings, ov: Overrides | None = None, *, built: Callable[[], None] | None = None
+) -> int:
     """`courtside trade`: the model brought current, built, then run until stopped (or one scan with
     --once); returns the scans run. The build (model, registry) runs outside any event loop, where a
     signal interrupts at once as Python's default handlers do; the model update and the run stop at once
-    on SIGINT or SIGTERM (raising Stopped)."""
+    on SIGINT or SIGTERM (raising Stopped). `built` runs once the trader holds its journal (the lock
+    taken), before the first scan: `--dashboard` starts listening there; if it fails, nothing runs."""
     ov = ov or Overrides()
     if ov.predictor is None:  # a model from disk: bring it up to yesterday's results first
         asyncio.run(until_signalled(keep_model_current(settings, None)))
     wiring = _build(settings, ov)
+    if built is not None:
+        try:
+            built()
+        except BaseException:
+            asyncio.run(wiring.aclose())
+            raise
     return asyncio.run(_run_wired(wiring, ov))
 
 

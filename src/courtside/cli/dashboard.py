@@ -47,9 +47,10 @@ def dashboard(
         dashboard_port=port,
         dashboard_host=host,
     )
-    from courtside.dashboard.serve import serve, site_for
+    from courtside.dashboard.serve import check_free, serve, site_for
 
     try:
+        check_free(s.dashboard_host, s.dashboard_port)  # before the journal is opened
         site = site_for(s, host=s.dashboard_host, token=s.token, via=_via())
     except CourtsideError as e:
         raise fail(e) from e

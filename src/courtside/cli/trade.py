@@ -35,6 +35,7 @@ from courtside.domain.orders import TENNIS_SHARD
 if TYPE_CHECKING:  # app.run pulls in the model stack (sklearn): imported only by trade and scan
     from courtside.app.scan_result import MatchVerdict
     from courtside.app.settings import TraderSettings
+    from courtside.dashboard.serve import Beside
     from courtside.kalshi.results import TransferResult
     from courtside.store.journal_tables import InferredTournamentRow
 
@@ -98,12 +99,17 @@ def trade(
     from courtside.app.signals import Stopped
     from courtside.cli.dashboard import beside
 
+    pages: list[Beside] = []
+
+    def serve() -> None:  # once the trader holds its journal: a second trader is refused by the lock
+        page = beside(s)
+        if page is not None:
+            pages.append(page)
+
     with logging_to(s.log_file, level=s.log_level, fmt=s.log_format):
-        page = None
         try:
             require_confirmation(s, lambda text: typer.prompt(text), stdin_is_tty())
-            page = beside(s)
-            trade_until_stopped(s, STATE.overrides)
+            trade_until_stopped(s, STATE.overrides, built=serve)
         except CourtsideError as e:
             raise fail(e) from e
         except Stopped as e:  # SIGINT or SIGTERM: a clean stop, exit 0
@@ -114,7 +120,7 @@ def trade(
             log.critical("trader crashed: %s: %s", type(e).__name__, e, exc_info=True)
             raise fail(f"unexpected {type(e).__name__}: {e} (traceback in {s.log_file})") from e
         finally:
-            if page is not None:
+            for page in pages:
                 page.stop()
 
 

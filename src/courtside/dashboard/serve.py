@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import threading
 from dataclasses import dataclass
 
@@ -108,6 +109,19 @@ def serve(site: Site, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> Non
     _server(site, host, port).run()
 
 
+def check_free(host: str, port: int) -> None:
+    """A port another process listens on is one line, before uvicorn's thread tries (and exits)."""
+    if port == 0:
+        return
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind((host, port))
+    except OSError as e:
+        raise ConfigError(f"the dashboard could not listen on {host}:{port}: {e.strerror or e}") from None
+
+
 class Beside:
     """The dashboard in a thread beside a running trader; `start()` returns once it listens."""
 
@@ -132,6 +146,7 @@ class Beside:
         return int(self.server.config.port)
 
     def start(self, timeout: float = 10.0) -> None:
+        check_free(self.host, self.server.config.port)
         self._thread.start()
         waited = 0.0
         while not self.server.started and self._thread.is_alive() and waited < timeout:

@@ -4,6 +4,7 @@ nothing written, and neither the token nor the URL's secret in it; `config show`
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,13 @@ def test_config_show_masks_the_token_and_the_alert_urls(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert TOKEN not in done.stdout + done.stderr
     assert "hunter2" not in done.stdout + done.stderr
+
+
+def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    """Another process listens on the dashboard's port: exit 2, one line naming it, nothing written."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        line = refused(tmp_path, run(tmp_path, "dashboard", "--port", port), f"127.0.0.1:{port}", "in use")
+    assert "could not listen" in line

@@ -3,9 +3,11 @@ second live trader started on the same journal refuses, naming the first (issue 
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
+import pytest
 from script_run import run, start, trader_args, wait_for
 
 
@@ -16,10 +18,20 @@ def _live_env(harness: Any) -> dict[str, str]:
     }
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("page", [False, True], ids=["plain", "dashboard"])
 def test_a_second_live_trader_on_the_same_journal_refuses_naming_the_first(
-    harness: Any, tmp_path: Path
+    harness: Any, tmp_path: Path, page: bool
 ) -> None:
-    args = [*trader_args(harness, tmp_path), "--live", "--confirm-live"]
+    """With --dashboard on the same port too: the lock is taken before the page listens, so the
+    second trader is refused by name, not by the port."""
+    shown = ["--dashboard", "--dashboard-port", str(_free_port())] if page else []
+    args = [*trader_args(harness, tmp_path), "--live", "--confirm-live", *shown]
     first = start(args, tmp_path, _live_env(harness))
     log = tmp_path / "auto_trader.log"
     try:
