@@ -76,9 +76,11 @@ class Operator:
         """--stream: the WebSocket as the last scan found it."""
         self.health.websocket(state, books, reconnects, last_message_at)
 
-    def model_changed(self) -> None:
-        """After a model update: the date its results now reach (the dashboard, the stale-model alert)."""
-        self.health.model(self.model_version, results_through(self.settings, self.clock))
+    def model_changed(self, version: str) -> None:
+        """After a model update: its version and the date its results now reach (the dashboard, the
+        stale-model alert)."""
+        self.model_version = version
+        self.health.model(version, results_through(self.settings, self.clock))
 
     async def _poll(self) -> None:
         while True:

@@ -167,6 +167,7 @@ async def keep_model_current(settings: TraderSettings, wiring: Wiring | None) ->
 
         predictor, registry = load_model(settings.model)
         wiring.trader.predictor, wiring.trader.identifier = predictor, Identifier(registry)
+        wiring.model_version = f"{predictor.artifact.version} ({settings.model})"
 
 
 async def _update_periodically(wiring: Wiring, settings: TraderSettings, operator: Operator) -> None:
@@ -176,7 +177,7 @@ async def _update_periodically(wiring: Wiring, settings: TraderSettings, operato
             await keep_model_current(settings, wiring)
         except ConfigError as e:  # stale in live: trading goes on with the last model, loudly
             log.error("%s", e)
-        operator.model_changed()
+        operator.model_changed(wiring.model_version)
 
 
 async def _stream(wiring: Wiring, operator: Operator) -> int:

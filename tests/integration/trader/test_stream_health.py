@@ -39,3 +39,18 @@ async def test_the_websocket_state_reaches_the_journal(harness: Harness) -> None
     shown = health_view(w.journal, OperatorLog(w.journal), ctx, w.clock.now()).websocket
     assert shown is not None
     assert (shown.state, shown.books) == ("closed", 4)
+
+
+async def test_a_model_update_reaches_the_runs_row(harness: Harness) -> None:
+    """After --update-every brings a new model: the run's row names it (the dashboard's model line)."""
+    w = harness.wire()
+    op = Operator(w.settings, w.trader, w.alerts, w.clock, "first (var/model)", Exchange(auth=harness.auth))
+    await op.start()
+    try:
+        op.model_changed("second (var/model)")
+    finally:
+        await op.stop("test over")
+        await w.aclose()
+    run = OperatorLog(w.journal).last_run()
+    assert run is not None
+    assert run.model_version == "second (var/model)"
