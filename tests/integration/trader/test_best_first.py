@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import json
 import re
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
-from trader_sim import Harness, TableModel, list_table, table_registry
+from trader_sim import Harness, table_day
 from typer.testing import CliRunner
 
 from courtside.app.logs import setup_logging
 from courtside.app.run import Overrides
-from courtside.app.wiring import build
 from courtside.cli import trade as trade_cli
-from courtside.data.registry import PlayerRegistry
 from courtside.kalshi.env import exchange_id
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
@@ -38,31 +35,15 @@ FLAGS = {"max_orders_per_scan": 2, "max_exposure": "100"}
 LIVE = {"live": True, "confirm_live": True}
 
 
-Model = partial(TableModel, MATCHES, "fixed-best-first")
-
-
-def _registry() -> PlayerRegistry:
-    return table_registry(MATCHES)
-
-
 @pytest.fixture
 def four(sim_server: Any, tmp_path: Path) -> Harness:
-    list_table(sim_server, MATCHES)
-    return Harness(sim_server, tmp_path)
-
-
-async def _scan(h: Harness, **flags: Any) -> Any:
-    w = build(h.settings(**FLAGS, **flags), predictor=Model(), resolver=_registry(), auth=h.auth)
-    try:
-        return await w.trader.scan()
-    finally:
-        await w.aclose()
+    return table_day(sim_server, tmp_path, MATCHES, "fixed-best-first")
 
 
 @pytest.mark.parametrize("mode", ["live", "paper"])
 async def test_the_cap_goes_to_the_best_two_not_the_first_two_listed(four: Harness, mode: str) -> None:
     setup_logging(four.tmp / "logs" / "auto_trader.log", console=False)
-    report = await _scan(four, **(LIVE if mode == "live" else {}))
+    report = await four.scan(**FLAGS, **(LIVE if mode == "live" else {}))
     journal = Journal(
         make_engine(f"sqlite:///{four.tmp / 'journal.db'}"), mode, exchange=exchange_id(four.sim.base_url)
     )
@@ -103,7 +84,7 @@ def test_scan_shows_ranks_and_ends_with_the_top_refusal_reasons(four: Harness) -
         f'[trader]\nkill_file = "{four.tmp / "KILL"}"\nlog_file = "{four.tmp / "auto_trader.log"}"\n'
         'min_volume = "0"\nmax_orders_per_scan = 2\n'
     )
-    trade_cli.STATE.overrides = Overrides(predictor=Model(), resolver=_registry(), auth=four.auth)
+    trade_cli.STATE.overrides = Overrides(predictor=four.predictor, resolver=four.resolver, auth=four.auth)
     common = ["--env", four.sim.base_url, "--db", f"sqlite:///{four.tmp / 'j.db'}", "--config", str(config)]
     try:
         as_json = CliRunner().invoke(app, ["scan", "--json", *common])

@@ -15,11 +15,10 @@ from typing import Any
 
 import pytest
 import typer
-from trader_sim import FixedModel, Harness, registry, specs
+from trader_sim import Harness, specs
 from typer.testing import CliRunner
 
 from courtside.app.run import Overrides
-from courtside.app.wiring import build
 from courtside.cli import trade as trade_cli
 from courtside.domain.tennis import Tour
 from courtside.kalshi.env import exchange_id
@@ -49,11 +48,7 @@ def three(sim_server: Any, tmp_path: Path) -> Harness:
 
 async def _scan(h: Harness, mode: dict[str, Any]) -> Any:
     """One scan by a new process (new wiring on the same journal database)."""
-    w = build(h.settings(**FLAGS, **mode), predictor=FixedModel(), resolver=registry(), auth=h.auth)
-    try:
-        return await w.trader.scan()
-    finally:
-        await w.aclose()
+    return await h.scan(**FLAGS, **mode)
 
 
 def _journal(h: Harness, mode: str) -> Journal:

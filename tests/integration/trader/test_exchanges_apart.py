@@ -33,11 +33,7 @@ def _other(url: str) -> str:
 
 
 async def _scan(h: Harness, env: str, **flags: Any) -> Any:
-    w = build(h.settings(env=env, **flags), predictor=FixedModel(), resolver=registry(), auth=h.auth)
-    try:
-        return await w.trader.scan()
-    finally:
-        await w.aclose()
+    return await h.scan(env=env, **flags)
 
 
 async def _withdraw(h: Harness, amount: str) -> None:

@@ -6,15 +6,12 @@ priced about 0.69, 0.49, 0.19 and 0.69."""
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from trader_sim import Harness, TableModel, list_table, table_registry
+from trader_sim import Harness, table_day
 
-from courtside.app.wiring import build
-from courtside.data.registry import PlayerRegistry
 from courtside.kalshi.env import exchange_id
 from courtside.store.db import make_engine
 from courtside.store.journal import Journal
@@ -30,25 +27,9 @@ MATCHES = [
 LIVE = {"live": True, "confirm_live": True}
 
 
-Model = partial(TableModel, MATCHES, "fixed-room-test")
-
-
-def _registry() -> PlayerRegistry:
-    return table_registry(MATCHES)
-
-
 @pytest.fixture
 def four(sim_server: Any, tmp_path: Path) -> Harness:
-    list_table(sim_server, MATCHES)
-    return Harness(sim_server, tmp_path)
-
-
-async def _scan(h: Harness, **flags: Any) -> Any:
-    w = build(h.settings(**flags), predictor=Model(), resolver=_registry(), auth=h.auth)
-    try:
-        return await w.trader.scan()
-    finally:
-        await w.aclose()
+    return table_day(sim_server, tmp_path, MATCHES, "fixed-room-test")
 
 
 def _cost(order: Any) -> Decimal:
@@ -61,7 +42,7 @@ def _cost(order: Any) -> Decimal:
 async def test_later_orders_of_a_scan_are_shrunk_to_the_exposure_room(four: Harness, mode: str) -> None:
     limit = D("9.86")
     flags = {**(LIVE if mode == "live" else {}), "max_exposure": str(limit)}
-    report = await _scan(four, **flags)
+    report = await four.scan(**flags)
     journal = Journal(
         make_engine(f"sqlite:///{four.tmp / 'journal.db'}"), mode, exchange=exchange_id(four.sim.base_url)
     )
@@ -88,7 +69,7 @@ async def test_later_orders_of_a_scan_are_shrunk_to_the_exposure_room(four: Harn
         placed = await four.exchange_orders()
         assert sorted(o.initial_count for o in placed) == [1, 10, 10]
     # a restart reconciles the same orders: the exposure it sees stays within the limit, nothing new
-    again = await _scan(four, **flags)
+    again = await four.scan(**flags)
     assert again.orders == 0
     assert again.reconciled is not None
     assert again.reconciled.exposure == sum(_cost(o) for o in orders) <= limit

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from courtside.app.config import load_settings
+from courtside.app.scan_result import ScanResult
 from courtside.app.settings import TraderSettings
+from courtside.app.trader import Predictor
 from courtside.app.wiring import Wiring, build
 from courtside.data.registry import PlayerRegistry
 from courtside.domain.orders import Order
@@ -78,15 +80,16 @@ def table_registry(matches: Table) -> PlayerRegistry:
     )
 
 
-def list_table(sim: Any, matches: Table) -> None:
+def table_day(sim: Any, tmp: Path, matches: Table, version: str) -> Harness:
     """The table's matches listed at the US Open, starting 3, 4, 5... hours from now, each market
-    priced at its P(A) without noise."""
+    priced at its P(A) without noise; a harness whose trader prices them with the table's model."""
     now = sim.exchange.now()
     listed = [
         MatchSpec(a, b, Tour.ATP, "US Open Men Singles", "Round Of 16", now + timedelta(hours=3 + i), fair)
         for i, (a, b, fair, _) in enumerate(matches)
     ]
     sim.control.bulk(build_bundle(listed, sim.mm_user_id, now, seed=5, liquidity=Liquidity(noise=0.0)))
+    return Harness(sim, tmp, TableModel(matches, version), table_registry(matches))
 
 
 def specs(now: Any) -> list[MatchSpec]:
@@ -152,6 +155,8 @@ async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
 class Harness:
     sim: Any
     tmp: Path
+    predictor: Predictor = field(default_factory=FixedModel)
+    resolver: PlayerRegistry = field(default_factory=registry)
 
     @property
     def auth(self) -> KalshiAuth:
@@ -170,7 +175,15 @@ class Harness:
         return load_settings(None, **base)
 
     def wire(self, **flags: Any) -> Wiring:
-        return build(self.settings(**flags), predictor=FixedModel(), resolver=registry(), auth=self.auth)
+        return build(self.settings(**flags), predictor=self.predictor, resolver=self.resolver, auth=self.auth)
+
+    async def scan(self, **flags: Any) -> ScanResult:
+        """One scan of a trader wired with these flags, its clients closed after."""
+        w = self.wire(**flags)
+        try:
+            return await w.trader.scan()
+        finally:
+            await w.aclose()
 
     async def exchange_orders(self) -> list[Order]:
         """Our orders as the exchange reports them (GET /portfolio/orders, signed)."""
