@@ -36,9 +36,7 @@ async def run_loop(
         failed = await one_scan(trader, once)
         if on_scan is not None:
             on_scan(failed)
-        failures = failures + 1 if failed else 0
-        if failed and failures >= trader.cfg.max_failed_scans:
-            stop_for_failures(trader, failures, failed)
+        failures = count_failures(trader, failures, failed)
         scans += 1
         if once or (max_scans is not None and scans >= max_scans):
             return scans
@@ -67,6 +65,15 @@ def outlived(e: CourtsideError) -> bool:
     down or slow, or an answer too garbled to use; anything else (settings, credentials, the journal)
     stops the trader."""
     return e.retryable or isinstance(e, SKIPPABLE)
+
+
+def count_failures(trader: AutoTrader, failures: int, failed: str | None) -> int:
+    """Failed scans in a row after this one (`failed`: why it failed, None if it did not); the
+    --max-failed-scans-th stops opening positions. The loop and --stream count alike."""
+    failures = failures + 1 if failed else 0
+    if failed and failures >= trader.cfg.max_failed_scans:
+        stop_for_failures(trader, failures, failed)
+    return failures
 
 
 def stop_for_failures(trader: AutoTrader, failures: int, last: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
-from courtside.app.loop import one_scan, stop_for_failures
+from courtside.app.loop import count_failures, one_scan
 from courtside.app.scan_result import MatchVerdict
 from courtside.app.trader import AutoTrader
 from courtside.domain.errors import CourtsideError, ExchangeError, NetworkError
@@ -149,9 +149,7 @@ async def _scan(trader: AutoTrader, pulse: _Pulse) -> None:
     failed = await one_scan(trader, once=False)
     if pulse.watcher is not None:
         pulse.watcher.scanned(failed)
-    pulse.failures = pulse.failures + 1 if failed else 0
-    if failed and pulse.failures >= trader.cfg.max_failed_scans:
-        stop_for_failures(trader, pulse.failures, failed)
+    pulse.failures = count_failures(trader, pulse.failures, failed)
 
 
 async def _open(
