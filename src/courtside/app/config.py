@@ -19,7 +19,7 @@ from pydantic_settings import DotEnvSettingsSource, EnvSettingsSource, InitSetti
 
 from courtside.app.config_toml import TomlSource, suggest
 from courtside.app.home import Home, resolve_home
-from courtside.app.settings import ENV_PREFIX, TOML_FILE, TraderSettings
+from courtside.app.settings import ENV_PREFIX, TOML_FILE, FlagsOnly, TraderSettings
 from courtside.app.urls import redact_url
 from courtside.domain.errors import ConfigError
 
@@ -88,13 +88,14 @@ def load_settings(config: Path | None = None, *, home: Home | None = None, **fla
 def _source_values(
     given: Mapping[str, Any], toml: Path | None, home: Home
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Each source's own values, highest precedence first (the same sources the settings use)."""
+    """Each source's own values, highest precedence first (the same sources the settings use, `live`
+    and `confirm_live` taken out of all but the flags as there)."""
     cls = TraderSettings
     return [
         ("flag", InitSettingsSource(cls, dict(given))()),
-        ("config", TomlSource(cls, toml)() if toml else {}),
-        ("env", EnvSettingsSource(cls)()),
-        (".env", DotEnvSettingsSource(cls, env_file=home.root / ".env")()),
+        ("config", FlagsOnly(cls, TomlSource(cls, toml), warn=False)() if toml else {}),
+        ("env", FlagsOnly(cls, EnvSettingsSource(cls), warn=False)()),
+        (".env", FlagsOnly(cls, DotEnvSettingsSource(cls, env_file=home.root / ".env"), warn=False)()),
     ]
 
 

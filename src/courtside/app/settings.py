@@ -44,11 +44,15 @@ log = logging.getLogger("courtside.settings")
 
 class FlagsOnly(PydanticBaseSettingsSource):
     """A source (TOML, environment, .env) with `live` and `confirm_live` taken out: real-money trading
-    starts from the command line alone; a file or variable that sets them is ignored with a warning."""
+    starts from the command line alone; a file or variable that sets them is ignored with a warning
+    (`warn=False`: where the settings' own load has given it already, as `config show`'s origins)."""
 
-    def __init__(self, settings_cls: type[BaseSettings], inner: PydanticBaseSettingsSource) -> None:
+    def __init__(
+        self, settings_cls: type[BaseSettings], inner: PydanticBaseSettingsSource, *, warn: bool = True
+    ) -> None:
         super().__init__(settings_cls)
         self.inner = inner
+        self.warn = warn
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
         return self.inner.get_field_value(field, field_name)
@@ -56,7 +60,7 @@ class FlagsOnly(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         values = dict(self.inner())
         for name in LIVE_FLAGS:
-            if values.pop(name, None) not in (None, False, "", "0", "false", "False"):
+            if values.pop(name, None) not in (None, False, "", "0", "false", "False") and self.warn:
                 log.warning("%s from a file or variable ignored: %s", name, LIVE_NEEDS)
         return values
 

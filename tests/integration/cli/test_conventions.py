@@ -93,7 +93,7 @@ def test_config_show_says_where_each_value_came_from(tmp_path: Path) -> None:
     (home / "courtside.toml").write_text('[trader]\nmin-ev = "0.07"\n')
     (home / ".env").write_text("COURTSIDE_MIN_VALUE=0.03\n")
     env = {"COURTSIDE_HOME": str(home), "COURTSIDE_MAX_SIZE": "4", "COURTSIDE_DB": "sqlite:///x.db"}
-    env |= {"KALSHI_API_KEY_ID": "key-id-never-shown"}
+    env |= {"KALSHI_API_KEY_ID": "key-id-never-shown", "COURTSIDE_LIVE": "true"}
     done = run(tmp_path / "cwd", "config", "show", "--json", env=env)
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout)
@@ -102,6 +102,9 @@ def test_config_show_says_where_each_value_came_from(tmp_path: Path) -> None:
     assert settings["min_ev"] == {"value": "0.07", "source": f"min-ev in {home / 'courtside.toml'}"}
     assert settings["min_value"] == {"value": "0.03", "source": f"COURTSIDE_MIN_VALUE in {home / '.env'}"}
     assert settings["kelly_fraction"] == {"value": "0.25", "source": "default"}
+    # live only from the command line: the variable is ignored, so it is not where the value came from
+    assert settings["live"] == {"value": False, "source": "default"}
+    assert done.stderr.count("live from a file or variable ignored") == 1
     assert settings["kill_file"]["value"] == str(home / "var" / "KILL")
     assert shown["config_file"] == str(home / "courtside.toml")
     assert "key-id-never-shown" not in done.stdout
